@@ -1,0 +1,36 @@
+/**
+ * The one error type of Cheongwon's rules. Every refusal the platform can give a person carries a stable,
+ * machine-readable `code` (the catalogue below); HTTP statuses are mapped from codes once, in `src/http/errors.ts`.
+ */
+export type ErrorCode =
+  // petitions and their lifecycle
+  | 'petition_not_found'
+  | 'invalid_transition'
+  | 'petition_closed'
+  // policy profiles and settings
+  | 'unknown_profile'
+  | 'unknown_category'
+  | 'invalid_setting'
+  // requests
+  | 'invalid_parameter'
+  | 'invalid_body'
+  | 'not_found'
+  // archive import
+  | 'unknown_format'
+  | 'invalid_record';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  /**
+   * @param code stable identifier clients may branch on (never changes once published)
+   * @param message a sentence a person understands (shown to users; Korean or English)
+   * @param details optional structured context (field names, allowed values); never personal data
+   */
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
