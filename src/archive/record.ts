@@ -68,4 +68,6 @@ export interface RejectedRow {
   reason: string;
 }
 
-export type ParsedRow = { ok: true; line: number; record: ArchivedPetitionRecord } | { ok: false; rejected: RejectedRow };
+export type ParsedRow =
+  | { ok: true; line: number; record: ArchivedPetitionRecord }
+  | { ok: false; rejected: RejectedRow };

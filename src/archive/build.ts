@@ -1,0 +1,121 @@
+/**
+ * Building one record: field checks that turn a bad value into a rejection with a clear reason, and the final
+ * invariant check so that no parser can emit half a record.
+ */
+import type { ArchivedPetitionRecord, ArchivedResponse } from './record.js';
+import { cleanTitle, isCalendarDate, parseCount, parseIsoDate, removeNul, show } from './text.js';
+
+/** Thrown by a format mapper for a row that cannot become a record; parse-file turns it into a RejectedRow. */
+export class RowRejection extends Error {
+  override readonly name = 'RowRejection';
+}
+
+export function reject(reason: string): never {
+  throw new RowRejection(reason);
+}
+
+/** A non-empty title (cleaned), or a rejection naming the field. */
+export function requireTitle(raw: unknown, field: string): string {
+  if (raw === undefined || raw === null) reject(`${field} (title) is missing`);
+  if (typeof raw !== 'string') reject(`${field} (title) is not text: ${show(raw)}`);
+  const t = cleanTitle(raw);
+  if (t === '') reject(`${field} (title) is empty`);
+  return t;
+}
+
+/** A real calendar date 'YYYY-MM-DD', or a rejection naming the field and value. */
+export function requireDate(raw: unknown, field: string): string {
+  const d = parseIsoDate(raw);
+  if (d === null) {
+    if (raw === undefined || raw === null || raw === '') reject(`${field} (date) is missing`);
+    reject(`${field} is not a valid calendar date 'YYYY-MM-DD': ${show(raw)}`);
+  }
+  return d;
+}
+
+/** A whole number ≥ 0, or a rejection naming the field and value. */
+export function requireCount(raw: unknown, field: string): number {
+  const n = parseCount(raw);
+  if (n === null) {
+    if (raw === undefined || raw === null || raw === '') reject(`${field} (agreement count) is missing`);
+    reject(`${field} is not a whole number ≥ 0: ${show(raw)}`);
+  }
+  return n;
+}
+
+/** A non-empty id (trimmed), from a string or a non-negative integer. */
+export function requireId(raw: unknown, field: string): string {
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return String(raw);
+  if (typeof raw === 'string' && raw.trim() !== '') return removeNul(raw).trim();
+  reject(`${field} (id) is missing or invalid: ${show(raw)}`);
+}
+
+/** Checks `lastDay >= openedOn`, naming the source fields. */
+export function requireOrder(
+  openedOn: string,
+  lastDay: string,
+  openedField: string,
+  lastField: string,
+): void {
+  if (lastDay < openedOn) reject(`${lastField} (${lastDay}) is before ${openedField} (${openedOn})`);
+}
+
+function nul(s: string): string {
+  return removeNul(s);
+}
+function nulOrNull(s: string | null): string | null {
+  return s === null ? null : removeNul(s);
+}
+
+/**
+ * The last gate: removes U+0000 from every text field and checks the contract's invariants (non-empty source id
+ * and title, real dates, lastDay ≥ openedOn, integer count ≥ 0, ISO instants). Rejects instead of emitting a
+ * record that breaks them.
+ */
+export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord {
+  const response: ArchivedResponse | null =
+    r.response === null
+      ? null
+      : {
+          body: nul(r.response.body),
+          summary: nulOrNull(r.response.summary),
+          publishedAt: r.response.publishedAt,
+        };
+  const out: ArchivedPetitionRecord = {
+    source: r.source,
+    sourceId: nul(r.sourceId).trim(),
+    profile: r.profile,
+    title: nul(r.title).trim(),
+    body: nulOrNull(r.body),
+    category: nulOrNull(r.category),
+    openedOn: r.openedOn,
+    lastDay: r.lastDay,
+    openedAt: r.openedAt,
+    closedAt: r.closedAt,
+    agreementCount: r.agreementCount,
+    sourceState: nul(r.sourceState),
+    answered: r.answered,
+    response,
+    sourceUrl: nulOrNull(r.sourceUrl),
+  };
+  if (out.sourceId === '') reject('the source id is empty');
+  if (out.title === '') reject('the title is empty');
+  if (out.body === '') out.body = null;
+  if (out.category === '') out.category = null;
+  if (!isCalendarDate(out.openedOn)) reject(`openedOn is not a calendar date: ${show(out.openedOn)}`);
+  if (!isCalendarDate(out.lastDay)) reject(`lastDay is not a calendar date: ${show(out.lastDay)}`);
+  if (out.lastDay < out.openedOn)
+    reject(`the last day (${out.lastDay}) is before the first day (${out.openedOn})`);
+  if (!Number.isSafeInteger(out.agreementCount) || out.agreementCount < 0) {
+    reject(`the agreement count is not a whole number ≥ 0: ${show(out.agreementCount)}`);
+  }
+  for (const [k, v] of [
+    ['openedAt', out.openedAt],
+    ['closedAt', out.closedAt],
+    ['response.publishedAt', out.response?.publishedAt ?? null],
+  ] as const) {
+    if (v !== null && Number.isNaN(Date.parse(v))) reject(`${k} is not an instant: ${show(v)}`);
+  }
+  if (out.response !== null && out.response.body.trim() === '') out.response = null;
+  return out;
+}
