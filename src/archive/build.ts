@@ -14,6 +14,12 @@ export function reject(reason: string): never {
   throw new RowRejection(reason);
 }
 
+/**
+ * Longest title an archived record may have (characters). Some crawls glued text into titles; the real CWD list
+ * has titles of up to ~900 characters. Matches the `petitions` table's check constraint.
+ */
+export const MAX_ARCHIVED_TITLE_LENGTH = 2000;
+
 /** A non-empty title (cleaned), or a rejection naming the field. */
 export function requireTitle(raw: unknown, field: string): string {
   if (raw === undefined || raw === null) reject(`${field} (title) is missing`);
@@ -100,6 +106,9 @@ export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord 
   };
   if (out.sourceId === '') reject('the source id is empty');
   if (out.title === '') reject('the title is empty');
+  if (out.title.length > MAX_ARCHIVED_TITLE_LENGTH) {
+    reject(`the title is ${out.title.length} characters long (at most ${MAX_ARCHIVED_TITLE_LENGTH})`);
+  }
   if (out.body === '') out.body = null;
   if (out.category === '') out.category = null;
   if (!isCalendarDate(out.openedOn)) reject(`openedOn is not a calendar date: ${show(out.openedOn)}`);

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as petitions from './2026-11-29T1500_petitions.js';
+
+/**
+ * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
+ * scan, so the same migrations load under tsx, vitest and the compiled build alike. Add new files here; never change
+ * one that has landed.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-29T1500_petitions': petitions,
+};

@@ -1,0 +1,137 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, OfficialResponseRow, PetitionRow } from '../db/schema.js';
+
+/** Anything that runs queries: the database or an open transaction. */
+export type Executor = Kysely<Database>;
+
+/** Orders a petition list can take. */
+export const PETITION_SORTS = ['agreements', 'newest', 'closing', 'answered', 'relevance'] as const;
+export type PetitionSort = (typeof PETITION_SORTS)[number];
+
+export interface PetitionListQuery {
+  /** Only petitions in these states (callers pass public states for public lists). Must not be empty. */
+  states: readonly string[];
+  /** Category code within the petition's profile. */
+  category?: string | undefined;
+  /** Substring searched case-insensitively in title and body (pg_trgm-indexed ILIKE; works for Hangul). */
+  text?: string | undefined;
+  /** Only petitions whose response track is in this state ('answered' for the answered list). */
+  responseState?: string | undefined;
+  sort: PetitionSort;
+  /** 1-based page number. */
+  page: number;
+  /** Rows per page (1–100). */
+  perPage: number;
+}
+
+export interface PetitionPage {
+  rows: PetitionRow[];
+  /** Number of petitions matching the filters, over all pages. */
+  total: number;
+}
+
+/** Escapes LIKE metacharacters so a user's `%` or `_` is searched literally (escape character `\`). */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of petitions matching `query`, with the total count.
+ * Text search: title or body contains the text, case-insensitively ('n번방' finds 'N번방'); with sort
+ * 'relevance', title matches come first, then by agreements. Ties are broken by id (newest first) so pages are
+ * stable.
+ */
+export async function listPetitions(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
+  let base = db.selectFrom('petitions').where('state', 'in', [...query.states]);
+  if (query.category) base = base.where('category', '=', query.category);
+  if (query.responseState) base = base.where('response_state', '=', query.responseState);
+  const pattern = query.text ? likePattern(query.text) : null;
+  if (pattern) {
+    base = base.where((eb) => eb.or([eb('title', 'ilike', pattern), eb('body', 'ilike', pattern)]));
+  }
+
+  let rowsQuery = base.selectAll();
+  switch (query.sort) {
+    case 'relevance':
+      if (pattern) {
+        rowsQuery = rowsQuery.orderBy(sql`case when title ilike ${pattern} then 0 else 1 end`);
+      }
+      rowsQuery = rowsQuery.orderBy('public_count', 'desc');
+      break;
+    case 'agreements':
+      rowsQuery = rowsQuery.orderBy('public_count', 'desc');
+      break;
+    case 'newest':
+      rowsQuery = rowsQuery.orderBy('opened_at', (ob) => ob.desc().nullsLast());
+      break;
+    case 'closing':
+      rowsQuery = rowsQuery.orderBy('closes_at', (ob) => ob.asc().nullsLast());
+      break;
+    case 'answered':
+      rowsQuery = rowsQuery
+        .orderBy('answered_at', (ob) => ob.desc().nullsLast())
+        .orderBy('closes_at', 'desc');
+      break;
+  }
+  rowsQuery = rowsQuery
+    .orderBy('id', 'desc')
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage);
+
+  const [rows, counted] = await Promise.all([
+    rowsQuery.execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(counted.n) };
+}
+
+/** The petition with this id, or undefined. `id` is the decimal petition number. */
+export async function findPetition(db: Executor, id: string): Promise<PetitionRow | undefined> {
+  return db.selectFrom('petitions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The petition imported from `source` with the archive's own id (e.g. 'cwd', '586819'), or undefined. */
+export async function findArchivedPetition(
+  db: Executor,
+  source: string,
+  sourceId: string,
+): Promise<PetitionRow | undefined> {
+  return db
+    .selectFrom('petitions')
+    .selectAll()
+    .where('archive_source', '=', source)
+    .where('archive_source_id', '=', sourceId)
+    .executeTakeFirst();
+}
+
+/** Official responses covering this petition, oldest first (one response may cover several petitions). */
+export async function responsesForPetition(db: Executor, petitionId: string): Promise<OfficialResponseRow[]> {
+  return db
+    .selectFrom('official_responses as r')
+    .innerJoin('petition_official_responses as pr', 'pr.official_response_id', 'r.id')
+    .selectAll('r')
+    .where('pr.petition_id', '=', petitionId)
+    .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
+    .orderBy('r.id')
+    .execute();
+}
+
+/** Number of petitions per category code among `states` (for category navigation). */
+export async function countByCategory(
+  db: Executor,
+  states: readonly string[],
+): Promise<Array<{ profile: string; category: string | null; n: number }>> {
+  const rows = await db
+    .selectFrom('petitions')
+    .select(['profile', 'category', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('state', 'in', [...states])
+    .groupBy(['profile', 'category'])
+    .execute();
+  return rows.map((r) => ({ profile: r.profile, category: r.category, n: Number(r.n) }));
+}
+
+/** True when no petition exists at all (an empty database, before the sample is loaded). */
+export async function isEmpty(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('petitions').select('id').limit(1).executeTakeFirst();
+  return row === undefined;
+}

@@ -1,0 +1,226 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importArchiveFile } from '../src/commands/import-archive.js';
+import type { DatabaseHandle } from '../src/db/connection.js';
+import { findArchivedPetition, listPetitions, responsesForPetition } from '../src/repositories/petitions.js';
+import { freshDatabase, TEST_ENGINE } from './support/databases.js';
+import { contentDigest } from './support/digest.js';
+import { HAS_SHARED_DATA, shared } from './support/shared-data.js';
+
+const now = new Date('2026-11-29T06:00:00Z');
+const count = async (h: DatabaseHandle, table: 'petitions' | 'official_responses') =>
+  Number(
+    (
+      await h.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`, () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await freshDatabase();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('imports the 2020 Blue House file: 8,859 petitions, Room-N petition 586819 answered with 2,715,626', async () => {
+    const summary = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now });
+    expect(summary).toMatchObject({ format: 'cwd-korkeep-jsonl', inserted: 8859, merged: 0, unchanged: 0 });
+    expect(summary.skipped).toEqual([]);
+    expect(await count(h, 'petitions')).toBe(8859);
+
+    const roomN = await findArchivedPetition(h.db, 'cwd', '586819');
+    expect(roomN).toMatchObject({
+      title: '텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요',
+      state: 'closed',
+      response_state: 'answered',
+      archived_agreement_count: 2715626,
+      public_count: 2715626,
+      agreement_count: 0,
+      category: 'safety-environment',
+      archive_source_state: '브리핑',
+      archive_source_url: 'https://www1.president.go.kr/petitions/586819',
+    });
+    // 2020-03-18 ~ 2020-04-17 in Seoul: opens at the start of the first day, closes at the end of the last.
+    expect(roomN?.opened_at?.toISOString()).toBe('2020-03-17T15:00:00.000Z');
+    expect(roomN?.closes_at?.toISOString()).toBe('2020-04-17T15:00:00.000Z');
+    expect(roomN?.closed_at?.toISOString()).toBe('2020-04-17T15:00:00.000Z');
+  });
+
+  it('finds the Room-N petitions by n번방, N번방, 텔레그램 and by a title fragment', async () => {
+    for (const text of ['n번방', 'N번방', '텔레그램', '포토라인 세워주세요']) {
+      const page = await listPetitions(h.db, {
+        states: ['closed'],
+        text,
+        sort: 'relevance',
+        page: 1,
+        perPage: 100,
+      });
+      expect(
+        page.rows.map((r) => r.archive_source_id),
+        text,
+      ).toContain('586819');
+      if (text !== '포토라인 세워주세요') expect(page.total, text).toBeGreaterThan(50);
+    }
+    const upper = await listPetitions(h.db, {
+      states: ['closed'],
+      text: 'N번방',
+      sort: 'agreements',
+      page: 1,
+      perPage: 5,
+    });
+    const lower = await listPetitions(h.db, {
+      states: ['closed'],
+      text: 'n번방',
+      sort: 'agreements',
+      page: 1,
+      perPage: 5,
+    });
+    expect(upper.total).toBe(lower.total);
+    expect(upper.rows[0]?.archive_source_id).toBe('586819');
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    const before = await contentDigest(h.db);
+    const summary = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now: new Date() });
+    expect(summary).toMatchObject({ inserted: 0, merged: 0, unchanged: 8859 });
+    expect(await contentDigest(h.db)).toBe(before);
+  });
+
+  it('reports what a dry run would change and stores nothing', async () => {
+    const before = await contentDigest(h.db);
+    const summary = await importArchiveFile(h.db, shared('cwd/cwd_lovit_petitions_2019-04.jsonl'), {
+      now,
+      dryRun: true,
+    });
+    expect(summary).toMatchObject({ dryRun: true, inserted: 494, merged: 0, unchanged: 0 });
+    expect(await contentDigest(h.db)).toBe(before);
+  });
+
+  it('imports the answered petitions with their official answer text', async () => {
+    const summary = await importArchiveFile(h.db, shared('cwd/cwd_answered_briefing_gyunggyung.csv'), {
+      now,
+    });
+    expect(summary).toMatchObject({ format: 'cwd-answers-csv', inserted: 68 });
+    const petition = await findArchivedPetition(h.db, 'cwd', '1785');
+    expect(petition).toMatchObject({
+      archived_agreement_count: 296330,
+      response_state: 'answered',
+      state: 'closed',
+    });
+    const responses = await responsesForPetition(h.db, petition?.id as string);
+    expect(responses).toHaveLength(1);
+    expect(responses[0]?.body.length).toBeGreaterThan(500);
+    // Three rows of that file repeat the petition text where the answer should be: answered, but no answer text.
+    expect(await count(h, 'official_responses')).toBe(65);
+  });
+
+  it.each([
+    ['cwd/cwd_lovit_petitions_2017-08.jsonl', 'cwd-lovit-jsonl', 662],
+    ['cwd/cwd_lovit_petitions_2019-04.jsonl', 'cwd-lovit-jsonl', 494],
+    ['cwd/cwd_lovit_petitions_2019-05.jsonl', 'cwd-lovit-jsonl', 714],
+    ['cwd/cwd_lovit_petitions_2019-06.jsonl', 'cwd-lovit-jsonl', 572],
+    ['assembly/na_petitions-assembly-dataset_jeongkyu.csv', 'assembly-csv', 1400],
+    ['uk/uk_241584_revoke_article_50_snapshot_2019-03-24.json', 'uk-json', 1],
+    ['uk/uk_653440.json', 'uk-json', 1],
+    ['uk/uk_653561.json', 'uk-json', 1],
+  ])('imports %s', async (file, format, inserted) => {
+    const summary = await importArchiveFile(h.db, shared(file), { now });
+    expect(summary).toMatchObject({ format, inserted, merged: 0, unchanged: 0, skipped: [] });
+    const again = await importArchiveFile(h.db, shared(file), { now });
+    expect(again).toMatchObject({ inserted: 0, merged: 0, unchanged: inserted });
+  });
+
+  it('imports We the People, reading its Windows-1252 rows when asked, and reports the row it cannot read', async () => {
+    const strict = await importArchiveFile(h.db, shared('us/us_wtp_dataset_1K.csv'), { now, dryRun: true });
+    expect(strict.inserted).toBe(843);
+    expect(strict.skipped).toHaveLength(180);
+    expect(strict.skipped[0]?.reason).toMatch(/UTF-8/);
+    const lenient = await importArchiveFile(h.db, shared('us/us_wtp_dataset_1K.csv'), {
+      now,
+      invalidUtf8: 'windows-1252',
+    });
+    expect(lenient.inserted).toBe(1022);
+    expect(lenient.skipped.map((s) => s.line)).toEqual([1353]);
+  });
+
+  it('imports the CWD list crawl, skipping the petitions already imported under their board ids', async () => {
+    const summary = await importArchiveFile(h.db, shared('cwd/cwd_2019-2021_list_choi-jiwoo.csv.gz'), {
+      now,
+    });
+    expect(summary.format).toBe('cwd-list-csv');
+    const sameAsBoard = summary.skipped.filter((s) => /^same petition as cwd\//.test(s.reason));
+    expect(sameAsBoard.length).toBeGreaterThan(5000);
+    expect(summary.inserted + summary.skipped.length).toBe(85_856);
+    const unreadable = summary.skipped.filter((s) => !/^same petition as cwd\//.test(s.reason));
+    expect(unreadable).toHaveLength(14);
+    for (const s of unreadable) expect(s.line).toBeGreaterThan(1);
+  });
+});
+
+describe(`importing a file with broken rows (${TEST_ENGINE})`, () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await freshDatabase();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stores the good rows, reports each bad one with file and line, and stores nothing of the bad ones', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-import-'));
+    const file = path.join(dir, 'petitions.txt'); // misleading name: the format comes from the content
+    const row = (id: number, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        petition_id: id,
+        time: '2020-10-20 05:21:52',
+        begin: '2020-03-18',
+        end: '2020-04-17',
+        category: '인권/성평등',
+        title: `청원 ${id} &amp; 보호`,
+        content: '본문',
+        keyword: [],
+        agree: 10,
+        status: '청원종료',
+        ...extra,
+      });
+    const lines = [
+      Buffer.from(`\uFEFF${row(1)}\n`),
+      Buffer.from(`${row(2, { title: '' })}\n`),
+      Buffer.from(`${row(3, { begin: '2020-13-45' })}\n`),
+      Buffer.concat([
+        Buffer.from(row(4).slice(0, 60)),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(`${row(4).slice(60)}\n`),
+      ]),
+      Buffer.from(`${row(5, { agree: 'abc' })}\r\n`),
+      Buffer.from(`${row(6)}\n`),
+    ];
+    writeFileSync(file, Buffer.concat(lines));
+
+    const summary = await importArchiveFile(h.db, file, { now });
+    expect(summary.inserted).toBe(2);
+    expect(summary.skipped.map((s) => [s.file, s.line])).toEqual([
+      [file, 2],
+      [file, 3],
+      [file, 4],
+      [file, 5],
+    ]);
+    expect(summary.skipped[2]?.reason).toMatch(/UTF-8/);
+    const stored = await h.db
+      .selectFrom('petitions')
+      .select(['archive_source_id', 'title'])
+      .orderBy('archive_source_id')
+      .execute();
+    expect(stored).toEqual([
+      { archive_source_id: '1', title: '청원 1 & 보호' },
+      { archive_source_id: '6', title: '청원 6 & 보호' },
+    ]);
+  });
+});
