@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+import { serve } from '@hono/node-server';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/env.js';
+import { DomainError } from '../domain/errors.js';
+import { effectiveSettings, getProfile, PROFILE_CODES } from '../domain/policy-profiles.js';
+import { createApp } from '../http/app.js';
+import { createSite } from '../http/site.js';
+import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
+import { openMigratedDatabase } from './context.js';
+import { importFiles } from './import-files.js';
+import { seedIfEmpty } from './seed.js';
+
+const log = (line: string) => console.log(line);
+
+const program = new Command()
+  .name('cheongwon')
+  .description('Cheongwon (청원): an open national e-petition platform')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the web server (migrates, and loads the real archive sample into an empty database)')
+  .action(async () => {
+    const config = loadConfig();
+    const handle = await openMigratedDatabase(config, log);
+    if (config.seed === 'sample')
+      await seedIfEmpty(handle.db, { log, progress: process.stdout.isTTY === true });
+    const site = await createSite({ db: handle.db, deploymentProfile: config.profile });
+    const app = createApp(site);
+    const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+      const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+      log(`Cheongwon (${site.deploymentProfile}) listening on http://${host}:${info.port}`);
+    });
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: finishing open requests, then closing the database`);
+      server.close(async () => {
+        site.close();
+        await handle.close();
+        process.exit(0);
+      });
+      setTimeout(() => process.exit(1), 10_000).unref();
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const handle = await openMigratedDatabase(loadConfig(), log);
+    await handle.close();
+  });
+
+program
+  .command('import')
+  .description(
+    'import historic petitions (Blue House, National Assembly, UK Parliament, We the People archives)',
+  )
+  .argument(
+    '<files...>',
+    'archive files; the format is detected from the content (.gz is read transparently)',
+  )
+  .option('--dry-run', 'report what would change, store nothing', false)
+  .option('--no-progress', 'no progress bar')
+  .addOption(
+    new Option(
+      '--invalid-utf8 <mode>',
+      'rows that are not valid UTF-8: reject them, or read them as Windows-1252',
+    )
+      .choices(['reject', 'windows-1252'])
+      .default('reject'),
+  )
+  .action(
+    async (
+      files: string[],
+      opts: { dryRun: boolean; progress: boolean; invalidUtf8: 'reject' | 'windows-1252' },
+    ) => {
+      const handle = await openMigratedDatabase(loadConfig(), log);
+      try {
+        const { summaries, seconds } = await importFiles(handle.db, files, {
+          dryRun: opts.dryRun,
+          invalidUtf8: opts.invalidUtf8,
+          progress: opts.progress && process.stderr.isTTY === true,
+          log,
+          now: () => new Date(),
+        });
+        const total = summaries.reduce(
+          (n, s) => n + s.inserted + s.merged + s.unchanged + s.skipped.length,
+          0,
+        );
+        log(
+          `${files.length} file(s), ${total} rows in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} rows/s)`,
+        );
+      } finally {
+        await handle.close();
+      }
+    },
+  );
+
+const settings = program
+  .command('settings')
+  .description("show or change a policy profile's runtime settings");
+settings
+  .command('show')
+  .argument('[profile]', `one of ${PROFILE_CODES.join(', ')} (default: the deployment's)`)
+  .action(async (code: string | undefined) => {
+    const profile = getProfile(code ?? loadConfig().profile);
+    const handle = await openMigratedDatabase(loadConfig(), () => {});
+    try {
+      const overrides = await loadProfileOverrides(handle.db, profile.code);
+      log(
+        JSON.stringify(
+          { profile: profile.code, overrides, effective: effectiveSettings(profile, overrides) },
+          null,
+          2,
+        ),
+      );
+    } finally {
+      await handle.close();
+    }
+  });
+settings
+  .command('set')
+  .argument('<profile>', `one of ${PROFILE_CODES.join(', ')}`)
+  .argument('<key>', 'setting key, e.g. responseThreshold')
+  .argument('<value>', 'JSON value, e.g. 100000 or \'{"days":30}\' or null')
+  .action(async (code: string, key: string, raw: string) => {
+    const profile = getProfile(code);
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new DomainError(
+        'invalid_setting',
+        `The value must be JSON (e.g. 100000, {"days":30}, null); got ${raw}`,
+      );
+    }
+    const handle = await openMigratedDatabase(loadConfig(), () => {});
+    try {
+      const overrides = { ...(await loadProfileOverrides(handle.db, profile.code)), [key]: value };
+      const effective = effectiveSettings(profile, overrides); // validates before anything is stored
+      await saveProfileOverrides(handle.db, profile.code, overrides, new Date());
+      log(JSON.stringify({ profile: profile.code, overrides, effective }, null, 2));
+    } finally {
+      await handle.close();
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);
+  else console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

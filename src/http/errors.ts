@@ -1,0 +1,25 @@
+import type { ErrorCode } from '../domain/errors.js';
+
+/** The one place error codes become HTTP statuses. */
+export const HTTP_STATUS: Record<ErrorCode, 400 | 404 | 409 | 410 | 422> = {
+  petition_not_found: 404,
+  not_found: 404,
+  invalid_transition: 409,
+  petition_closed: 409,
+  unknown_profile: 400,
+  unknown_category: 400,
+  invalid_setting: 422,
+  invalid_parameter: 400,
+  invalid_body: 400,
+  unknown_format: 422,
+  invalid_record: 422,
+};
+
+/** The JSON error object every API error uses: `{ "error": { "code", "message", "details"? } }`. */
+export interface ApiError {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export function apiError(code: ErrorCode, message: string, details?: Record<string, unknown>): ApiError {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}

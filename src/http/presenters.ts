@@ -1,0 +1,119 @@
+import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import { formatDate, formatLastDay } from './format.js';
+import type { ProfileView } from './site.js';
+
+/**
+ * Presenters choose every public field explicitly. Petitions carry no personal data of signers; creators'
+ * identities are never presented. Counts: `agreement_count` is the public count — the archived total for imported
+ * records (`count_source: 'archive'`, no signer rows behind it), the live count otherwise.
+ */
+export interface PetitionSummaryJson {
+  id: number;
+  title: string;
+  profile: string;
+  category: { code: string; name: string } | null;
+  state: string;
+  response_state: string;
+  agreement_count: number;
+  count_source: 'archive' | 'live';
+  opened_at: string | null;
+  last_day: string | null;
+  closes_at: string | null;
+  closed_at: string | null;
+  url: string;
+  archive: { source: string; source_id: string; source_state: string | null; url: string | null } | null;
+}
+
+export interface PetitionJson extends PetitionSummaryJson {
+  body: string | null;
+  thresholds: Array<{ kind: 'response' | 'debate'; agreements: number; reached_at: string | null }>;
+  response_due_at: string | null;
+  official_responses: OfficialResponseJson[];
+}
+
+export interface OfficialResponseJson {
+  id: number;
+  summary: string | null;
+  body: string;
+  responder_name: string | null;
+  responder_title: string | null;
+  video_url: string | null;
+  published_at: string | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function presentPetitionSummary(row: PetitionRow, profile: ProfileView): PetitionSummaryJson {
+  return {
+    id: Number(row.id),
+    title: row.title,
+    profile: row.profile,
+    category: row.category ? { code: row.category, name: profile.categoryName(row.category) } : null,
+    state: row.state,
+    response_state: row.response_state,
+    agreement_count: row.public_count,
+    count_source: row.archived_agreement_count !== null ? 'archive' : 'live',
+    opened_at: iso(row.opened_at),
+    last_day: row.closes_at ? formatLastDay(row.closes_at, profile.timeZone) : null,
+    closes_at: iso(row.closes_at),
+    closed_at: iso(row.closed_at),
+    url: `/petitions/${row.id}`,
+    archive:
+      row.archive_source && row.archive_source_id
+        ? {
+            source: row.archive_source,
+            source_id: row.archive_source_id,
+            source_state: row.archive_source_state,
+            url: row.archive_source_url,
+          }
+        : null,
+  };
+}
+
+export function presentPetition(
+  row: PetitionRow,
+  responses: OfficialResponseRow[],
+  profile: ProfileView,
+): PetitionJson {
+  const thresholds: PetitionJson['thresholds'] = [];
+  if (profile.responseThreshold !== null) {
+    thresholds.push({
+      kind: 'response',
+      agreements: profile.responseThreshold,
+      reached_at: iso(row.response_threshold_reached_at),
+    });
+  }
+  if (profile.debateThreshold !== null) {
+    thresholds.push({
+      kind: 'debate',
+      agreements: profile.debateThreshold,
+      reached_at: iso(row.debate_threshold_reached_at),
+    });
+  }
+  return {
+    ...presentPetitionSummary(row, profile),
+    body: row.body,
+    thresholds,
+    response_due_at: iso(row.response_due_at),
+    official_responses: responses.map(presentOfficialResponse),
+  };
+}
+
+export function presentOfficialResponse(r: OfficialResponseRow): OfficialResponseJson {
+  return {
+    id: Number(r.id),
+    summary: r.summary,
+    body: r.body,
+    responder_name: r.responder_name,
+    responder_title: r.responder_title,
+    video_url: r.video_url,
+    published_at: iso(r.published_at),
+  };
+}
+
+/** 'YYYY-MM-DD ~ YYYY-MM-DD' agreement period in the profile's zone. */
+export function periodText(row: PetitionRow, profile: ProfileView): string {
+  const from = formatDate(row.opened_at, profile.timeZone);
+  const to = formatLastDay(row.closes_at, profile.timeZone);
+  return from || to ? `${from} ~ ${to}` : '';
+}

@@ -1,0 +1,104 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import {
+  effectiveSettings,
+  getProfile,
+  type PolicyProfile,
+  type PolicySettings,
+  PROFILE_CODES,
+} from '../domain/policy-profiles.js';
+import { loadProfileOverrides } from '../repositories/profile-settings.js';
+
+/** What a page or presenter needs to know about a petition's policy profile. */
+export interface ProfileView {
+  code: string;
+  timeZone: string;
+  settings: PolicySettings;
+  /** Korean name of a category code; the code itself when the profile does not know it. */
+  categoryName(code: string): string;
+  responseThreshold: number | null;
+  debateThreshold: number | null;
+}
+
+export interface CategoryLink {
+  code: string;
+  name: string;
+}
+
+/**
+ * Everything the HTTP layer shares: the database, the deployment's profile, the clock, and each profile's
+ * effective settings (defaults merged with the runtime overrides stored in `profile_settings`, refreshed every
+ * `settingsTtlMs` so that an administrator's change reaches every stateless app server without a restart).
+ */
+export interface Site {
+  db: Kysely<Database>;
+  deploymentProfile: string;
+  now(): Date;
+  profile(code: string): ProfileView;
+  /** Categories of the deployment's profile, for navigation. */
+  categories(): CategoryLink[];
+  /** Reloads runtime settings from the database now. */
+  refreshSettings(): Promise<void>;
+  close(): void;
+}
+
+export interface SiteOptions {
+  db: Kysely<Database>;
+  deploymentProfile: string;
+  /** Clock; tests pass a fixed one. Default: the wall clock. */
+  now?: () => Date;
+  /** How often runtime settings are re-read (ms, default 30,000; 0 = never automatically). */
+  settingsTtlMs?: number;
+}
+
+/** Builds the site context and loads runtime settings once. @throws DomainError('unknown_profile') */
+export async function createSite(options: SiteOptions): Promise<Site> {
+  const deployment = getProfile(options.deploymentProfile);
+  const views = new Map<string, ProfileView>();
+
+  const refreshSettings = async () => {
+    for (const code of PROFILE_CODES) {
+      const profile = getProfile(code);
+      const overrides = await loadProfileOverrides(options.db, code);
+      views.set(code, profileView(profile, effectiveSettings(profile, overrides)));
+    }
+  };
+  await refreshSettings();
+
+  const ttl = options.settingsTtlMs ?? 30_000;
+  const timer = ttl > 0 ? setInterval(() => void refreshSettings().catch(() => {}), ttl) : null;
+  timer?.unref();
+
+  return {
+    db: options.db,
+    deploymentProfile: deployment.code,
+    now: options.now ?? (() => new Date()),
+    profile(code) {
+      const view = views.get(code);
+      if (!view) return profileView(getProfile(code), effectiveSettings(code, {}));
+      return view;
+    },
+    categories() {
+      return deployment.categories.map((c) => ({
+        code: c.code,
+        name: deployment.locale === 'ko' ? c.ko : c.en,
+      }));
+    },
+    refreshSettings,
+    close() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+
+function profileView(profile: PolicyProfile, settings: PolicySettings): ProfileView {
+  const names = new Map(profile.categories.map((c) => [c.code, profile.locale === 'ko' ? c.ko : c.en]));
+  return {
+    code: profile.code,
+    timeZone: profile.timeZone,
+    settings,
+    categoryName: (code) => names.get(code) ?? code,
+    responseThreshold: settings.responseThreshold,
+    debateThreshold: settings.debateThreshold,
+  };
+}

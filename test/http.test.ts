@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findArchivedPetition } from '../src/repositories/petitions.js';
+import { TEST_ENGINE } from './support/databases.js';
+import { sampleSite, type TestSite } from './support/site.js';
+
+let t: TestSite;
+let roomNId: string;
+beforeAll(async () => {
+  t = await sampleSite();
+  roomNId = (await findArchivedPetition(t.handle.db, 'cwd', '586819'))?.id as string;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const get = (path: string) => t.app.request(path);
+const html = async (path: string, status = 200) => {
+  const res = await get(path);
+  expect(res.status, path).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/text\/html/);
+  return res.text();
+};
+const json = async (path: string, status = 200) => {
+  const res = await get(path);
+  expect(res.status, path).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/application\/json/);
+  return res.json() as Promise<any>;
+};
+
+describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
+  it('a citizen opens the home page and sees the most agreed, newest, ending-soon and answered lists', async () => {
+    const page = await html('/');
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain('<html lang="ko">');
+    for (const heading of ['최다 동의 청원', '최신 청원', '마감 임박 청원', '답변 완료 청원'])
+      expect(page).toContain(heading);
+    expect(page).toContain('텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요');
+    expect(page).toContain('2,715,626명');
+    expect(page).not.toContain('<script');
+  });
+
+  it.each(['n번방', 'N번방', '텔레그램'])(
+    'a citizen searches %s and finds the Room-N petitions',
+    async (q) => {
+      const page = await html(`/search?q=${encodeURIComponent(q)}`);
+      expect(page).toContain(`href="/petitions/${roomNId}"`);
+      const found = Number(/(\d[\d,]*)건/.exec(page)?.[1]?.replace(/,/g, ''));
+      expect(found).toBeGreaterThan(50);
+      expect(page).toContain(`value="${q}"`);
+    },
+  );
+
+  it('finds a petition by a fragment of its title', async () => {
+    const page = await html(`/search?q=${encodeURIComponent('포토라인 세워주세요')}`);
+    expect(page).toContain(`href="/petitions/${roomNId}"`);
+  });
+
+  it('says so when a search finds nothing', async () => {
+    const page = await html(`/search?q=${encodeURIComponent('존재하지않는낱말조합xyz')}`);
+    expect(page).toContain('검색 결과가 없습니다');
+    expect(page).toContain('0건');
+  });
+
+  it('shows the Room-N petition: category, period, Korean-formatted count, threshold progress and answered state', async () => {
+    const page = await html(`/petitions/${roomNId}`);
+    expect(page).toContain('<h1>텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요</h1>');
+    expect(page).toContain('안전/환경');
+    expect(page).toContain('2020-03-18 ~ 2020-04-17');
+    expect(page).toContain('2,715,626명');
+    expect(page).toContain('답변 기준 200,000명 중 100% — 기준 도달');
+    expect(page).toContain('답변 완료');
+    expect(page).toContain('청원 종료');
+    expect(page).toContain('보관 기록입니다');
+    expect(page).toContain('https://www1.president.go.kr/petitions/586819');
+  });
+
+  it('shows an official answer in full on an answered petition of 2017', async () => {
+    const row = await findArchivedPetition(t.handle.db, 'cwd', '1785');
+    const page = await html(`/petitions/${row?.id}`);
+    expect(page).toContain('296,330명');
+    expect(page).toContain('공식 답변');
+    expect(page).not.toContain('보관 자료에 답변 원문이 없습니다');
+  });
+
+  it('lists a category, paginates, and keeps the sort in the page links', async () => {
+    const page1 = await html('/categories/human-rights-gender-equality?sort=newest');
+    expect(page1).toContain('인권/성평등 분야 청원');
+    expect(page1).toMatch(
+      /rel="next" href="\/categories\/human-rights-gender-equality\?sort=newest&amp;page=2"/,
+    );
+    const page2 = await html('/categories/human-rights-gender-equality?sort=newest&page=2');
+    const ids = (p: string) =>
+      [...p.matchAll(/class="petition-title" href="\/petitions\/(\d+)"/g)].map((m) => m[1]);
+    expect(ids(page1)).toHaveLength(20);
+    expect(ids(page2).some((id) => ids(page1).includes(id))).toBe(false);
+  });
+
+  it('escapes petition text: a title with markup is shown as text', async () => {
+    const inserted = await t.handle.db
+      .insertInto('petitions')
+      .values({
+        profile: 'cheongwadae',
+        title: '<script>alert(1)</script> & "따옴표"',
+        body: '<img src=x onerror=alert(1)>',
+        state: 'open',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const page = await html(`/petitions/${inserted.id}`);
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;따옴표&quot;');
+    expect(page).not.toContain('<script>alert(1)');
+    expect(page).not.toContain('<img src=x');
+    await t.handle.db.deleteFrom('petitions').where('id', '=', inserted.id).execute();
+  });
+
+  it('answers an unknown petition with 404 and the stable code, and a petition not yet public likewise', async () => {
+    expect(await html('/petitions/999999999', 404)).toContain('petition_not_found');
+    const draft = await t.handle.db
+      .insertInto('petitions')
+      .values({ profile: 'cheongwadae', title: '검토 중인 청원', body: '본문', state: 'in_review' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await html(`/petitions/${draft.id}`, 404)).toContain('petition_not_found');
+    await t.handle.db.deleteFrom('petitions').where('id', '=', draft.id).execute();
+    expect(await html('/categories/no-such-category', 404)).toContain('not_found');
+    expect(await html('/no/such/page', 404)).toContain('not_found');
+  });
+
+  it.each([
+    ['/petitions/abc', 'a petition number that is not a number'],
+    ['/search?page=0', 'page 0'],
+    ['/search?q=x&page=abc', 'a page that is not a number'],
+    ['/petitions?per_page=1000', 'too many per page'],
+    ['/petitions?sort=loudest', 'an unknown sort'],
+    ['/petitions?color=red', 'an unknown parameter'],
+    ['/search?q=%00', 'a null byte'],
+    ['/search?q=%FF%FE', 'invalid UTF-8'],
+    [`/search?q=${'가'.repeat(101)}`, 'a search text over 100 characters'],
+  ])('refuses %s (%s) with 400 and a clear message', async (path) => {
+    const page = await html(path, 400);
+    expect(page).toContain('invalid_parameter');
+  });
+});
+
+describe(`read API v1 (${TEST_ENGINE})`, () => {
+  it('lists petitions with paging metadata, sorted by agreements by default', async () => {
+    const body = await json('/api/v1/petitions?per_page=5');
+    expect(body.meta).toEqual({ page: 1, per_page: 5, total: 2784 });
+    expect(body.data).toHaveLength(5);
+    expect(body.data[0]).toMatchObject({
+      id: Number(roomNId),
+      title: '텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요',
+      agreement_count: 2715626,
+      count_source: 'archive',
+      state: 'closed',
+      response_state: 'answered',
+      category: { code: 'safety-environment', name: '안전/환경' },
+      last_day: '2020-04-17',
+      archive: { source: 'cwd', source_id: '586819', url: 'https://www1.president.go.kr/petitions/586819' },
+    });
+    const counts = body.data.map((p: any) => p.agreement_count);
+    expect([...counts].sort((a, b) => b - a)).toEqual(counts);
+  });
+
+  it('filters by text, category, state and answered, and searches case-insensitively', async () => {
+    const upper = await json(`/api/v1/petitions?q=${encodeURIComponent('N번방')}&per_page=100`);
+    const lower = await json(`/api/v1/petitions?q=${encodeURIComponent('n번방')}&per_page=100`);
+    expect(upper.meta.total).toBe(lower.meta.total);
+    expect(upper.data[0].id).toBe(Number(roomNId));
+    const category = await json('/api/v1/petitions?category=pets&per_page=100');
+    expect(category.meta.total).toBeGreaterThan(0);
+    for (const p of category.data) expect(p.category.code).toBe('pets');
+    const answered = await json('/api/v1/petitions?answered=true&per_page=100');
+    expect(answered.meta.total).toBeGreaterThanOrEqual(53 + 68);
+    for (const p of answered.data) expect(p.response_state).toBe('answered');
+    expect((await json('/api/v1/petitions?state=open')).meta.total).toBe(0);
+  });
+
+  it('returns one petition with its body and official answer, and nothing personal', async () => {
+    const row = await findArchivedPetition(t.handle.db, 'cwd', '1785');
+    const body = await json(`/api/v1/petitions/${row?.id}`);
+    expect(body.official_responses).toHaveLength(1);
+    expect(body.official_responses[0].body.length).toBeGreaterThan(500);
+    expect(body.thresholds).toEqual([{ kind: 'response', agreements: 200000, reached_at: null }]);
+    expect(Object.keys(body).sort()).toEqual(
+      [
+        'agreement_count',
+        'archive',
+        'body',
+        'category',
+        'closed_at',
+        'closes_at',
+        'count_source',
+        'id',
+        'last_day',
+        'official_responses',
+        'opened_at',
+        'profile',
+        'response_due_at',
+        'response_state',
+        'state',
+        'thresholds',
+        'title',
+        'url',
+      ].sort(),
+    );
+    expect(JSON.stringify(body)).not.toMatch(/naver - \*\*\*/);
+  });
+
+  it('answers unknown ids with 404 and bad parameters with 400, always as an error object with a code', async () => {
+    expect((await json('/api/v1/petitions/999999999', 404)).error.code).toBe('petition_not_found');
+    expect((await json('/api/v1/petitions/abc', 400)).error.code).toBe('invalid_parameter');
+    const bad = await json('/api/v1/petitions?page=-1&per_page=x', 400);
+    expect(bad.error.code).toBe('invalid_parameter');
+    expect(Object.keys(bad.error.details.fields).sort()).toEqual(['page', 'per_page']);
+    expect((await json('/api/v1/petitions?q=%FF', 400)).error.code).toBe('invalid_parameter');
+    expect((await json('/api/v1/petitions?q=a%00b', 400)).error.code).toBe('invalid_parameter');
+    expect((await json('/api/v1/nothing-here', 404)).error.code).toBe('not_found');
+  });
+
+  it('describes itself in an OpenAPI 3.1 document at a stable URL', async () => {
+    const doc = await json('/api/v1/openapi.json');
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/petitions', '/petitions/{id}']);
+    expect(doc.components.schemas).toHaveProperty('Petition');
+    expect(doc.components.schemas).toHaveProperty('Error');
+  });
+});
