@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { readFileSync } from 'node:fs';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';

@@ -12,12 +12,17 @@ import { migrateToLatest } from '../../src/db/migrate.js';
  */
 export const TEST_ENGINE = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
-export async function freshDatabase(): Promise<DatabaseHandle> {
+export interface TestDatabase extends DatabaseHandle {
+  /** postgres:// URL of the fresh database (PostgreSQL runs only), for child processes such as the CLI. */
+  url: string | null;
+}
+
+export async function freshDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     const handle = await openDatabase({ dataDir: 'memory://' });
     await migrateToLatest(handle.db);
-    return handle;
+    return { ...handle, url: null };
   }
   const name = `cheongwon_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
@@ -30,6 +35,7 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
   await migrateToLatest(handle.db);
   return {
     ...handle,
+    url: dbUrl.toString(),
     close: async () => {
       await handle.close();
       const dropper = new pg.Client({ connectionString: url });

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { PetitionRow } from '../../db/schema.js';
 import { formatCount } from '../format.js';
 import { periodText } from '../presenters.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { PetitionRow } from '../../db/schema.js';
 import { formatNumber } from '../format.js';
 import type { Site } from '../site.js';

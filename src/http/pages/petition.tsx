@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { formatCount, formatDate, formatNumber, progressPercent } from '../format.js';
 import { periodText } from '../presenters.js';

@@ -1,0 +1,115 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+const main = path.join(root, 'src/cli/main.ts');
+
+/**
+ * The CLI as an operator runs it, in a child process: on PostgreSQL against a fresh database (DATABASE_URL), on
+ * PGlite against a fresh data directory (CHEONGWON_DATA_DIR).
+ */
+describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
+  let db: TestDatabase | null = null;
+  let env: NodeJS.ProcessEnv;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-cli-'));
+    env = { ...process.env, CHEONGWON_DATA_DIR: path.join(dir, 'pglite'), DATABASE_URL: '' };
+    if (TEST_ENGINE === 'postgres') {
+      db = await freshDatabase();
+      env.DATABASE_URL = db.url ?? '';
+    }
+    delete env.TEST_DATABASE_URL;
+    if (!env.DATABASE_URL) delete env.DATABASE_URL;
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  const cli = (...args: string[]) => run(tsx, [main, ...args], { env, cwd: dir });
+
+  it('imports with a dry run first, then for real, then finds nothing new; bad rows are reported by line', async () => {
+    const file = path.join(dir, 'export.data');
+    const row = (id: number, title: string) =>
+      JSON.stringify({
+        category: '기타',
+        begin: '2019-04-01',
+        end: '2019-05-01',
+        content: '본문',
+        num_agree: 7,
+        petition_idx: String(id),
+        status: '청원종료',
+        title,
+      });
+    writeFileSync(file, `${row(1, '첫째 청원')}\n${row(2, '')}\n${row(3, '셋째 청원')}\n`);
+
+    const dry = await cli('import', '--dry-run', '--no-progress', file);
+    expect(dry.stdout).toContain('[dry run]');
+    expect(dry.stdout).toMatch(/would insert 2, merged 0, unchanged 0, skipped 1/);
+    expect(dry.stdout).toContain(`skipped ${file}:2:`);
+
+    const real = await cli('import', '--no-progress', file);
+    expect(real.stdout).toMatch(/\(cwd-lovit-jsonl\): inserted 2, merged 0, unchanged 0, skipped 1/);
+    const again = await cli('import', '--no-progress', file);
+    expect(again.stdout).toMatch(/inserted 0, merged 0, unchanged 2, skipped 1/);
+  });
+
+  it('refuses a file that is no known archive format, naming what it saw', async () => {
+    const file = path.join(dir, 'notes.jsonl');
+    writeFileSync(file, '{"hello": "world"}\n');
+    const failed = await cli('import', '--no-progress', file).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toMatch(/error \[unknown_format\]/);
+  });
+
+  it('shows and validates runtime settings', async () => {
+    const set = await cli('settings', 'set', 'cheongwadae', 'responseThreshold', '150000');
+    expect(JSON.parse(set.stdout).effective.responseThreshold).toBe(150000);
+    const bad = await cli('settings', 'set', 'cheongwadae', 'responseThreshold', '"many"').catch((e) => e);
+    expect(bad.stderr).toMatch(/invalid_setting/);
+    const shown = JSON.parse((await cli('settings', 'show', 'cheongwadae')).stdout);
+    expect(shown.overrides).toEqual({ responseThreshold: 150000 });
+  });
+
+  it('serves the real archive sample on first start, answers searches, and stops cleanly on SIGTERM', async () => {
+    const serveDir = mkdtempSync(path.join(tmpdir(), 'cheongwon-serve-'));
+    const serveEnv: NodeJS.ProcessEnv = {
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CHEONGWON_DATA_DIR: path.join(serveDir, 'pglite'),
+    };
+    // a database of its own: the import test above already stored petitions in the shared one
+    const other = db ? await freshDatabase() : null;
+    if (other) serveEnv.DATABASE_URL = other.url ?? '';
+    const child: ChildProcess = spawn(tsx, [main, 'serve'], { env: serveEnv, cwd: serveDir });
+    let output = '';
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+        if (m) resolve(Number(m[1]));
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+    });
+    expect(output).toContain('loading the real archive sample');
+    const res = await fetch(`http://127.0.0.1:${port}/search?q=${encodeURIComponent('n번방')}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await other?.close();
+  });
+});
