@@ -15,6 +15,7 @@ import {
   insertPetitions,
   markAnswered,
   type NewArchivedResponse,
+  refreshAfterBulkImport,
   titleDeadlineKey,
 } from '../repositories/archive.js';
 
@@ -127,6 +128,7 @@ export async function importArchiveFile(
     }
     if (batch.length > 0) await flush(batch);
   });
+  if (!summary.dryRun && summary.inserted + summary.merged > 0) await refreshAfterBulkImport(db);
   return summary;
 }
 

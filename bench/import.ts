@@ -1,0 +1,101 @@
+/**
+ * Import and search speed on the real 2020 Blue House file (8,859 petitions, 30 MB), on PGlite and — when it
+ * answers — PostgreSQL, each on a fresh database, in one run so the two are compared on the same machine state.
+ *
+ * Usage: npm run bench:import [-- FILE]   (default ../shared/data/cwd/cwd_2020_korkeep.jsonl)
+ * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is created
+ * on that server and dropped afterwards).
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { importArchiveFile } from '../src/commands/import-archive.js';
+import { type DatabaseHandle, openDatabase } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { listPetitions } from '../src/repositories/petitions.js';
+
+const file = process.argv[2] ?? '../shared/data/cwd/cwd_2020_korkeep.jsonl';
+const pgUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SEARCHES = ['n번방', 'N번방', '텔레그램', '포토라인 세워주세요', '코로나'];
+
+async function scratchPostgres(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> } | null> {
+  const name = `cheongwon_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString() });
+  return {
+    handle,
+    drop: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`drop database ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function measure(label: string, handle: DatabaseHandle): Promise<void> {
+  await migrateToLatest(handle.db);
+  const started = performance.now();
+  let lastLine = 0;
+  const summary = await importArchiveFile(handle.db, file, {
+    now: new Date(),
+    onProgress: (line) => {
+      if (line - lastLine >= 2000) {
+        process.stderr.write(`  ${label}: line ${line}\n`);
+        lastLine = line;
+      }
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${label}: imported ${summary.inserted} petitions in ${seconds.toFixed(1)} s = ${Math.round(summary.inserted / seconds)} petitions/s`,
+  );
+  const again = performance.now();
+  const second = await importArchiveFile(handle.db, file, { now: new Date() });
+  const againSeconds = (performance.now() - again) / 1000;
+  console.log(
+    `${label}: re-import (all ${second.unchanged} unchanged) in ${againSeconds.toFixed(1)} s = ${Math.round(second.unchanged / againSeconds)} petitions/s`,
+  );
+  for (const text of SEARCHES) {
+    const times: number[] = [];
+    let total = 0;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      total = (
+        await listPetitions(handle.db, { states: ['closed'], text, sort: 'relevance', page: 1, perPage: 20 })
+      ).total;
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `${label}: search '${text}' → ${total} petitions, median ${times[2]?.toFixed(0)} ms (5 runs)`,
+    );
+  }
+}
+
+console.log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
+console.log(`file: ${file}`);
+const embedded = await openDatabase({ dataDir: 'memory://' });
+await measure('PGlite (in-memory)', embedded);
+await embedded.close();
+const server = await scratchPostgres();
+if (server) {
+  const version = await sql<{ server_version: string }>`show server_version`.execute(server.handle.db);
+  await measure(`PostgreSQL ${version.rows[0]?.server_version ?? ''}`.trim(), server.handle);
+  await server.drop();
+} else {
+  console.log(`PostgreSQL at ${pgUrl} does not answer: skipped`);
+}
