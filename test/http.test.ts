@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findArchivedPetition } from '../src/repositories/petitions.js';
+import { saveProfileOverrides } from '../src/repositories/profile-settings.js';
 import { TEST_ENGINE } from './support/databases.js';
 import { sampleSite, type TestSite } from './support/site.js';
 
@@ -224,5 +225,23 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/petitions', '/petitions/{id}']);
     expect(doc.components.schemas).toHaveProperty('Petition');
     expect(doc.components.schemas).toHaveProperty('Error');
+  });
+});
+
+describe(`runtime settings (${TEST_ENGINE})`, () => {
+  it('an administrator lowers the answer threshold in the database and pages and API follow without a restart', async () => {
+    await saveProfileOverrides(t.handle.db, 'cheongwadae', { responseThreshold: 5_000_000 }, new Date());
+    await t.site.refreshSettings();
+    try {
+      const page = await html(`/petitions/${roomNId}`);
+      expect(page).toContain('답변 기준 5,000,000명 중 54%');
+      expect(page).not.toContain('기준 도달');
+      const body = await json(`/api/v1/petitions/${roomNId}`);
+      expect(body.thresholds).toEqual([{ kind: 'response', agreements: 5_000_000, reached_at: null }]);
+    } finally {
+      await saveProfileOverrides(t.handle.db, 'cheongwadae', {}, new Date());
+      await t.site.refreshSettings();
+    }
+    expect(await html(`/petitions/${roomNId}`)).toContain('답변 기준 200,000명 중 100%');
   });
 });

@@ -13,13 +13,21 @@ import { cwdUrl, optText, requireCwdId, requireText } from './common.js';
 /** Keys whose presence identifies the format (detect.ts). */
 export const KORKEEP_KEYS = ['petition_id', 'agree'] as const;
 
-export function mapKorkeep(o: Record<string, unknown>): ArchivedPetitionRecord {
-  const sourceId = requireCwdId(requireId(o.petition_id, 'petition_id'), 'petition_id');
+/**
+ * The JSON crawls of the board (korkeep, lovit) differ only in the names of the id and count keys: one mapper.
+ * @param keys which key holds the president.go.kr id and which the agreement count
+ * @throws RowRejection (via the require* helpers) naming the field that is missing or malformed
+ */
+export function mapCwdCrawl(
+  o: Record<string, unknown>,
+  keys: { id: string; count: string },
+): ArchivedPetitionRecord {
+  const sourceId = requireCwdId(requireId(o[keys.id], keys.id), keys.id);
   const title = requireTitle(o.title, 'title');
   const openedOn = requireDate(o.begin, 'begin');
   const lastDay = requireDate(o.end, 'end');
   requireOrder(openedOn, lastDay, 'begin', 'end');
-  const agreementCount = requireCount(o.agree, 'agree');
+  const agreementCount = requireCount(o[keys.count], keys.count);
   const status = requireText(o, 'status');
   return finishRecord({
     source: 'cwd',
@@ -38,4 +46,8 @@ export function mapKorkeep(o: Record<string, unknown>): ArchivedPetitionRecord {
     response: null,
     sourceUrl: cwdUrl(sourceId),
   });
+}
+
+export function mapKorkeep(o: Record<string, unknown>): ArchivedPetitionRecord {
+  return mapCwdCrawl(o, { id: 'petition_id', count: 'agree' });
 }
