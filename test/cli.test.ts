@@ -1,8 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 
@@ -31,6 +32,7 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
   });
   afterAll(async () => {
     await db?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
   const cli = (...args: string[]) => run(tsx, [main, ...args], { env, cwd: dir });
 
@@ -60,14 +62,35 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
     expect(again.stdout).toMatch(/inserted 0, merged 0, unchanged 2, skipped 1/);
   });
 
-  it('refuses a file that is no known archive format, naming what it saw', async () => {
-    const file = path.join(dir, 'notes.jsonl');
-    writeFileSync(file, '{"hello": "world"}\n');
-    const failed = await cli('import', '--no-progress', file).catch(
-      (e: { code: number; stderr: string }) => e,
+  it('names each file it cannot read at all, imports the others, and exits with 1', async () => {
+    const notes = path.join(dir, 'notes.jsonl');
+    writeFileSync(notes, '{"hello": "world"}\n');
+    const truncated = path.join(dir, 'cut.jsonl.gz');
+    writeFileSync(
+      truncated,
+      gzipSync(Buffer.from('{"petition_id": 1, "title": "x"}\n'.repeat(200))).subarray(0, 60),
+    );
+    const good = path.join(dir, 'good.jsonl');
+    const record = {
+      category: '기타',
+      begin: '2019-04-01',
+      end: '2019-05-01',
+      content: '본문',
+      num_agree: 7,
+      petition_idx: '77',
+      status: '청원종료',
+      title: '읽히는 청원',
+    };
+    writeFileSync(good, `${JSON.stringify(record)}\n`);
+    const failed = await cli('import', '--no-progress', notes, truncated, dir, good).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect(failed).toMatchObject({ code: 1 });
-    expect((failed as { stderr: string }).stderr).toMatch(/error \[unknown_format\]/);
+    const { stdout, stderr } = failed as { stdout: string; stderr: string };
+    expect(stderr).toContain(`error [unknown_format] ${notes}:`);
+    expect(stderr).toContain(`error ${truncated}:`);
+    expect(stderr).toContain(`error ${dir}:`);
+    expect(stdout).toMatch(/good\.jsonl \(cwd-lovit-jsonl\): inserted 1/);
   });
 
   it('shows and validates runtime settings', async () => {
@@ -107,9 +130,18 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
     const res = await fetch(`http://127.0.0.1:${port}/search?q=${encodeURIComponent('n번방')}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요');
+    if (TEST_ENGINE === 'pglite') {
+      // the embedded database belongs to the running server: a second process is refused, not let in to corrupt it
+      const refused = await run(tsx, [main, 'settings', 'show'], { env: serveEnv, cwd: serveDir }).catch(
+        (e) => e,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/in use by another Cheongwon process \(pid \d+\)/);
+    }
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await other?.close();
+    rmSync(serveDir, { recursive: true, force: true });
   });
 });

@@ -155,12 +155,137 @@ describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`
       now,
     });
     expect(summary.format).toBe('cwd-list-csv');
-    const sameAsBoard = summary.skipped.filter((s) => /^same petition as cwd\//.test(s.reason));
+    const sameAsBoard = summary.skipped.filter((s) => /^already stored as cwd\//.test(s.reason));
     expect(sameAsBoard.length).toBeGreaterThan(5000);
-    expect(summary.inserted + summary.skipped.length).toBe(85_856);
-    const unreadable = summary.skipped.filter((s) => !/^same petition as cwd\//.test(s.reason));
+    // rows that were counted while still open in the 2020 crawl bring their final count
+    expect(summary.merged).toBeGreaterThan(0);
+    expect(summary.inserted + summary.merged + summary.skipped.length).toBe(85_856);
+    const unreadable = summary.skipped.filter((s) => !/^already stored as cwd\//.test(s.reason));
     expect(unreadable).toHaveLength(14);
     for (const s of unreadable) expect(s.line).toBeGreaterThan(1);
+  });
+});
+
+describe(`one petition in two crawls of the board (${TEST_ENGINE})`, () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await freshDatabase();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('is stored once under the board id whichever file comes first, with the final count', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-twins-'));
+    const list = path.join(dir, 'list.csv');
+    const board = path.join(dir, 'board.jsonl');
+    // the list crawl (its own numbering, final counts, no text) …
+    writeFileSync(
+      list,
+      'id,category,title,expiryDate,numOfAgrees\n' +
+        '900001.0,기타,같은 제목,2020-10-29,150\n' + // counted 100 by the board crawl while still open
+        '900002.0,기타,같은 제목,2020-10-29,7\n' + // same title and day, another petition
+        '900003.0,행정,다른 청원,2020-05-01,42\n',
+    );
+    // … and the board crawl (board ids, text), one row crawled before its petition closed
+    const row = (id: number, title: string, begin: string, end: string, agree: number, status: string) =>
+      JSON.stringify({
+        petition_id: id,
+        time: '2020-10-20 05:00:00',
+        begin,
+        end,
+        category: '기타',
+        title,
+        content: `본문 ${id}`,
+        keyword: [],
+        agree,
+        status,
+      });
+    writeFileSync(
+      board,
+      `${row(611001, '같은 제목', '2020-09-29', '2020-10-29', 100, '청원진행중')}\n${row(611002, '다른 청원', '2020-04-01', '2020-05-01', 42, '청원종료')}\n`,
+    );
+
+    const first = await importArchiveFile(h.db, list, { now });
+    expect(first).toMatchObject({ inserted: 3 });
+    const second = await importArchiveFile(h.db, board, { now });
+    expect(second).toMatchObject({ inserted: 0, merged: 2 });
+    const stored = await h.db
+      .selectFrom('petitions')
+      .select([
+        'archive_source',
+        'archive_source_id',
+        'title',
+        'body',
+        'archived_agreement_count',
+        'archived_count_final',
+      ])
+      .orderBy('archive_source_id')
+      .execute();
+    expect(stored).toEqual([
+      {
+        archive_source: 'cwd',
+        archive_source_id: '611001',
+        title: '같은 제목',
+        body: '본문 611001',
+        archived_agreement_count: 150,
+        archived_count_final: true,
+      },
+      {
+        archive_source: 'cwd',
+        archive_source_id: '611002',
+        title: '다른 청원',
+        body: '본문 611002',
+        archived_agreement_count: 42,
+        archived_count_final: true,
+      },
+      {
+        archive_source: 'cwd-list',
+        archive_source_id: '900002',
+        title: '같은 제목',
+        body: null,
+        archived_agreement_count: 7,
+        archived_count_final: true,
+      },
+    ]);
+    // both again, in either order: nothing changes
+    const digest = await contentDigest(h.db);
+    expect(await importArchiveFile(h.db, board, { now })).toMatchObject({
+      inserted: 0,
+      merged: 0,
+      unchanged: 2,
+    });
+    const listAgain = await importArchiveFile(h.db, list, { now });
+    expect(listAgain).toMatchObject({ inserted: 0, merged: 0, unchanged: 1 });
+    expect(listAgain.skipped.map((s) => s.reason).sort()).toEqual([
+      'already stored as cwd/611001',
+      'already stored as cwd/611002',
+    ]);
+    expect(await contentDigest(h.db)).toBe(digest);
+  });
+
+  it('marks a count taken before close as not final, and a later final count replaces it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-final-'));
+    const board = path.join(dir, 'board.jsonl');
+    const list = path.join(dir, 'list.csv');
+    writeFileSync(
+      board,
+      `${JSON.stringify({ petition_id: 612001, time: '2020-10-20 05:00:00', begin: '2020-10-01', end: '2020-10-31', category: '기타', title: '진행 중에 수집된 청원', content: '본문', keyword: [], agree: 10, status: '청원진행중' })}\n`,
+    );
+    await importArchiveFile(h.db, board, { now });
+    expect(await findArchivedPetition(h.db, 'cwd', '612001')).toMatchObject({
+      archived_agreement_count: 10,
+      archived_count_final: false,
+    });
+    writeFileSync(
+      list,
+      'id,category,title,expiryDate,numOfAgrees\n900010.0,기타,진행 중에 수집된 청원,2020-10-31,25\n',
+    );
+    expect(await importArchiveFile(h.db, list, { now })).toMatchObject({ inserted: 0, merged: 1 });
+    expect(await findArchivedPetition(h.db, 'cwd', '612001')).toMatchObject({
+      archived_agreement_count: 25,
+      archived_count_final: true,
+    });
   });
 });
 
@@ -201,6 +326,9 @@ describe(`importing a file with broken rows (${TEST_ENGINE})`, () => {
       ]),
       Buffer.from(`${row(5, { agree: 'abc' })}\r\n`),
       Buffer.from(`${row(6)}\n`),
+      Buffer.from(`${row(7, { agree: 3_000_000_000 })}\n`),
+      Buffer.from(`${row(8, { end: '9999-12-31' })}\n`),
+      Buffer.from('["not", "an", "object"]\n'),
     ];
     writeFileSync(file, Buffer.concat(lines));
 
@@ -211,8 +339,14 @@ describe(`importing a file with broken rows (${TEST_ENGINE})`, () => {
       [file, 3],
       [file, 4],
       [file, 5],
+      [file, 7],
+      [file, 8],
+      [file, 9],
     ]);
+    expect(summary.skipped[4]?.reason).toMatch(/larger than any real petition/);
+    expect(summary.skipped[5]?.reason).toMatch(/9999-12-31/);
     expect(summary.skipped[2]?.reason).toMatch(/UTF-8/);
+    expect(summary.skipped[1]?.reason).toMatch(/begin/);
     const stored = await h.db
       .selectFrom('petitions')
       .select(['archive_source_id', 'title'])

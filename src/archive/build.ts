@@ -20,6 +20,13 @@ export function reject(reason: string): never {
  */
 export const MAX_ARCHIVED_TITLE_LENGTH = 2000;
 
+/** Plausible dates of a petition (inclusive); also keeps every date inside what the database stores. */
+export const EARLIEST_DATE = '1990-01-01';
+export const LATEST_DATE = '2100-12-31';
+
+/** Largest agreement count accepted (the database column is a 32-bit integer; the largest real count is ~6 million). */
+export const MAX_AGREEMENT_COUNT = 2_000_000_000;
+
 /** A non-empty title (cleaned), or a rejection naming the field. */
 export function requireTitle(raw: unknown, field: string): string {
   if (raw === undefined || raw === null) reject(`${field} (title) is missing`);
@@ -113,6 +120,19 @@ export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord 
   if (out.category === '') out.category = null;
   if (!isCalendarDate(out.openedOn)) reject(`openedOn is not a calendar date: ${show(out.openedOn)}`);
   if (!isCalendarDate(out.lastDay)) reject(`lastDay is not a calendar date: ${show(out.lastDay)}`);
+  for (const [name, date] of [
+    ['the first day', out.openedOn],
+    ['the last day', out.lastDay],
+  ] as const) {
+    if (date < EARLIEST_DATE || date > LATEST_DATE) {
+      reject(`${name} (${date}) is outside ${EARLIEST_DATE}..${LATEST_DATE}: not a date of a real petition`);
+    }
+  }
+  if (out.agreementCount > MAX_AGREEMENT_COUNT) {
+    reject(
+      `the agreement count ${out.agreementCount} is larger than any real petition's (at most ${MAX_AGREEMENT_COUNT})`,
+    );
+  }
   if (out.lastDay < out.openedOn)
     reject(`the last day (${out.lastDay}) is before the first day (${out.openedOn})`);
   if (!Number.isSafeInteger(out.agreementCount) || out.agreementCount < 0) {

@@ -81,12 +81,14 @@ program
       opts: { dryRun: boolean; progress: boolean; invalidUtf8: 'reject' | 'windows-1252' },
     ) => {
       const handle = await openMigratedDatabase(loadConfig(), log);
+      let failures = 0;
       try {
-        const { summaries, seconds } = await importFiles(handle.db, files, {
+        const { summaries, failed, seconds } = await importFiles(handle.db, files, {
           dryRun: opts.dryRun,
           invalidUtf8: opts.invalidUtf8,
           progress: opts.progress && process.stderr.isTTY === true,
           log,
+          error: (line) => console.error(line),
           now: () => new Date(),
         });
         const total = summaries.reduce(
@@ -96,9 +98,12 @@ program
         log(
           `${files.length} file(s), ${total} rows in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} rows/s)`,
         );
+        failures = failed.length;
       } finally {
         await handle.close();
       }
+      // set after close: PGlite's runtime writes process.exitCode when it shuts down
+      if (failures > 0) process.exitCode = 1;
     },
   );
 

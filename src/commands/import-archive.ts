@@ -8,15 +8,15 @@ import type { Database, NewPetition } from '../db/schema.js';
 import { closesAtForLastDay, startOfLocalDay } from '../domain/closing-dates.js';
 import { findCategory, getProfile } from '../domain/policy-profiles.js';
 import {
-  fillMissing,
+  type ArchivedPetitionPatch,
+  type ExistingArchivedPetition,
   findArchived,
-  findArchivedByTitleAndDeadline,
+  findArchivedByTitles,
   insertArchivedResponses,
   insertPetitions,
-  markAnswered,
   type NewArchivedResponse,
+  patchArchivedPetition,
   refreshAfterBulkImport,
-  titleDeadlineKey,
 } from '../repositories/archive.js';
 
 export interface ImportOptions {
@@ -43,6 +43,8 @@ export interface ImportSummary {
   unchanged: number;
   /** Rows not stored, with file, line and the reason. */
   skipped: RejectedRow[];
+  /** Records whose category label the profile does not know (stored without a category, label kept). */
+  uncategorised: number;
   dryRun: boolean;
 }
 
@@ -59,9 +61,10 @@ interface PendingRecord {
  * official answer text where the source has it.
  *
  * Idempotent: a petition is keyed by (archive source, archive id); importing the same file again inserts nothing
- * and changes nothing. A later file may only fill what is missing (body, category, official answer); it never
- * overwrites. Rows of the CWD list crawl (`cwd-list`, its own numbering) that are the same petition as an already
- * imported board record (same title and deadline) are skipped with that reason.
+ * and changes nothing. A later file may only fill what is missing (body, category, official answer) or replace a
+ * count taken before close by a final one; it never overwrites. The board's own crawls (`cwd`) and the list crawl
+ * (`cwd-list`, another numbering) describe the same petitions: whichever comes first, each is stored once, under
+ * the board's id (matched by title, deadline and count — see `takeTwin`).
  *
  * @throws DomainError('unknown_format') when the content is not a known archive format; database errors abort the
  *         current batch (earlier batches stay committed unless `dryRun`).
@@ -79,6 +82,7 @@ export async function importArchiveFile(
     merged: 0,
     unchanged: 0,
     skipped: [],
+    uncategorised: 0,
     dryRun: options.dryRun ?? false,
   };
   const batchSize = options.batchSize ?? 500;
@@ -146,78 +150,142 @@ async function storeBatch(
     bySource.set(item.record.source, list);
   }
   for (const [source, items] of bySource) {
-    let candidates = items;
-    if (source === 'cwd-list') candidates = await dropKnownBoardPetitions(trx, file, items, summary);
-
     const existing = new Map(
       (
         await findArchived(
           trx,
           source,
-          candidates.map((i) => i.record.sourceId),
+          items.map((i) => i.record.sourceId),
         )
       ).map((e) => [e.archive_source_id, e]),
     );
-    const fresh = candidates.filter((i) => !existing.has(i.record.sourceId));
+    const twinSource = TWIN_SOURCE[source];
+    const twins = twinSource
+      ? await findArchivedByTitles(
+          trx,
+          twinSource,
+          items.filter((i) => !existing.has(i.record.sourceId)).map((i) => i.record.title),
+        )
+      : [];
+    const fresh: PendingRecord[] = [];
+    const responses: NewArchivedResponse[] = [];
+
+    for (const item of items) {
+      const r = item.record;
+      if (r.category && !findCategory(r.profile, r.category)) summary.uncategorised++;
+      const current = existing.get(r.sourceId);
+      const twin = current ? undefined : takeTwin(twins, r);
+      if (current) {
+        if (await completeFrom(trx, current, r, responses, now)) summary.merged++;
+        else summary.unchanged++;
+      } else if (twin && source === 'cwd-list') {
+        // The board's own record is stored: this row is the same petition; it may only bring the final count.
+        if (await completeFrom(trx, twin, { ...r, body: null, response: null }, responses, now))
+          summary.merged++;
+        else
+          summary.skipped.push({
+            file,
+            line: item.line,
+            reason: `already stored as cwd/${twin.archive_source_id}`,
+          });
+      } else if (twin) {
+        // A list-crawl row holds this petition: re-key it under the board's id, then complete it.
+        const identity = {
+          source: r.source,
+          sourceId: r.sourceId,
+          sourceState: r.sourceState,
+          url: r.sourceUrl,
+        };
+        await patchArchivedPetition(trx, twin.id, { identity }, now);
+        await completeFrom(trx, twin, r, responses, now);
+        summary.merged++;
+      } else {
+        fresh.push(item);
+      }
+    }
+
     const ids = await insertPetitions(
       trx,
       fresh.map((i) => toPetitionRow(i.record, now)),
     );
-    const responses: NewArchivedResponse[] = [];
     fresh.forEach((item, index) => {
-      const response = item.record.response;
       const petitionId = ids[index];
-      if (response && petitionId) responses.push(toResponse(petitionId, item.record, response));
+      if (item.record.response && petitionId)
+        responses.push(toResponse(petitionId, item.record, item.record.response));
     });
     summary.inserted += fresh.length;
-
-    for (const item of candidates) {
-      const current = existing.get(item.record.sourceId);
-      if (!current) continue;
-      const r = item.record;
-      const category = r.category ? findCategory(r.profile, r.category)?.code : undefined;
-      const fill: { body?: string; category?: string } = {};
-      if (current.body === null && r.body) fill.body = r.body;
-      if (current.category === null && category) fill.category = category;
-      const addResponse = !current.has_response && r.response !== null;
-      const markAsAnswered = current.response_state !== 'answered' && r.answered;
-      if (fill.body !== undefined || fill.category !== undefined)
-        await fillMissing(trx, current.id, fill, now);
-      if (addResponse && r.response) responses.push(toResponse(current.id, r, r.response));
-      if (markAsAnswered) await markAnswered(trx, current.id, parseInstant(r.response?.publishedAt), now);
-      if (fill.body !== undefined || fill.category !== undefined || addResponse || markAsAnswered)
-        summary.merged++;
-      else summary.unchanged++;
-    }
     await insertArchivedResponses(trx, responses);
   }
 }
 
-/** CWD list rows describe board petitions under another numbering; keep only those not already imported. */
-async function dropKnownBoardPetitions(
+/** Source states of records counted before the petition closed: their totals are not final. */
+const NON_FINAL_SOURCE_STATES = new Set(['청원진행중', 'open']);
+
+/** True when the archive's total is the petition's final count (it was taken after close). */
+export function isFinalCount(record: ArchivedPetitionRecord): boolean {
+  return !NON_FINAL_SOURCE_STATES.has(record.sourceState);
+}
+
+/**
+ * Two crawls of the Blue House board number its petitions differently: the board's own ids (`cwd`) and the
+ * 2019–2021 list crawl's (`cwd-list`). A petition found in both must be stored once, whichever file comes first.
+ */
+const TWIN_SOURCE: Partial<Record<string, string>> = { cwd: 'cwd-list', 'cwd-list': 'cwd' };
+
+/**
+ * Fills what a stored archived petition lacks from another record of the same petition: body, category, the
+ * official answer, answered state, and a final (or later) count replacing one taken before close. Never
+ * overwrites what is there.
+ * @returns true when anything changed
+ */
+async function completeFrom(
   trx: Kysely<Database>,
-  file: string,
-  items: PendingRecord[],
-  summary: ImportSummary,
-): Promise<PendingRecord[]> {
-  const zone = getProfile('cheongwadae').timeZone;
-  const keyed = items.map((item) => ({ item, closesAt: memoDay('closes', item.record.lastDay, zone) }));
-  const known = await findArchivedByTitleAndDeadline(
-    trx,
-    'cwd',
-    keyed.map((k) => ({
-      title: k.item.record.title,
-      closesAt: k.closesAt,
-      count: k.item.record.agreementCount,
-    })),
-  );
-  const kept: PendingRecord[] = [];
-  for (const { item, closesAt } of keyed) {
-    const boardId = known.get(titleDeadlineKey(item.record.title, closesAt, item.record.agreementCount));
-    if (boardId) summary.skipped.push({ file, line: item.line, reason: `same petition as cwd/${boardId}` });
-    else kept.push(item);
+  current: ExistingArchivedPetition,
+  r: ArchivedPetitionRecord,
+  responses: NewArchivedResponse[],
+  now: Date,
+): Promise<boolean> {
+  const patch: ArchivedPetitionPatch = {};
+  if (current.body === null && r.body) patch.body = r.body;
+  const category = r.category ? findCategory(r.profile, r.category)?.code : undefined;
+  if (current.category === null && category) patch.category = category;
+  if (current.response_state !== 'answered' && r.answered) {
+    patch.answered = { at: parseInstant(r.response?.publishedAt) };
   }
-  return kept;
+  const final = isFinalCount(r);
+  const moreRecent = final || r.agreementCount > current.archived_agreement_count;
+  if (!current.archived_count_final && moreRecent) patch.count = { total: r.agreementCount, final };
+  const addResponse = !current.has_response && r.response !== null;
+  if (addResponse && r.response) responses.push(toResponse(current.id, r, r.response));
+  if (Object.keys(patch).length === 0) return addResponse;
+  await patchArchivedPetition(trx, current.id, patch, now);
+  return true;
+}
+
+/**
+ * The stored twin of `r` among `pool` (same title and deadline), taken out of the pool so that matches stay
+ * one-to-one: the one with the same count; otherwise the only one whose count could have grown into the other's
+ * (one side counted before close). Several petitions often share a title on one day ('미세먼지'), so without such
+ * evidence there is no match.
+ */
+function takeTwin(
+  pool: ExistingArchivedPetition[],
+  r: ArchivedPetitionRecord,
+): ExistingArchivedPetition | undefined {
+  const closesAt = memoDay('closes', r.lastDay, getProfile(r.profile).timeZone).getTime();
+  const same = pool.filter((t) => t.title === r.title && t.closes_at?.getTime() === closesAt);
+  let pick = same.find((t) => t.archived_agreement_count === r.agreementCount);
+  if (!pick) {
+    const recordFinal = isFinalCount(r);
+    const plausible = same.filter(
+      (t) =>
+        (!t.archived_count_final && t.archived_agreement_count <= r.agreementCount) ||
+        (!recordFinal && r.agreementCount <= t.archived_agreement_count),
+    );
+    if (plausible.length === 1) pick = plausible[0];
+  }
+  if (pick) pool.splice(pool.indexOf(pick), 1);
+  return pick;
 }
 
 /** Local day → instant conversions repeat for every petition of a day: memoised per zone and date. */
@@ -244,6 +312,10 @@ function toPetitionRow(r: ArchivedPetitionRecord, now: Date): NewPetition {
     state: 'closed',
     response_state: r.answered ? 'answered' : 'none',
     archived_agreement_count: r.agreementCount,
+    archived_count_final: isFinalCount(r),
+    // the rules of the time: the profile's own thresholds, not today's runtime overrides
+    response_threshold: profile.defaults.responseThreshold,
+    debate_threshold: profile.defaults.debateThreshold,
     opened_at: parseInstant(r.openedAt) ?? memoDay('start', r.openedOn, profile.timeZone),
     closes_at: closesAt,
     closed_at: parseInstant(r.closedAt) ?? closesAt,

@@ -14,6 +14,9 @@ export interface PetitionsTable {
   response_state: Generated<string>;
   agreement_count: Generated<number>;
   archived_agreement_count: number | null;
+  archived_count_final: boolean | null;
+  response_threshold: number | null;
+  debate_threshold: number | null;
   public_count: ColumnType<number, never, never>;
   opened_at: Timestamp | null;
   closes_at: Timestamp | null;

@@ -1,15 +1,41 @@
-import { sql } from 'kysely';
-import type { NewPetition } from '../db/schema.js';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database, NewPetition } from '../db/schema.js';
 import type { Executor } from './petitions.js';
 
 /** What the importer needs to know about a petition already imported from an archive. */
 export interface ExistingArchivedPetition {
   id: string;
+  archive_source: string;
   archive_source_id: string;
+  title: string;
+  closes_at: Date | null;
   body: string | null;
   category: string | null;
   response_state: string;
+  archived_agreement_count: number;
+  archived_count_final: boolean;
   has_response: boolean;
+}
+
+function selectExisting(db: Executor) {
+  return db
+    .selectFrom('petitions as p')
+    .select([
+      'p.id',
+      'p.archive_source',
+      'p.archive_source_id',
+      'p.title',
+      'p.closes_at',
+      'p.body',
+      'p.category',
+      'p.response_state',
+      'p.archived_agreement_count',
+      'p.archived_count_final',
+      (eb: ExpressionBuilder<Database & { p: Database['petitions'] }, 'p'>) =>
+        eb
+          .exists(eb.selectFrom('petition_official_responses as pr').whereRef('pr.petition_id', '=', 'p.id'))
+          .as('has_response'),
+    ]);
 }
 
 /** Archived petitions of `source` whose archive ids are in `sourceIds` (one query for a whole batch). */
@@ -19,59 +45,27 @@ export async function findArchived(
   sourceIds: readonly string[],
 ): Promise<ExistingArchivedPetition[]> {
   if (sourceIds.length === 0) return [];
-  return db
-    .selectFrom('petitions as p')
-    .select([
-      'p.id',
-      'p.archive_source_id',
-      'p.body',
-      'p.category',
-      'p.response_state',
-      (eb) =>
-        eb
-          .exists(eb.selectFrom('petition_official_responses as pr').whereRef('pr.petition_id', '=', 'p.id'))
-          .as('has_response'),
-    ])
+  return selectExisting(db)
     .where('p.archive_source', '=', source)
     .where('p.archive_source_id', 'in', [...sourceIds])
     .execute() as Promise<ExistingArchivedPetition[]>;
 }
 
 /**
- * Archived petitions of `source` with exactly these (title, closes_at, archived total) triples: used to recognise
- * one petition that two crawls numbered differently (the CWD list crawl vs the board's own ids). Title and deadline
- * alone are not enough: on some days dozens of petitions share a title ('미세먼지'), so the final count must match
- * too.
- * @returns map from `titleDeadlineKey(...)` to the archive id that holds it
+ * Archived petitions of `source` with one of these titles (any deadline): candidates for recognising one petition
+ * that two crawls numbered differently (the CWD list crawl vs the board's own ids). The caller matches deadlines
+ * and counts.
  */
-export async function findArchivedByTitleAndDeadline(
+export async function findArchivedByTitles(
   db: Executor,
   source: string,
-  pairs: ReadonlyArray<{ title: string; closesAt: Date; count: number }>,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (pairs.length === 0) return found;
-  const rows = await db
-    .selectFrom('petitions')
-    .select(['title', 'closes_at', 'archive_source_id', 'archived_agreement_count'])
-    .where('archive_source', '=', source)
-    .where(
-      'title',
-      'in',
-      pairs.map((p) => p.title),
-    )
-    .execute();
-  const wanted = new Set(pairs.map((p) => titleDeadlineKey(p.title, p.closesAt, p.count)));
-  for (const row of rows) {
-    if (!row.closes_at || !row.archive_source_id || row.archived_agreement_count === null) continue;
-    const key = titleDeadlineKey(row.title, row.closes_at, row.archived_agreement_count);
-    if (wanted.has(key)) found.set(key, row.archive_source_id);
-  }
-  return found;
-}
-
-export function titleDeadlineKey(title: string, closesAt: Date, count: number): string {
-  return `${title}\u0000${closesAt.toISOString()}\u0000${count}`;
+  titles: readonly string[],
+): Promise<ExistingArchivedPetition[]> {
+  if (titles.length === 0) return [];
+  return selectExisting(db)
+    .where('p.archive_source', '=', source)
+    .where('p.title', 'in', [...new Set(titles)])
+    .execute() as Promise<ExistingArchivedPetition[]>;
 }
 
 /** Inserts archived petitions in one multi-row statement. @returns their new ids, in input order. */
@@ -121,38 +115,48 @@ export async function insertArchivedResponses(
     .execute();
 }
 
-/** Fills a petition's missing body and/or category; never overwrites what is there. */
-export async function fillMissing(
-  db: Executor,
-  id: string,
-  fields: { body?: string; category?: string },
-  now: Date,
-): Promise<void> {
-  await db
-    .updateTable('petitions')
-    .set({
-      ...(fields.body !== undefined ? { body: sql<string>`coalesce(body, ${fields.body})` } : {}),
-      ...(fields.category !== undefined
-        ? { category: sql<string>`coalesce(category, ${fields.category})` }
-        : {}),
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
+/** What a later archive file may add to a stored archived petition; absent fields are left alone. */
+export interface ArchivedPetitionPatch {
+  /** Filled only where the stored body is null. */
+  body?: string;
+  /** Filled only where the stored category is null. */
+  category?: string;
+  /** Sets response_state 'answered' (answered_at is filled only where null). */
+  answered?: { at: Date | null };
+  /** Replaces the archived total (a final count replacing one taken before close). */
+  count?: { total: number; final: boolean };
+  /** Re-keys a record under another archive's id (a list-crawl row adopted by the board's own record). */
+  identity?: { source: string; sourceId: string; sourceState: string; url: string | null };
 }
 
-/** Marks an archived petition answered (when a later file brings its official answer). */
-export async function markAnswered(
+/** Applies a patch to one archived petition; never overwrites a body, category or answer time that is there. */
+export async function patchArchivedPetition(
   db: Executor,
   id: string,
-  answeredAt: Date | null,
+  patch: ArchivedPetitionPatch,
   now: Date,
 ): Promise<void> {
   await db
     .updateTable('petitions')
     .set({
-      response_state: 'answered',
-      answered_at: sql`coalesce(answered_at, ${answeredAt})`,
+      ...(patch.body !== undefined ? { body: sql<string>`coalesce(body, ${patch.body})` } : {}),
+      ...(patch.category !== undefined
+        ? { category: sql<string>`coalesce(category, ${patch.category})` }
+        : {}),
+      ...(patch.answered
+        ? { response_state: 'answered', answered_at: sql<Date>`coalesce(answered_at, ${patch.answered.at})` }
+        : {}),
+      ...(patch.count
+        ? { archived_agreement_count: patch.count.total, archived_count_final: patch.count.final }
+        : {}),
+      ...(patch.identity
+        ? {
+            archive_source: patch.identity.source,
+            archive_source_id: patch.identity.sourceId,
+            archive_source_state: patch.identity.sourceState,
+            archive_source_url: patch.identity.url,
+          }
+        : {}),
       updated_at: now,
     })
     .where('id', '=', id)

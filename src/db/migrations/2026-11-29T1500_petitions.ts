@@ -23,7 +23,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       agreement_count integer not null default 0 check (agreement_count >= 0),
       -- final total published by a historic platform; imported, no signer rows behind it
       archived_agreement_count integer check (archived_agreement_count >= 0),
+      -- false when the archive counted the petition before it closed (crawled while open): not a final total
+      archived_count_final boolean,
       public_count integer generated always as (agreement_count + coalesce(archived_agreement_count, 0)) stored,
+      -- the thresholds that apply to this petition, fixed when it is published (or imported): a later change of the
+      -- profile's settings does not move the goalposts of petitions already open or closed
+      response_threshold integer check (response_threshold >= 1),
+      debate_threshold integer check (debate_threshold >= 1),
       opened_at timestamptz,
       closes_at timestamptz,
       closed_at timestamptz,
@@ -43,6 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       constraint petitions_archive_complete check ((archive_source is null) = (archive_source_id is null)),
       constraint petitions_archived_total_is_imported
         check (archived_agreement_count is null or archive_source is not null),
+      constraint petitions_archived_total_finality check ((archived_agreement_count is null) = (archived_count_final is null)),
       constraint petitions_closes_after_opening check (closes_at is null or opened_at is null or closes_at > opened_at)
     )`.execute(db);
 
