@@ -100,6 +100,22 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
     expect(bad.stderr).toMatch(/invalid_setting/);
     const shown = JSON.parse((await cli('settings', 'show', 'cheongwadae')).stdout);
     expect(shown.overrides).toEqual({ responseThreshold: 150000 });
+    for (const [key, value] of [
+      ['agreementPeriod', '{"months":1000000}'],
+      ['responseThreshold', '1e12'],
+      ['noSuchSetting', '1'],
+    ]) {
+      const refused = await cli('settings', 'set', 'cheongwadae', key as string, value as string).catch(
+        (e) => e,
+      );
+      expect(refused.code, key).toBe(1);
+      expect(refused.stderr, key).toMatch(/invalid_setting/);
+    }
+    const archiveOnly = await cli('settings', 'set', 'wtp', 'responseThreshold', '5').catch((e) => e);
+    expect(archiveOnly.stderr).toMatch(/only holds imported records/);
+    const unset = JSON.parse((await cli('settings', 'unset', 'cheongwadae', 'responseThreshold')).stdout);
+    expect(unset.overrides).toEqual({});
+    expect(unset.effective.responseThreshold).toBe(200000);
   });
 
   it('serves the real archive sample on first start, answers searches, and stops cleanly on SIGTERM', async () => {

@@ -133,13 +133,61 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
     ['/search?q=x&page=abc', 'a page that is not a number'],
     ['/petitions?per_page=1000', 'too many per page'],
     ['/petitions?sort=loudest', 'an unknown sort'],
-    ['/petitions?color=red', 'an unknown parameter'],
+    ['/petitions?category=no-such-category', 'an unknown category'],
     ['/search?q=%00', 'a null byte'],
     ['/search?q=%FF%FE', 'invalid UTF-8'],
     [`/search?q=${'가'.repeat(101)}`, 'a search text over 100 characters'],
   ])('refuses %s (%s) with 400 and a clear message', async (path) => {
     const page = await html(path, 400);
     expect(page).toContain('invalid_parameter');
+    expect(page).toMatch(/잘못된 요청|청원 번호는|인코딩/);
+  });
+
+  it('ignores parameters it does not know on pages, so shared links (utm_source, fbclid) keep working', async () => {
+    const page = await html(`/search?q=${encodeURIComponent('n번방')}&utm_source=kakao&fbclid=abc`);
+    expect(page).toContain(`href="/petitions/${roomNId}"`);
+  });
+
+  it('finds full-width and decomposed forms of a search text (NFKC)', async () => {
+    for (const q of ['Ｎ번방', 'n번방'.normalize('NFD')]) {
+      expect(await html(`/search?q=${encodeURIComponent(q)}`)).toContain(`href="/petitions/${roomNId}"`);
+    }
+  });
+
+  it('searches titles only for texts shorter than three characters, and says so', async () => {
+    const page = await html(`/search?q=${encodeURIComponent('방')}`);
+    expect(page).toContain('3글자보다 짧은 검색어는 청원 제목에서만 찾습니다');
+    expect(page).toContain(`href="/petitions/${roomNId}"`);
+  });
+
+  it('offers relevance order on search results and keeps it in the links', async () => {
+    const page = await html(`/search?q=${encodeURIComponent('n번방')}&sort=agreements`);
+    expect(page).toMatch(/href="\/search\?q=n%EB%B2%88%EB%B0%A9&amp;sort=relevance">관련도 순/);
+  });
+
+  it('says a page past the last one is empty without claiming nothing was found', async () => {
+    const page = await html(`/search?q=${encodeURIComponent('n번방')}&page=50`);
+    expect(page).toContain('이 페이지에는 청원이 없습니다');
+    expect(page).not.toContain('검색 결과가 없습니다');
+  });
+
+  it('lists only open petitions when sorted by closing date', async () => {
+    const page = await html('/petitions?sort=closing');
+    expect(page).toContain('마감 임박 순에는 동의를 받고 있는 청원만 나옵니다');
+    expect(page).toContain('0건');
+  });
+
+  it('marks a count the archive took before the petition closed as not final', async () => {
+    const row = await t.handle.db
+      .selectFrom('petitions')
+      .select('id')
+      .where('archived_count_final', '=', false)
+      .orderBy('public_count', 'desc')
+      .executeTakeFirstOrThrow();
+    const page = await html(`/petitions/${row.id}`);
+    expect(page).toContain('청원 마감 전에 수집된 집계로, 최종 인원이 아닙니다');
+    const body = await json(`/api/v1/petitions/${row.id}`);
+    expect(body.count_final).toBe(false);
   });
 });
 
@@ -174,6 +222,9 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
     const answered = await json('/api/v1/petitions?answered=true&per_page=100');
     expect(answered.meta.total).toBeGreaterThanOrEqual(53 + 68);
     for (const p of answered.data) expect(p.response_state).toBe('answered');
+    const unanswered = await json('/api/v1/petitions?answered=false&per_page=100');
+    expect(unanswered.meta.total).toBe(2784 - answered.meta.total);
+    for (const p of unanswered.data) expect(p.response_state).not.toBe('answered');
     expect((await json('/api/v1/petitions?state=open')).meta.total).toBe(0);
   });
 
@@ -191,6 +242,7 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
         'category',
         'closed_at',
         'closes_at',
+        'count_final',
         'count_source',
         'id',
         'last_day',
@@ -217,6 +269,16 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
     expect((await json('/api/v1/petitions?q=%FF', 400)).error.code).toBe('invalid_parameter');
     expect((await json('/api/v1/petitions?q=a%00b', 400)).error.code).toBe('invalid_parameter');
     expect((await json('/api/v1/nothing-here', 404)).error.code).toBe('not_found');
+    expect((await json('/api/v1/petitions?color=red', 400)).error.details.fields).toEqual({
+      color: 'unknown parameter',
+    });
+    expect((await json('/api/v1/petitions?category=human-rights', 400)).error.details.fields).toEqual({
+      category: 'no category has this code',
+    });
+    const post = await t.app.request('/api/v1/petitions', { method: 'POST', body: '{}' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(((await post.json()) as any).error.code).toBe('method_not_allowed');
   });
 
   it('describes itself in an OpenAPI 3.1 document at a stable URL', async () => {
@@ -225,23 +287,36 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/petitions', '/petitions/{id}']);
     expect(doc.components.schemas).toHaveProperty('Petition');
     expect(doc.components.schemas).toHaveProperty('Error');
+    const perPage = doc.paths['/petitions'].get.parameters.find((p: any) => p.name === 'per_page');
+    expect(perPage.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
+  });
+
+  it('lets any site read the open data from a browser (CORS)', async () => {
+    const res = await t.app.request('/api/v1/petitions?per_page=1', {
+      headers: { Origin: 'https://example.org' },
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
 
 describe(`runtime settings (${TEST_ENGINE})`, () => {
-  it('an administrator lowers the answer threshold in the database and pages and API follow without a restart', async () => {
-    await saveProfileOverrides(t.handle.db, 'cheongwadae', { responseThreshold: 5_000_000 }, new Date());
+  it('a changed threshold applies to petitions without their own, never to archived ones (the rules of their time)', async () => {
+    const live = await t.handle.db
+      .insertInto('petitions')
+      .values({ profile: 'cheongwadae', title: '설정 확인용 청원', body: '본문', state: 'open' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await saveProfileOverrides(t.handle.db, 'cheongwadae', { responseThreshold: 150_000 }, new Date());
     await t.site.refreshSettings();
     try {
-      const page = await html(`/petitions/${roomNId}`);
-      expect(page).toContain('답변 기준 5,000,000명 중 54%');
-      expect(page).not.toContain('기준 도달');
-      const body = await json(`/api/v1/petitions/${roomNId}`);
-      expect(body.thresholds).toEqual([{ kind: 'response', agreements: 5_000_000, reached_at: null }]);
+      expect(await html(`/petitions/${live.id}`)).toContain('답변 기준 150,000명 중 0%');
+      const body = await json(`/api/v1/petitions/${live.id}`);
+      expect(body.thresholds).toEqual([{ kind: 'response', agreements: 150_000, reached_at: null }]);
+      expect(await html(`/petitions/${roomNId}`)).toContain('답변 기준 200,000명 중 100%');
     } finally {
       await saveProfileOverrides(t.handle.db, 'cheongwadae', {}, new Date());
       await t.site.refreshSettings();
+      await t.handle.db.deleteFrom('petitions').where('id', '=', live.id).execute();
     }
-    expect(await html(`/petitions/${roomNId}`)).toContain('답변 기준 200,000명 중 100%');
   });
 });

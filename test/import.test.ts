@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,16 @@ import { contentDigest } from './support/digest.js';
 import { HAS_SHARED_DATA, shared } from './support/shared-data.js';
 
 const now = new Date('2026-11-29T06:00:00Z');
+const tempDirs: string[] = [];
+/** A temporary directory removed after the file's tests. */
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 const count = async (h: DatabaseHandle, table: 'petitions' | 'official_responses') =>
   Number(
     (
@@ -176,7 +186,7 @@ describe(`one petition in two crawls of the board (${TEST_ENGINE})`, () => {
   });
 
   it('is stored once under the board id whichever file comes first, with the final count', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-twins-'));
+    const dir = tempDir('cheongwon-twins-');
     const list = path.join(dir, 'list.csv');
     const board = path.join(dir, 'board.jsonl');
     // the list crawl (its own numbering, final counts, no text) …
@@ -265,7 +275,7 @@ describe(`one petition in two crawls of the board (${TEST_ENGINE})`, () => {
   });
 
   it('marks a count taken before close as not final, and a later final count replaces it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-final-'));
+    const dir = tempDir('cheongwon-final-');
     const board = path.join(dir, 'board.jsonl');
     const list = path.join(dir, 'list.csv');
     writeFileSync(
@@ -299,7 +309,7 @@ describe(`importing a file with broken rows (${TEST_ENGINE})`, () => {
   });
 
   it('stores the good rows, reports each bad one with file and line, and stores nothing of the bad ones', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-import-'));
+    const dir = tempDir('cheongwon-import-');
     const file = path.join(dir, 'petitions.txt'); // misleading name: the format comes from the content
     const row = (id: number, extra: Record<string, unknown> = {}) =>
       JSON.stringify({

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/env.js';
 import { DomainError } from '../domain/errors.js';
-import { effectiveSettings, getProfile, PROFILE_CODES } from '../domain/policy-profiles.js';
+import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
 import { createApp } from '../http/app.js';
 import { createSite } from '../http/site.js';
 import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
@@ -131,11 +131,11 @@ settings
   });
 settings
   .command('set')
+  .description('set one setting (validated against the profile before anything is stored)')
   .argument('<profile>', `one of ${PROFILE_CODES.join(', ')}`)
-  .argument('<key>', 'setting key, e.g. responseThreshold')
+  .argument('<key>', `one of ${SETTING_KEYS.join(', ')}`)
   .argument('<value>', 'JSON value, e.g. 100000 or \'{"days":30}\' or null')
   .action(async (code: string, key: string, raw: string) => {
-    const profile = getProfile(code);
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -145,16 +145,44 @@ settings
         `The value must be JSON (e.g. 100000, {"days":30}, null); got ${raw}`,
       );
     }
-    const handle = await openMigratedDatabase(loadConfig(), () => {});
-    try {
-      const overrides = { ...(await loadProfileOverrides(handle.db, profile.code)), [key]: value };
-      const effective = effectiveSettings(profile, overrides); // validates before anything is stored
-      await saveProfileOverrides(handle.db, profile.code, overrides, new Date());
-      log(JSON.stringify({ profile: profile.code, overrides, effective }, null, 2));
-    } finally {
-      await handle.close();
-    }
+    await changeSettings(code, (overrides) => ({ ...overrides, [key]: value }));
   });
+settings
+  .command('unset')
+  .description("remove an override: the setting returns to the profile's default")
+  .argument('<profile>', `one of ${PROFILE_CODES.join(', ')}`)
+  .argument('<key>', `one of ${SETTING_KEYS.join(', ')}`)
+  .action(async (code: string, key: string) => {
+    await changeSettings(code, (overrides) =>
+      Object.fromEntries(Object.entries(overrides).filter(([k]) => k !== key)),
+    );
+  });
+
+/**
+ * Reads a profile's stored overrides, applies `change`, validates the result against the profile and stores it.
+ * @throws DomainError('unknown_profile' | 'invalid_setting'); an archive-only profile cannot be changed
+ */
+async function changeSettings(
+  code: string,
+  change: (overrides: Record<string, unknown>) => Record<string, unknown>,
+): Promise<void> {
+  const profile = getProfile(code);
+  if (profile.archiveOnly) {
+    throw new DomainError(
+      'invalid_setting',
+      `"${profile.code}" only holds imported records; its rules are historical.`,
+    );
+  }
+  const handle = await openMigratedDatabase(loadConfig(), () => {});
+  try {
+    const overrides = change(await loadProfileOverrides(handle.db, profile.code));
+    const effective = effectiveSettings(profile, overrides); // validates before anything is stored
+    await saveProfileOverrides(handle.db, profile.code, overrides, new Date());
+    log(JSON.stringify({ profile: profile.code, overrides, effective }, null, 2));
+  } finally {
+    await handle.close();
+  }
+}
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PROFILE, getProfile, isProfileCode, PROFILE_CODES } from '../domain/policy-profiles.js';
 
 /**
  * Deployment configuration, read once from the environment at start. Everything has a default so that a fresh
@@ -11,8 +12,12 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional(),
   CHEONGWON_DATA_DIR: z.string().min(1).default('var/pglite'),
-  CHEONGWON_PROFILE: z.string().min(1).default('cheongwadae'),
-  CHEONGWON_TIME_ZONE: z.string().min(1).optional(),
+  CHEONGWON_PROFILE: z
+    .string()
+    .default(DEFAULT_PROFILE)
+    .refine((code) => isProfileCode(code) && !getProfile(code).archiveOnly, {
+      message: `must be one of ${PROFILE_CODES.filter((c) => !getProfile(c).archiveOnly).join(', ')}`,
+    }),
   CHEONGWON_SEED: z.enum(['sample', 'none']).default('sample'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -25,8 +30,6 @@ export interface AppConfig {
   dataDir: string;
   /** Policy profile code the deployment runs under (see src/domain/policy-profiles.ts). */
   profile: string;
-  /** IANA zone overriding the profile's own (e.g. 'Asia/Seoul'); null = the profile's. */
-  timeZone: string | null;
   /** What to load into an empty database at start: the bundled real sample, or nothing. */
   seed: 'sample' | 'none';
   host: string;
@@ -48,7 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: path.resolve(cwd, e.CHEONGWON_DATA_DIR),
     profile: e.CHEONGWON_PROFILE,
-    timeZone: e.CHEONGWON_TIME_ZONE ?? null,
     seed: e.CHEONGWON_SEED,
     host: e.HOST,
     port: e.PORT,

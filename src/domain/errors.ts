@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'invalid_parameter'
   | 'invalid_body'
   | 'not_found'
+  | 'method_not_allowed'
   // archive import
   | 'unknown_format'
   | 'invalid_record';

@@ -51,17 +51,21 @@ export interface PolicySettings {
   readonly responseDeadline: ResponseDeadline;
 }
 
-const positiveInt = z.int().min(1);
+/** Largest threshold accepted (agreements): more than any country's population that could sign. */
+export const MAX_THRESHOLD = 100_000_000;
 
-/** A duration: exactly one of `{ days }` or `{ months }`, a whole number ≥ 1. */
+const positiveInt = z.int().min(1);
+const threshold = z.int().min(1).max(MAX_THRESHOLD);
+
+/** A duration: exactly one of `{ days }` (1–366) or `{ months }` (1–24). */
 export const durationSchema = z.union([
-  z.strictObject({ days: positiveInt }),
-  z.strictObject({ months: positiveInt }),
+  z.strictObject({ days: positiveInt.max(366) }),
+  z.strictObject({ months: positiveInt.max(24) }),
 ]);
 
 /** A response deadline: `{ days ≥ 1, from: 'close' | 'threshold' }` or null. */
 export const responseDeadlineSchema = z
-  .strictObject({ days: positiveInt, from: z.enum(['close', 'threshold']) })
+  .strictObject({ days: positiveInt.max(366), from: z.enum(['close', 'threshold']) })
   .nullable();
 
 /**
@@ -70,19 +74,19 @@ export const responseDeadlineSchema = z
  *
  * | key                     | value                                                  |
  * |-------------------------|--------------------------------------------------------|
- * | `preAgreementThreshold` | integer ≥ 0                                            |
- * | `preAgreementPeriod`    | `{days: n}` or `{months: n}` (n ≥ 1), or null          |
- * | `agreementPeriod`       | `{days: n}` or `{months: n}` (n ≥ 1)                   |
- * | `responseThreshold`     | integer ≥ 1                                            |
- * | `debateThreshold`       | integer ≥ 1, or null; must be > responseThreshold      |
+ * | `preAgreementThreshold` | integer 0–100,000                                      |
+ * | `preAgreementPeriod`    | `{days: 1–366}` or `{months: 1–24}`, or null           |
+ * | `agreementPeriod`       | `{days: 1–366}` or `{months: 1–24}`                    |
+ * | `responseThreshold`     | integer 1–100,000,000                                  |
+ * | `debateThreshold`       | integer 1–100,000,000, or null; > responseThreshold    |
  * | `responseDeadline`      | `{days: n, from: 'close' \| 'threshold'}`, or null     |
  */
 export const SETTING_SCHEMAS = {
-  preAgreementThreshold: z.int().min(0),
+  preAgreementThreshold: z.int().min(0).max(100_000),
   preAgreementPeriod: durationSchema.nullable(),
   agreementPeriod: durationSchema,
-  responseThreshold: positiveInt,
-  debateThreshold: positiveInt.nullable(),
+  responseThreshold: threshold,
+  debateThreshold: threshold.nullable(),
   responseDeadline: responseDeadlineSchema,
 } as const;
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/errors.js';
 import {
@@ -12,7 +13,14 @@ import {
 } from '../repositories/petitions.js';
 import { apiV1 } from './api/v1.js';
 import { apiError, HTTP_STATUS } from './errors.js';
-import { describeIssues, type ListQuery, listQuerySchema, PUBLIC_LIST_STATES } from './list-query.js';
+import {
+  describeIssues,
+  type ListQuery,
+  MIN_BODY_SEARCH_LENGTH,
+  PUBLIC_LIST_STATES,
+  pageQuerySchema,
+  toPetitionListQuery,
+} from './list-query.js';
 import { DataAboutPage, ErrorPage, HomePage, ListPage } from './pages/lists.js';
 import { PetitionPage } from './pages/petition.js';
 import type { Site } from './site.js';
@@ -26,6 +34,9 @@ const SORT_LABELS: Array<[PetitionSort, string]> = [
   ['closing', '마감 임박 순'],
 ];
 
+/** Petition numbers in URLs: 1, 2, … (bigint range). */
+const PETITION_ID = /^[1-9][0-9]{0,15}$/;
+
 /**
  * The whole web application: public pages (server-rendered HTML, Korean, no JavaScript needed) and the read API
  * under /api/v1. Routes stay thin: parse, call a repository, present.
@@ -33,8 +44,9 @@ const SORT_LABELS: Array<[PetitionSort, string]> = [
 export function createApp(site: Site): Hono {
   const app = new Hono();
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
-
   app.use(rejectMalformedUrls);
+  // open data: any site may read the API from a browser
+  app.use('/api/v1/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
   app.route('/api/v1', apiV1(site));
 
   app.get('/assets/style.css', (c) => {
@@ -45,31 +57,24 @@ export function createApp(site: Site): Hono {
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.get('/', async (c) => {
-    const list = (sort: PetitionSort, extra: { states?: readonly string[]; responseState?: string } = {}) =>
-      listPetitions(site.db, {
-        states: extra.states ?? PUBLIC_LIST_STATES,
-        responseState: extra.responseState,
-        sort,
-        page: 1,
-        perPage: 5,
-      }).then((p) => p.rows);
+    const list = (sort: PetitionSort, extra: { answered?: boolean } = {}) =>
+      listPetitions(site.db, { states: PUBLIC_LIST_STATES, ...extra, sort, page: 1, perPage: 5 }).then(
+        (p) => p.rows,
+      );
     const [mostAgreed, endingSoon, newest, answered] = await Promise.all([
       list('agreements'),
-      list('closing', { states: ['open'] }),
+      listPetitions(site.db, { states: ['open'], sort: 'closing', page: 1, perPage: 5 }).then((p) => p.rows),
       list('newest'),
-      list('answered', { responseState: 'answered' }),
+      list('answered', { answered: true }),
     ]);
     return c.html(<HomePage site={site} lists={{ mostAgreed, endingSoon, newest, answered }} />);
   });
 
   app.get('/petitions', async (c) => {
     const q = parseListQuery(c);
-    const sort = q.sort ?? 'agreements';
-    return renderList(c, q, {
-      heading: q.answered === 'true' ? '답변 완료 청원' : '전체 청원',
-      path: '/petitions',
-      sort,
-    });
+    const heading =
+      q.answered === 'true' ? '답변 완료 청원' : q.state === 'open' ? '진행 중인 청원' : '전체 청원';
+    return renderList(c, q, { heading, path: '/petitions', defaultSort: 'agreements' });
   });
 
   app.get('/categories/:code', async (c) => {
@@ -80,7 +85,7 @@ export function createApp(site: Site): Hono {
     return renderList(c, q, {
       heading: `${name} 분야 청원`,
       path: `/categories/${code}`,
-      sort: q.sort ?? 'agreements',
+      defaultSort: 'agreements',
     });
   });
 
@@ -100,13 +105,12 @@ export function createApp(site: Site): Hono {
         />,
       );
     }
-    return renderList(c, q, { heading: `‘${q.q}’ 검색 결과`, path: '/search', sort: q.sort ?? 'relevance' });
+    return renderList(c, q, { heading: `‘${q.q}’ 검색 결과`, path: '/search', defaultSort: 'relevance' });
   });
 
   app.get('/petitions/:id', async (c) => {
     const id = c.req.param('id');
-    if (!/^[1-9][0-9]{0,15}$/.test(id))
-      throw new DomainError('invalid_parameter', '청원 번호는 숫자여야 합니다.');
+    if (!PETITION_ID.test(id)) throw new DomainError('invalid_parameter', '청원 번호는 1 이상의 정수입니다.');
     const row = await findPetition(site.db, id);
     if (!row || !(PUBLIC_LIST_STATES as readonly string[]).includes(row.state)) {
       throw new DomainError('petition_not_found', `${id}번 청원을 찾을 수 없습니다.`);
@@ -118,6 +122,13 @@ export function createApp(site: Site): Hono {
   app.get('/about/data', (c) => c.html(<DataAboutPage site={site} />));
 
   app.notFound((c) => {
+    if (c.req.path.startsWith('/api/') && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      c.header('Allow', 'GET, HEAD');
+      return c.json(
+        apiError('method_not_allowed', `${c.req.method} is not allowed here; the API is read-only.`),
+        405,
+      );
+    }
     if (c.req.path.startsWith('/api/'))
       return c.json(apiError('not_found', `No API resource at ${c.req.path}.`), 404);
     return c.html(
@@ -143,17 +154,10 @@ export function createApp(site: Site): Hono {
   async function renderList(
     c: Context,
     q: ListQuery,
-    view: { heading: string; path: string; sort: PetitionSort },
+    view: { heading: string; path: string; defaultSort: PetitionSort },
   ) {
-    const page = await listPetitions(site.db, {
-      states: q.state ? [q.state] : PUBLIC_LIST_STATES,
-      category: q.category,
-      text: q.q || undefined,
-      responseState: q.answered === 'true' ? 'answered' : undefined,
-      sort: view.sort,
-      page: q.page,
-      perPage: q.per_page,
-    });
+    const query = toPetitionListQuery(q, view.defaultSort);
+    const page = await listPetitions(site.db, query);
     const href = (overrides: Record<string, string | number>) => {
       const params = new URLSearchParams();
       if (q.q) params.set('q', q.q);
@@ -162,10 +166,17 @@ export function createApp(site: Site): Hono {
       if (q.sort) params.set('sort', q.sort);
       if (q.per_page !== 20) params.set('per_page', String(q.per_page));
       for (const [k, v] of Object.entries(overrides)) params.set(k, String(v));
-      params.delete('category');
+      if (overrides.sort !== undefined) params.delete('page');
       const s = params.toString();
       return s ? `${view.path}?${s}` : view.path;
     };
+    const sorts: Array<[PetitionSort, string]> = q.q
+      ? [['relevance', '관련도 순'], ...SORT_LABELS]
+      : SORT_LABELS;
+    const notes: string[] = [];
+    if (query.titlesOnly)
+      notes.push(`${MIN_BODY_SEARCH_LENGTH}글자보다 짧은 검색어는 청원 제목에서만 찾습니다.`);
+    if (query.sort === 'closing') notes.push('마감 임박 순에는 동의를 받고 있는 청원만 나옵니다.');
     return c.html(
       <ListPage
         site={site}
@@ -176,12 +187,19 @@ export function createApp(site: Site): Hono {
         page={q.page}
         perPage={q.per_page}
         href={(p) => href({ page: p })}
-        sortLinks={SORT_LABELS.map(([sort, label]) => ({
+        sortLinks={sorts.map(([sort, label]) => ({
           label,
           href: href({ sort }),
-          current: view.sort === sort,
+          current: query.sort === sort,
         }))}
-        empty={q.q ? '검색 결과가 없습니다. 다른 낱말로 찾아보십시오.' : '청원이 없습니다.'}
+        notes={notes}
+        empty={
+          page.total > 0
+            ? '이 페이지에는 청원이 없습니다. 첫 페이지로 돌아가십시오.'
+            : q.q
+              ? '검색 결과가 없습니다. 다른 낱말로 찾아보십시오.'
+              : '청원이 없습니다.'
+        }
       />,
     );
   }
@@ -200,18 +218,23 @@ const rejectMalformedUrls: MiddlewareHandler = async (c, next) => {
   } catch {
     throw new DomainError(
       'invalid_parameter',
-      '주소에 올바르지 않은 문자 인코딩이 있습니다 (UTF-8이 아닙니다).',
+      c.req.path.startsWith('/api/')
+        ? 'The URL contains percent-encoded bytes that are not valid UTF-8.'
+        : '주소에 올바르지 않은 문자 인코딩이 있습니다 (UTF-8이 아닙니다).',
     );
   }
   await next();
 };
 
-/** Parses list parameters from the URL. @throws DomainError('invalid_parameter') naming each bad parameter */
+/**
+ * Parses list parameters from a page URL; unknown parameters (utm_source, fbclid…) are ignored.
+ * @throws DomainError('invalid_parameter') naming each bad parameter in Korean
+ */
 function parseListQuery(c: Context): ListQuery {
-  const parsed = listQuerySchema.safeParse(c.req.query());
+  const parsed = pageQuerySchema.safeParse(c.req.query());
   if (!parsed.success) {
-    const { message, fields } = describeIssues(parsed.error);
-    throw new DomainError('invalid_parameter', `잘못된 요청입니다: ${message}`, { fields });
+    const { messageKo, fields } = describeIssues(parsed.error);
+    throw new DomainError('invalid_parameter', `잘못된 요청입니다: ${messageKo}`, { fields });
   }
   return parsed.data;
 }

@@ -1,9 +1,10 @@
 import type { ErrorCode } from '../domain/errors.js';
 
 /** The one place error codes become HTTP statuses. */
-export const HTTP_STATUS: Record<ErrorCode, 400 | 404 | 409 | 410 | 422> = {
+export const HTTP_STATUS: Record<ErrorCode, 400 | 404 | 405 | 409 | 410 | 422> = {
   petition_not_found: 404,
   not_found: 404,
+  method_not_allowed: 405,
   invalid_transition: 409,
   petition_closed: 409,
   unknown_profile: 400,

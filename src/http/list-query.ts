@@ -1,73 +1,134 @@
 import { z } from '@hono/zod-openapi';
-import { PETITION_SORTS } from '../repositories/petitions.js';
+import type { PETITION_STATES } from '../domain/petition-states.js';
+import { PROFILES } from '../domain/policy-profiles.js';
+import { PETITION_SORTS, type PetitionListQuery, type PetitionSort } from '../repositories/petitions.js';
 
 /** States whose petitions the public may see in lists and by id. */
-export const PUBLIC_LIST_STATES = ['open', 'closed'] as const;
+export const PUBLIC_LIST_STATES = ['open', 'closed'] as const satisfies ReadonlyArray<
+  (typeof PETITION_STATES)[number]
+>;
+
+/** Every category code of every profile (an archive may hold petitions of several profiles). */
+const CATEGORY_CODES = new Set(Object.values(PROFILES).flatMap((p) => p.categories.map((c) => c.code)));
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const noControlCharacters = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
 
 /**
- * Query parameters of petition lists, shared by the HTML pages and `GET /api/v1/petitions` so both refuse the
- * same things the same way (400 `invalid_parameter`).
+ * Search text shorter than this is looked up in titles only: pg_trgm cannot index a pattern without a whole
+ * trigram, and scanning every body for one or two characters would take seconds on a national archive.
  */
-export const listQuerySchema = z
-  .object({
-    q: z
-      .string()
-      .trim()
-      .max(100, 'search text is limited to 100 characters')
-      .refine(noControlCharacters, 'search text must not contain control characters')
-      .optional()
-      .openapi({
-        description: 'Text searched in titles and bodies (case-insensitive, Korean-aware)',
-        example: 'n번방',
-      }),
-    state: z
-      .enum(PUBLIC_LIST_STATES)
-      .optional()
-      .openapi({ description: 'Only petitions in this state (default: open and closed)' }),
-    category: z
-      .string()
-      .regex(/^[a-z0-9-]{1,40}$/, 'category must be a category code such as human-rights')
-      .optional()
-      .openapi({ description: 'Category code (see the profile settings)', example: 'human-rights' }),
-    answered: z
-      .enum(['true', 'false'])
-      .optional()
-      .openapi({ description: 'true: only petitions with an official response' }),
-    sort: z
-      .enum(PETITION_SORTS)
-      .optional()
-      .openapi({ description: 'Order (default: relevance when q is given, otherwise agreements)' }),
-    page: z.coerce
-      .number()
-      .int('page must be a whole number')
-      .min(1, 'page starts at 1')
-      .max(10_000)
-      .default(1)
-      .openapi({ type: 'integer', example: 1 }),
-    per_page: z.coerce
-      .number()
-      .int('per_page must be a whole number')
-      .min(1)
-      .max(100, 'per_page is at most 100')
-      .default(20)
-      .openapi({ type: 'integer', example: 20 }),
-  })
-  .strict();
+export const MIN_BODY_SEARCH_LENGTH = 3;
+
+const listQueryShape = {
+  q: z
+    .string()
+    .max(100, 'search text is limited to 100 characters')
+    .refine(noControlCharacters, 'search text must not contain control characters')
+    // NFKC: full-width 'Ｎ번방' and decomposed Hangul find what their ordinary forms find
+    .transform((s) => s.normalize('NFKC').trim())
+    .optional()
+    .openapi({
+      description: `Text searched in titles and bodies, case-insensitive (shorter than ${MIN_BODY_SEARCH_LENGTH} characters: titles only)`,
+      example: 'n번방',
+    }),
+  state: z
+    .enum(PUBLIC_LIST_STATES)
+    .optional()
+    .openapi({ description: 'Only petitions in this state (default: open and closed)' }),
+  category: z
+    .string()
+    .refine((code) => CATEGORY_CODES.has(code), 'no category has this code')
+    .optional()
+    .openapi({
+      description: 'Category code (see the policy profile)',
+      example: 'human-rights-gender-equality',
+    }),
+  answered: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: 'true: only petitions with an official response; false: only those without' }),
+  sort: z.enum(PETITION_SORTS).optional().openapi({
+    description:
+      'Order (default: relevance when q is given, otherwise agreements). closing lists open petitions only.',
+  }),
+  page: z.coerce
+    .number()
+    .int('page must be a whole number')
+    .min(1, 'page starts at 1')
+    .max(10_000, 'page is at most 10000')
+    .default(1)
+    .openapi({ type: 'integer', minimum: 1, maximum: 10_000, default: 1, example: 1 }),
+  per_page: z.coerce
+    .number()
+    .int('per_page must be a whole number')
+    .min(1, 'per_page is at least 1')
+    .max(100, 'per_page is at most 100')
+    .default(20)
+    .openapi({ type: 'integer', minimum: 1, maximum: 100, default: 20, example: 20 }),
+};
+
+/**
+ * Query parameters of `GET /api/v1/petitions`: unknown parameters are refused (400 `invalid_parameter`), so a
+ * client's typo never silently returns unfiltered data.
+ */
+export const listQuerySchema = z.object(listQueryShape).strict();
+
+/**
+ * The same parameters on HTML pages, where unknown ones (utm_source, fbclid … added by whoever shared the link)
+ * are ignored rather than breaking the page.
+ */
+export const pageQuerySchema = z.object(listQueryShape);
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-/** Human-readable summary of zod issues: 'page: page starts at 1; sort: …'. */
-export function describeIssues(error: z.ZodError): { message: string; fields: Record<string, string> } {
+/** Korean names of the parameters, for messages on pages. */
+const PARAMETER_NAMES_KO: Record<string, string> = {
+  q: '검색어',
+  state: '상태',
+  category: '분야',
+  answered: '답변 여부',
+  sort: '정렬',
+  page: '페이지',
+  per_page: '페이지당 개수',
+};
+
+/** Summary of zod issues: English for the API ('page: page starts at 1'), Korean names for pages. */
+export function describeIssues(error: z.ZodError): {
+  message: string;
+  messageKo: string;
+  fields: Record<string, string>;
+} {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : 'query');
-    fields[key] = issue.code === 'unrecognized_keys' ? `unknown parameter` : issue.message;
+    fields[key] = issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message;
   }
   const message = Object.entries(fields)
     .map(([k, v]) => `${k}: ${v}`)
     .join('; ');
-  return { message, fields };
+  const messageKo = `${Object.keys(fields)
+    .map((k) => `‘${PARAMETER_NAMES_KO[k] ?? k}’`)
+    .join(', ')} 값이 올바르지 않습니다.`;
+  return { message, messageKo, fields };
+}
+
+/**
+ * The repository query for list parameters, the same for pages and API.
+ * @param defaultSort order when `sort` is absent (default: relevance with a search text, otherwise agreements)
+ */
+export function toPetitionListQuery(q: ListQuery, defaultSort?: PetitionSort): PetitionListQuery {
+  const sort = q.sort ?? defaultSort ?? (q.q ? 'relevance' : 'agreements');
+  const states: readonly string[] = q.state ? [q.state] : PUBLIC_LIST_STATES;
+  return {
+    // "ending soon" only means something for petitions still open
+    states: sort === 'closing' ? states.filter((s) => s === 'open') : states,
+    category: q.category,
+    text: q.q || undefined,
+    titlesOnly: q.q ? [...q.q].length < MIN_BODY_SEARCH_LENGTH : undefined,
+    answered: q.answered === undefined ? undefined : q.answered === 'true',
+    sort,
+    page: q.page,
+    perPage: q.per_page,
+  };
 }

@@ -16,6 +16,8 @@ export interface PetitionSummaryJson {
   response_state: string;
   agreement_count: number;
   count_source: 'archive' | 'live';
+  /** false when the archive counted the petition before it closed (its total is not final); null for live counts. */
+  count_final: boolean | null;
   opened_at: string | null;
   last_day: string | null;
   closes_at: string | null;
@@ -53,6 +55,7 @@ export function presentPetitionSummary(row: PetitionRow, profile: ProfileView): 
     response_state: row.response_state,
     agreement_count: row.public_count,
     count_source: row.archived_agreement_count !== null ? 'archive' : 'live',
+    count_final: row.archived_count_final,
     opened_at: iso(row.opened_at),
     last_day: row.closes_at ? formatLastDay(row.closes_at, profile.timeZone) : null,
     closes_at: iso(row.closes_at),
@@ -76,19 +79,16 @@ export function presentPetition(
   profile: ProfileView,
 ): PetitionJson {
   const thresholds: PetitionJson['thresholds'] = [];
-  if (profile.responseThreshold !== null) {
+  const { response, debate } = petitionThresholds(row, profile);
+  if (response !== null) {
     thresholds.push({
       kind: 'response',
-      agreements: profile.responseThreshold,
+      agreements: response,
       reached_at: iso(row.response_threshold_reached_at),
     });
   }
-  if (profile.debateThreshold !== null) {
-    thresholds.push({
-      kind: 'debate',
-      agreements: profile.debateThreshold,
-      reached_at: iso(row.debate_threshold_reached_at),
-    });
+  if (debate !== null) {
+    thresholds.push({ kind: 'debate', agreements: debate, reached_at: iso(row.debate_threshold_reached_at) });
   }
   return {
     ...presentPetitionSummary(row, profile),
@@ -108,6 +108,20 @@ export function presentOfficialResponse(r: OfficialResponseRow): OfficialRespons
     responder_title: r.responder_title,
     video_url: r.video_url,
     published_at: iso(r.published_at),
+  };
+}
+
+/**
+ * The thresholds that apply to a petition: those fixed on it when it was published or imported (the rules of its
+ * time), else the profile's current settings.
+ */
+export function petitionThresholds(
+  row: PetitionRow,
+  profile: ProfileView,
+): { response: number | null; debate: number | null } {
+  return {
+    response: row.response_threshold ?? profile.responseThreshold,
+    debate: row.debate_threshold ?? profile.debateThreshold,
   };
 }
 

@@ -18,7 +18,15 @@ export interface ProfileView {
   categoryName(code: string): string;
   responseThreshold: number | null;
   debateThreshold: number | null;
+  /** What reaching the response threshold brings, as a Korean label ('답변 기준', '위원회 회부 기준'). */
+  responseThresholdLabel: string;
 }
+
+const CONSEQUENCE_LABELS: Record<PolicyProfile['consequences']['response'], string> = {
+  official_response: '답변 기준',
+  committee_referral: '위원회 회부 기준',
+  government_response: '정부 답변 기준',
+};
 
 export interface CategoryLink {
   code: string;
@@ -100,5 +108,6 @@ function profileView(profile: PolicyProfile, settings: PolicySettings): ProfileV
     categoryName: (code) => names.get(code) ?? code,
     responseThreshold: settings.responseThreshold,
     debateThreshold: settings.debateThreshold,
+    responseThresholdLabel: CONSEQUENCE_LABELS[profile.consequences.response],
   };
 }

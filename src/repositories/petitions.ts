@@ -9,14 +9,16 @@ export const PETITION_SORTS = ['agreements', 'newest', 'closing', 'answered', 'r
 export type PetitionSort = (typeof PETITION_SORTS)[number];
 
 export interface PetitionListQuery {
-  /** Only petitions in these states (callers pass public states for public lists). Must not be empty. */
+  /** Only petitions in these states (callers pass public states for public lists); none → an empty page. */
   states: readonly string[];
   /** Category code within the petition's profile. */
   category?: string | undefined;
   /** Substring searched case-insensitively in title and body (pg_trgm-indexed ILIKE; works for Hangul). */
   text?: string | undefined;
-  /** Only petitions whose response track is in this state ('answered' for the answered list). */
-  responseState?: string | undefined;
+  /** Search `text` in titles only (for texts too short for the trigram index). */
+  titlesOnly?: boolean | undefined;
+  /** true: only petitions with an official response; false: only those without. */
+  answered?: boolean | undefined;
   sort: PetitionSort;
   /** 1-based page number. */
   page: number;
@@ -42,11 +44,16 @@ export function likePattern(text: string): string {
  * stable.
  */
 export async function listPetitions(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
+  if (query.states.length === 0) return { rows: [], total: 0 };
   let base = db.selectFrom('petitions').where('state', 'in', [...query.states]);
   if (query.category) base = base.where('category', '=', query.category);
-  if (query.responseState) base = base.where('response_state', '=', query.responseState);
+  if (query.answered !== undefined) {
+    base = base.where('response_state', query.answered ? '=' : '<>', 'answered');
+  }
   const pattern = query.text ? likePattern(query.text) : null;
-  if (pattern) {
+  if (pattern && query.titlesOnly) {
+    base = base.where('title', 'ilike', pattern);
+  } else if (pattern) {
     base = base.where((eb) => eb.or([eb('title', 'ilike', pattern), eb('body', 'ilike', pattern)]));
   }
 

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { findPetition, listPetitions, responsesForPetition } from '../../repositories/petitions.js';
 import { apiError } from '../errors.js';
-import { describeIssues, listQuerySchema, PUBLIC_LIST_STATES } from '../list-query.js';
+import { describeIssues, listQuerySchema, PUBLIC_LIST_STATES, toPetitionListQuery } from '../list-query.js';
 import { presentPetition, presentPetitionSummary } from '../presenters.js';
 import type { Site } from '../site.js';
 
@@ -128,15 +128,7 @@ export function apiV1(site: Site): OpenAPIHono {
 
   api.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
-    const page = await listPetitions(site.db, {
-      states: q.state ? [q.state] : PUBLIC_LIST_STATES,
-      category: q.category,
-      text: q.q || undefined,
-      responseState: q.answered === 'true' ? 'answered' : undefined,
-      sort: q.sort ?? (q.q ? 'relevance' : 'agreements'),
-      page: q.page,
-      perPage: q.per_page,
-    });
+    const page = await listPetitions(site.db, toPetitionListQuery(q));
     return c.json(
       {
         data: page.rows.map((row) => presentPetitionSummary(row, site.profile(row.profile))),
@@ -168,6 +160,5 @@ export function apiV1(site: Site): OpenAPIHono {
     servers: [{ url: '/api/v1' }],
   });
 
-  api.notFound((c) => c.json(apiError('not_found', `No API resource at ${c.req.path}.`), 404));
   return api;
 }

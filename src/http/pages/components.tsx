@@ -38,7 +38,10 @@ export function PetitionList(props: { rows: PetitionRow[]; site: Site; empty: st
               <span>{periodText(row, profile)}</span>
               <span class={`state state-${row.state}`}>{STATE_LABELS[row.state] ?? row.state}</span>
               {row.response_state === 'answered' ? <span class="state state-answered">답변 완료</span> : null}
-              <span class="count">{formatCount(row.public_count)}</span>
+              <span class="count">
+                {formatCount(row.public_count)}
+                {row.archived_count_final === false ? ' (마감 전 집계)' : ''}
+              </span>
             </div>
           </li>
         );

@@ -74,6 +74,8 @@ export function ListPage(props: {
   perPage: number;
   href: (page: number) => string;
   sortLinks?: Array<{ label: string; href: string; current: boolean }>;
+  /** Short explanations shown above the list (how the search was done). */
+  notes?: string[];
   empty: string;
 }) {
   return (
@@ -91,6 +93,9 @@ export function ListPage(props: {
           ))}
         </nav>
       ) : null}
+      {(props.notes ?? []).map((note) => (
+        <p class="list-note">{note}</p>
+      ))}
       <PetitionList rows={props.rows} site={props.site} empty={props.empty} />
       <Pager page={props.page} perPage={props.perPage} total={props.total} href={props.href} />
     </Layout>

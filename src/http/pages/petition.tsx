@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { formatCount, formatDate, formatNumber, progressPercent } from '../format.js';
-import { periodText } from '../presenters.js';
+import { periodText, petitionThresholds } from '../presenters.js';
 import type { Site } from '../site.js';
 import { RESPONSE_LABELS, STATE_LABELS } from './components.js';
 import { Layout } from './layout.js';
@@ -32,7 +32,8 @@ function Paragraphs(props: { text: string }) {
 export function PetitionPage(props: { row: PetitionRow; responses: OfficialResponseRow[]; site: Site }) {
   const { row, responses, site } = props;
   const profile = site.profile(row.profile);
-  const threshold = profile.responseThreshold;
+  const threshold = petitionThresholds(row, profile).response;
+  const ownCategory = row.profile === site.deploymentProfile;
   const percent = progressPercent(row.public_count, threshold);
   const archived = row.archived_agreement_count !== null;
   return (
@@ -48,10 +49,12 @@ export function PetitionPage(props: { row: PetitionRow; responses: OfficialRespo
     >
       <article class="petition">
         <p class="petition-labels">
-          {row.category ? (
+          {row.category && ownCategory ? (
             <a class="tag" href={`/categories/${row.category}`}>
               {profile.categoryName(row.category)}
             </a>
+          ) : row.category ? (
+            <span class="tag">{profile.categoryName(row.category)}</span>
           ) : null}
           <span class={`state state-${row.state}`}>{STATE_LABELS[row.state] ?? row.state}</span>
           {RESPONSE_LABELS[row.response_state] ? (
@@ -68,7 +71,7 @@ export function PetitionPage(props: { row: PetitionRow; responses: OfficialRespo
         {threshold !== null ? (
           <div class="threshold">
             <label for="threshold-progress">
-              답변 기준 {formatNumber(threshold)}명 중 {percent}%
+              {profile.responseThresholdLabel} {formatNumber(threshold)}명 중 {percent}%
               {row.public_count >= threshold ? ' — 기준 도달' : ''}
             </label>
             <progress id="threshold-progress" max={100} value={percent}>
@@ -78,8 +81,11 @@ export function PetitionPage(props: { row: PetitionRow; responses: OfficialRespo
         ) : null}
         {archived ? (
           <p class="notice">
-            보관 기록입니다. 참여인원은 {ARCHIVE_NAMES[row.archive_source ?? ''] ?? row.archive_source}에서
-            가져온 최종 집계이며, 이 플랫폼에 개별 동의 기록은 없습니다.
+            {`보관 기록입니다. 참여인원은 ${ARCHIVE_NAMES[row.archive_source ?? ''] ?? row.archive_source}에서 가져온 `}
+            {row.archived_count_final === false
+              ? '청원 마감 전에 수집된 집계로, 최종 인원이 아닙니다. '
+              : '최종 집계이며, '}
+            이 플랫폼에 개별 동의 기록은 없습니다.
             {row.archive_source_url ? (
               <>
                 {' '}
