@@ -16,6 +16,16 @@ export type ErrorCode =
   | 'invalid_body'
   | 'not_found'
   | 'method_not_allowed'
+  // signing
+  | 'invalid_email'
+  | 'invalid_name'
+  | 'invalid_region'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'petition_not_open'
+  | 'rate_limited'
+  | 'unauthenticated'
+  | 'identity_error'
   // archive import
   | 'unknown_format'
   | 'invalid_record';
