@@ -59,11 +59,45 @@ export interface ProfileSettingsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface AgreementsTable {
+  id: Generated<string>;
+  petition_id: string;
+  /** HMAC-SHA256 hex of (petition, pseudonymous person id): one person, one agreement per petition. */
+  signer_key: string;
+  method: 'email' | 'oidc';
+  region: string | null;
+  locale: Generated<'ko' | 'en'>;
+  notify: Generated<boolean>;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  confirmation_token_hash: string | null;
+  token_expires_at: Timestamp | null;
+}
+
+export interface AgreementContactsTable {
+  agreement_id: string;
+  email: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface DevMailboxTable {
+  id: Generated<string>;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  sent_at: Timestamp;
+}
+
 export interface Database {
   petitions: PetitionsTable;
   official_responses: OfficialResponsesTable;
   petition_official_responses: PetitionOfficialResponsesTable;
   profile_settings: ProfileSettingsTable;
+  agreements: AgreementsTable;
+  agreement_contacts: AgreementContactsTable;
+  dev_mailbox: DevMailboxTable;
 }
 
 export type PetitionRow = Selectable<PetitionsTable>;

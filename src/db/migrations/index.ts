@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as petitions from './2026-11-29T1500_petitions.js';
+import * as agreements from './2026-11-29T1600_agreements.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -8,4 +9,5 @@ import * as petitions from './2026-11-29T1500_petitions.js';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T1500_petitions': petitions,
+  '2026-11-29T1600_agreements': agreements,
 };

@@ -1,0 +1,478 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { DomainError } from '../domain/errors.js';
+import { assertTransition } from '../domain/petition-states.js';
+import type { PolicySettings } from '../domain/policy-profiles.js';
+import { applyCountToThresholds, responseDueAt } from '../domain/thresholds.js';
+
+/** A new agreement to store. The signer key is already derived (see src/domain/identity.ts `signerKey`). */
+export interface NewAgreement {
+  petitionId: string;
+  /** HMAC-SHA256 hex of (petition, pseudonymous person id): the database enforces one per petition. */
+  signerKey: string;
+  method: 'email' | 'oidc';
+  region: string | null;
+  locale: 'ko' | 'en';
+  /** The signer asked to be told when the petition is answered. */
+  notify: boolean;
+  /**
+   * Email path: the agreement counts only once the emailed link is confirmed. `tokenHash` is the SHA-256 hex of the
+   * emailed token (the token itself is never stored); contact data is kept until confirmation (or, with `notify`,
+   * until the petition is answered). Absent: one-click (verified identity) — counted at once.
+   */
+  confirmation?: { tokenHash: string; expiresAt: Date; contact: { email: string; name: string } };
+}
+
+export type AgreeOutcome =
+  /** Stored and counted (one-click). */
+  | { status: 'agreed'; agreementId: string; petitionId: string }
+  /** Stored, waiting for the emailed link to be confirmed (email path). */
+  | { status: 'pending'; agreementId: string; petitionId: string }
+  /** This person had already agreed (or asked to) on this petition: nothing stored, nothing counted. */
+  | { status: 'already_agreed'; agreementId: string; petitionId: string; confirmed: boolean };
+
+export type ConfirmOutcome =
+  | { status: 'confirmed'; agreementId: string; petitionId: string }
+  | { status: 'already_confirmed'; agreementId: string; petitionId: string };
+
+/** What one committed batch wrote: handed to `extraWrites` inside the same transaction. */
+export interface CommittedBatch {
+  now: Date;
+  /** Agreements that became counted in this batch (new one-click rows and confirmed email rows). */
+  counted: Array<{ agreementId: string; petitionId: string; signerKey: string }>;
+}
+
+export interface AgreementWriterOptions {
+  db: Kysely<Database>;
+  /** Effective settings of a profile (thresholds of petitions that have none of their own). */
+  settingsFor: (profile: string) => PolicySettings;
+  /** Time zone of a profile (response deadlines are local days). */
+  timeZoneFor: (profile: string) => string;
+  now?: () => Date;
+  /** How long a batch may gather requests once the first arrives (ms, default 2). */
+  maxWaitMs?: number;
+  /** Largest batch (default 1,000 requests). */
+  maxBatch?: number;
+  /** Emailed links can still be confirmed this long after the petition closed (ms, default 24 h). */
+  confirmGraceMs?: number;
+  /**
+   * More writes in the same transaction, after the agreements and counts: e.g. the coming per-petition append-only
+   * log of agreement commitments, which must never miss an acknowledged agreement. Throwing aborts the batch.
+   */
+  extraWrites?: (trx: Transaction<Database>, batch: CommittedBatch) => Promise<void>;
+}
+
+type Op =
+  | { kind: 'agree'; request: NewAgreement; resolve: (o: AgreeOutcome) => void; reject: (e: unknown) => void }
+  | {
+      kind: 'confirm';
+      tokenHash: string;
+      resolve: (o: ConfirmOutcome) => void;
+      reject: (e: unknown) => void;
+    };
+
+/** States in which a petition takes agreements (pre-agreements while collecting them, then while open). */
+const COLLECTING = new Set(['collecting_pre_agreements', 'open']);
+
+/**
+ * The durable group-commit writer of agreements — the only writer of petitions' agreement counts.
+ *
+ * Requests are gathered for a few milliseconds (or until `maxBatch`) and written in ONE transaction: a multi-row
+ * `INSERT … ON CONFLICT (petition_id, signer_key) DO NOTHING`, the confirmations, then each touched petition's count
+ * updated once (never a "+1" per agreement on a hot row) with threshold crossings recorded in the same transaction.
+ * Each caller's promise settles only after that transaction has committed: an acknowledged agreement is durable.
+ * Petitions are locked in id order (`FOR UPDATE`), so two writers — two app instances — serialise per petition and
+ * never double count; the unique constraint makes the second insert of the same person a no-op.
+ *
+ * One batch is in flight at a time; requests arriving meanwhile form the next batch (natural group commit).
+ * `close()` stops taking requests and drains what is queued.
+ */
+export class AgreementWriter {
+  readonly #db: Kysely<Database>;
+  readonly #options: AgreementWriterOptions;
+  readonly #now: () => Date;
+  #queue: Op[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(options: AgreementWriterOptions) {
+    this.#db = options.db;
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Stores an agreement; settles after commit.
+   * @throws DomainError('petition_not_found' | 'petition_not_open'); database errors reject the whole batch
+   *   (nothing of it was stored or counted)
+   */
+  agree(request: NewAgreement): Promise<AgreeOutcome> {
+    return new Promise((resolve, reject) => this.#enqueue({ kind: 'agree', request, resolve, reject }));
+  }
+
+  /**
+   * Confirms the agreement whose emailed token hashes to `tokenHash` (SHA-256 hex); settles after commit. A second
+   * confirmation of the same token answers `already_confirmed` (a second click shows success again).
+   * @throws DomainError('invalid_token') unknown token; DomainError('token_expired'); DomainError('petition_not_open')
+   *   when the petition closed more than the grace period ago or is no longer public
+   */
+  confirm(tokenHash: string): Promise<ConfirmOutcome> {
+    return new Promise((resolve, reject) => this.#enqueue({ kind: 'confirm', tokenHash, resolve, reject }));
+  }
+
+  /** Stops taking requests and resolves once every queued request has been written (graceful shutdown). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#queue.length > 0 || this.#flushing) {
+      if (this.#timer) {
+        clearTimeout(this.#timer);
+        this.#timer = null;
+      }
+      if (!this.#flushing) this.#startFlush();
+      await this.#flushing;
+    }
+  }
+
+  #enqueue(op: Op): void {
+    if (this.#closed) {
+      op.reject(new Error('The agreement writer is shutting down.'));
+      return;
+    }
+    this.#queue.push(op);
+    if (this.#flushing) return; // the running batch starts the next one when it commits
+    if (this.#queue.length >= (this.#options.maxBatch ?? 1000)) {
+      this.#startFlush();
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.#startFlush();
+      }, this.#options.maxWaitMs ?? 2);
+    }
+  }
+
+  #startFlush(): void {
+    if (this.#flushing || this.#queue.length === 0) return;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    const batch = this.#queue.splice(0, this.#options.maxBatch ?? 1000);
+    this.#flushing = this.#write(batch).finally(() => {
+      this.#flushing = null;
+      if (this.#queue.length > 0) this.#startFlush();
+    });
+  }
+
+  async #write(batch: Op[]): Promise<void> {
+    const settle: Array<() => void> = [];
+    try {
+      await this.#db.transaction().execute((trx) => this.#writeBatch(trx, batch, settle));
+    } catch (error) {
+      for (const op of batch) op.reject(error);
+      return;
+    }
+    for (const s of settle) s(); // answer only after commit
+  }
+
+  async #writeBatch(trx: Transaction<Database>, batch: Op[], settle: Array<() => void>): Promise<void> {
+    const now = this.#now();
+    const agrees = batch.filter((op): op is Extract<Op, { kind: 'agree' }> => op.kind === 'agree');
+    const confirms = batch.filter((op): op is Extract<Op, { kind: 'confirm' }> => op.kind === 'confirm');
+
+    const tokenRows =
+      confirms.length > 0
+        ? await trx
+            .selectFrom('agreements')
+            .select([
+              'id',
+              'petition_id',
+              'signer_key',
+              'confirmed_at',
+              'token_expires_at',
+              'confirmation_token_hash',
+            ])
+            .where('confirmation_token_hash', 'in', [...new Set(confirms.map((c) => c.tokenHash))])
+            .execute()
+        : [];
+    const petitionIds = [
+      ...new Set([...agrees.map((a) => a.request.petitionId), ...tokenRows.map((t) => t.petition_id)]),
+    ].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const petitions = new Map(
+      (petitionIds.length > 0
+        ? await trx
+            .selectFrom('petitions')
+            .select([
+              'id',
+              'profile',
+              'state',
+              'closes_at',
+              'agreement_count',
+              'response_state',
+              'response_threshold',
+              'debate_threshold',
+              'response_threshold_reached_at',
+              'debate_threshold_reached_at',
+            ])
+            .where('id', 'in', petitionIds)
+            .orderBy('id')
+            .forUpdate()
+            .execute()
+        : []
+      ).map((p) => [p.id, p]),
+    );
+    const delta = new Map<string, number>();
+    const counted: CommittedBatch['counted'] = [];
+
+    // --- new agreements
+    const accepted: Array<Extract<Op, { kind: 'agree' }>> = [];
+    for (const op of agrees) {
+      const p = petitions.get(op.request.petitionId);
+      if (!p) {
+        settle.push(() => op.reject(new DomainError('petition_not_found', '청원을 찾을 수 없습니다.')));
+      } else if (!COLLECTING.has(p.state) || (p.closes_at !== null && now >= p.closes_at)) {
+        settle.push(() =>
+          op.reject(
+            new DomainError('petition_not_open', '이 청원은 동의를 받고 있지 않습니다.', { state: p.state }),
+          ),
+        );
+      } else {
+        accepted.push(op);
+      }
+    }
+    // the same person twice in one batch: one row; the later requests learn it as a duplicate
+    const firstOf = new Map<string, Extract<Op, { kind: 'agree' }>>();
+    const repeats: Array<Extract<Op, { kind: 'agree' }>> = [];
+    for (const op of accepted) {
+      const key = `${op.request.petitionId}\n${op.request.signerKey}`;
+      if (firstOf.has(key)) repeats.push(op);
+      else firstOf.set(key, op);
+    }
+    const unique = [...firstOf.values()];
+    const inserted = new Map<string, { id: string; confirmed: boolean }>();
+    if (unique.length > 0) {
+      const r = unique.map((op) => op.request);
+      const rows = await sql<{
+        id: string;
+        petition_id: string;
+        signer_key: string;
+        confirmed_at: Date | null;
+      }>`
+        insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
+                                confirmation_token_hash, token_expires_at)
+        select * from unnest(
+          ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
+          ${r.map((a) => a.method)}::text[], ${r.map((a) => a.region)}::text[], ${r.map((a) => a.locale)}::text[],
+          ${r.map((a) => a.notify)}::boolean[], ${r.map(() => now.toISOString())}::timestamptz[],
+          ${r.map((a) => (a.confirmation ? null : now.toISOString()))}::timestamptz[],
+          ${r.map((a) => a.confirmation?.tokenHash ?? null)}::text[],
+          ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[])
+        on conflict (petition_id, signer_key) do nothing
+        returning id, petition_id, signer_key, confirmed_at`.execute(trx);
+      for (const row of rows.rows) {
+        inserted.set(`${row.petition_id}\n${row.signer_key}`, {
+          id: row.id,
+          confirmed: row.confirmed_at !== null,
+        });
+        if (row.confirmed_at !== null) {
+          delta.set(row.petition_id, (delta.get(row.petition_id) ?? 0) + 1);
+          counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
+        }
+      }
+      const contacts = unique.flatMap((op) => {
+        const row = inserted.get(`${op.request.petitionId}\n${op.request.signerKey}`);
+        const c = op.request.confirmation?.contact;
+        return row && c ? [{ agreement_id: row.id, email: c.email, name: c.name, created_at: now }] : [];
+      });
+      if (contacts.length > 0) await trx.insertInto('agreement_contacts').values(contacts).execute();
+    }
+    // requests whose person had already agreed before this batch, and repeats within it
+    const missing = [
+      ...unique.filter((op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`)),
+      ...repeats,
+    ];
+    const existing = new Map<string, { id: string; confirmed: boolean }>();
+    const lookups = missing.filter(
+      (op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`),
+    );
+    if (lookups.length > 0) {
+      const rows = await trx
+        .selectFrom('agreements')
+        .select(['id', 'petition_id', 'signer_key', 'confirmed_at'])
+        .where(
+          sql<boolean>`(petition_id, signer_key) in (${sql.join(
+            lookups.map((op) => sql`(${op.request.petitionId}::bigint, ${op.request.signerKey})`),
+          )})`,
+        )
+        .execute();
+      for (const row of rows) {
+        existing.set(`${row.petition_id}\n${row.signer_key}`, {
+          id: row.id,
+          confirmed: row.confirmed_at !== null,
+        });
+      }
+    }
+    for (const op of unique) {
+      const key = `${op.request.petitionId}\n${op.request.signerKey}`;
+      const row = inserted.get(key);
+      if (row) {
+        const outcome: AgreeOutcome = row.confirmed
+          ? { status: 'agreed', agreementId: row.id, petitionId: op.request.petitionId }
+          : { status: 'pending', agreementId: row.id, petitionId: op.request.petitionId };
+        settle.push(() => op.resolve(outcome));
+      }
+    }
+    for (const op of missing) {
+      const key = `${op.request.petitionId}\n${op.request.signerKey}`;
+      const row = existing.get(key) ?? inserted.get(key);
+      if (!row) {
+        settle.push(() => op.reject(new Error('agreement vanished during its batch')));
+        continue;
+      }
+      const outcome: AgreeOutcome = {
+        status: 'already_agreed',
+        agreementId: row.id,
+        petitionId: op.request.petitionId,
+        confirmed: row.confirmed,
+      };
+      settle.push(() => op.resolve(outcome));
+    }
+
+    // --- confirmations of emailed links
+    const tokenByHash = new Map(tokenRows.map((t) => [t.confirmation_token_hash, t]));
+    const toConfirm = new Map<string, (typeof tokenRows)[number]>();
+    const confirmAnswers: Array<{ op: Extract<Op, { kind: 'confirm' }>; row: (typeof tokenRows)[number] }> =
+      [];
+    for (const op of confirms) {
+      const row = tokenByHash.get(op.tokenHash);
+      const p = row ? petitions.get(row.petition_id) : undefined;
+      const graceMs = this.#options.confirmGraceMs ?? 24 * 3600_000;
+      if (!row || !p) {
+        settle.push(() => op.reject(new DomainError('invalid_token', '확인 링크가 올바르지 않습니다.')));
+      } else if (row.confirmed_at !== null || toConfirm.has(row.id)) {
+        confirmAnswers.push({ op, row });
+      } else if (row.token_expires_at !== null && now >= row.token_expires_at) {
+        settle.push(() => op.reject(new DomainError('token_expired', '확인 링크의 유효 기간이 지났습니다.')));
+      } else if (
+        !['open', 'closed', 'collecting_pre_agreements'].includes(p.state) ||
+        (p.closes_at !== null && now.getTime() >= p.closes_at.getTime() + graceMs)
+      ) {
+        settle.push(() =>
+          op.reject(new DomainError('petition_not_open', '이 청원은 더 이상 동의를 받지 않습니다.')),
+        );
+      } else {
+        toConfirm.set(row.id, row);
+        confirmAnswers.push({ op, row });
+      }
+    }
+    if (toConfirm.size > 0) {
+      const confirmed = await trx
+        .updateTable('agreements')
+        .set({ confirmed_at: now })
+        .where('id', 'in', [...toConfirm.keys()])
+        .where('confirmed_at', 'is', null)
+        .returning(['id', 'petition_id', 'signer_key', 'notify'])
+        .execute();
+      for (const row of confirmed) {
+        delta.set(row.petition_id, (delta.get(row.petition_id) ?? 0) + 1);
+        counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
+      }
+      // data minimisation: contact data goes once confirmed, unless the signer asked to hear back
+      const forget = confirmed.filter((r) => !r.notify).map((r) => r.id);
+      if (forget.length > 0)
+        await trx.deleteFrom('agreement_contacts').where('agreement_id', 'in', forget).execute();
+    }
+    for (const { op, row } of confirmAnswers) {
+      const outcome: ConfirmOutcome = {
+        status: toConfirm.has(row.id) && row.confirmed_at === null ? 'confirmed' : 'already_confirmed',
+        agreementId: row.id,
+        petitionId: row.petition_id,
+      };
+      settle.push(() => op.resolve(outcome));
+    }
+
+    // --- counts: one update per petition per batch, thresholds in the same transaction
+    for (const [petitionId, added] of delta) {
+      const p = petitions.get(petitionId);
+      if (!p) continue;
+      await writeCount(trx, p, p.agreement_count + added, now, this.#options);
+    }
+    await this.#options.extraWrites?.(trx, { now, counted });
+  }
+}
+
+/** The petition columns `writeCount` reads (selected `FOR UPDATE` by its caller). */
+export interface CountedPetition {
+  id: string;
+  profile: string;
+  state: string;
+  closes_at: Date | null;
+  response_state: string;
+  response_threshold: number | null;
+  debate_threshold: number | null;
+  agreement_count: number;
+  response_threshold_reached_at: Date | null;
+  debate_threshold_reached_at: Date | null;
+}
+
+/**
+ * Sets a petition's agreement count and everything that follows from it, in the caller's transaction (the petition
+ * row must be locked by it): threshold crossings recorded once with their time (≥, whatever the jump) or undone
+ * when the count falls back below; the response track moves to 'awaiting' with its deadline on a crossing while
+ * open; a petition collecting pre-agreements (사전동의) goes to review when it has enough.
+ * Used by the batch writer and by `reconcile --fix` — the only two writers of a count.
+ */
+export async function writeCount(
+  trx: Transaction<Database>,
+  p: CountedPetition,
+  newCount: number,
+  now: Date,
+  deps: Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
+): Promise<void> {
+  const settings = deps.settingsFor(p.profile);
+  const thresholds = {
+    responseThreshold: p.response_threshold ?? settings.responseThreshold,
+    debateThreshold: p.debate_threshold ?? settings.debateThreshold,
+  };
+  const outcome = applyCountToThresholds(
+    thresholds,
+    {
+      count: p.agreement_count,
+      responseThresholdReachedAt: p.response_threshold_reached_at,
+      debateThresholdReachedAt: p.debate_threshold_reached_at,
+    },
+    newCount,
+    now,
+  );
+  let state = p.state;
+  if (state === 'collecting_pre_agreements' && newCount >= settings.preAgreementThreshold) {
+    assertTransition('collecting_pre_agreements', 'in_review'); // 사전동의 reached: on to moderation
+    state = 'in_review';
+  }
+  let responseState = p.response_state;
+  let responseDue: Date | null | undefined;
+  if (outcome.response.crossed && responseState === 'none' && state === 'open') {
+    responseState = 'awaiting';
+    responseDue = responseDueAt(
+      { ...settings, ...thresholds },
+      { closedAt: p.closes_at, thresholdReachedAt: outcome.responseThresholdReachedAt },
+      deps.timeZoneFor(p.profile),
+    );
+  } else if (outcome.response.undone && responseState === 'awaiting') {
+    responseState = 'none';
+    responseDue = null;
+  }
+  await trx
+    .updateTable('petitions')
+    .set({
+      agreement_count: newCount,
+      state,
+      response_state: responseState,
+      response_threshold_reached_at: outcome.responseThresholdReachedAt,
+      debate_threshold_reached_at: outcome.debateThresholdReachedAt,
+      ...(responseDue !== undefined ? { response_due_at: responseDue } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', p.id)
+    .execute();
+}

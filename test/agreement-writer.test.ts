@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileCounts } from '../src/counting/reconcile.js';
+import { openDatabase } from '../src/db/connection.js';
+import { AgreementWriter, type NewAgreement } from '../src/signing/agreement-writer.js';
+import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+import { openPetition, signer, writerDeps } from './support/factories.js';
+
+let h: TestDatabase;
+let clock = new Date('2026-11-29T06:00:00Z');
+const now = () => clock;
+let writer: AgreementWriter;
+
+beforeAll(async () => {
+  h = await freshDatabase();
+  writer = new AgreementWriter({ db: h.db, ...writerDeps, now });
+});
+afterAll(async () => {
+  await writer?.close();
+  // after every test: the counts equal the rows
+  expect(await reconcileCounts(h.db, writerDeps)).toEqual([]);
+  await h?.close();
+});
+
+const oneClick = (petitionId: string, signerKey: string): NewAgreement => ({
+  petitionId,
+  signerKey,
+  method: 'oidc',
+  region: null,
+  locale: 'ko',
+  notify: false,
+});
+const byEmail = (
+  petitionId: string,
+  signerKey: string,
+  token: string,
+  notify = false,
+  expiresAt = new Date(clock.getTime() + 24 * 3600_000),
+): NewAgreement => ({
+  ...oneClick(petitionId, signerKey),
+  method: 'email',
+  notify,
+  confirmation: {
+    tokenHash: sha256(token),
+    expiresAt,
+    contact: { email: 'kim@example.org', name: '김민지' },
+  },
+});
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const petition = (id: string) =>
+  h.db.selectFrom('petitions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const rows = async (id: string) =>
+  Number(
+    (
+      await h.db
+        .selectFrom('agreements')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('petition_id', '=', id)
+        .where('confirmed_at', 'is not', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe(`the agreement writer (${TEST_ENGINE})`, () => {
+  it('gives one agreement to a person who agrees 200 times at once, and tells the rest they already agreed', async () => {
+    const id = await openPetition(h.db);
+    const key = signer(1);
+    const outcomes = await Promise.all(Array.from({ length: 200 }, () => writer.agree(oneClick(id, key))));
+    expect(outcomes.filter((o) => o.status === 'agreed')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'already_agreed')).toHaveLength(199);
+    expect(new Set(outcomes.map((o) => o.agreementId)).size).toBe(1);
+    expect((await petition(id)).agreement_count).toBe(1);
+    expect(await rows(id)).toBe(1);
+  });
+
+  it('counts 2,000 people agreeing at once exactly, in few batches', async () => {
+    const id = await openPetition(h.db);
+    const outcomes = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) => writer.agree(oneClick(id, signer(10_000 + i)))),
+    );
+    expect(outcomes.every((o) => o.status === 'agreed')).toBe(true);
+    expect((await petition(id)).agreement_count).toBe(2000);
+    expect(await rows(id)).toBe(2000);
+  });
+
+  it('records a threshold crossing once, with its time, when many agree across it at once', async () => {
+    const id = await openPetition(h.db, { responseThreshold: 100 });
+    await Promise.all(Array.from({ length: 95 }, (_, i) => writer.agree(oneClick(id, signer(20_000 + i)))));
+    expect((await petition(id)).response_threshold_reached_at).toBeNull();
+    clock = new Date('2026-11-29T07:00:00Z');
+    await Promise.all(Array.from({ length: 50 }, (_, i) => writer.agree(oneClick(id, signer(21_000 + i)))));
+    const crossed = await petition(id);
+    expect(crossed.agreement_count).toBe(145);
+    expect(crossed.response_threshold_reached_at?.toISOString()).toBe('2026-11-29T07:00:00.000Z');
+    expect(crossed.response_state).toBe('awaiting');
+    // Blue House: due 30 days after close — the petition's last day is 2026-12-20 (Seoul), so by the end of 2027-01-19
+    expect(crossed.response_due_at?.toISOString()).toBe('2027-01-19T15:00:00.000Z');
+    clock = new Date('2026-11-29T08:00:00Z');
+    await writer.agree(oneClick(id, signer(22_000)));
+    expect((await petition(id)).response_threshold_reached_at?.toISOString()).toBe(
+      '2026-11-29T07:00:00.000Z',
+    );
+  });
+
+  it('refuses agreements to closed, unpublished and unknown petitions, storing nothing', async () => {
+    const closed = await openPetition(h.db, { closesAt: new Date('2026-11-29T00:00:00Z') });
+    const inReview = await openPetition(h.db, { state: 'in_review' });
+    await expect(writer.agree(oneClick(closed, signer(30_000)))).rejects.toMatchObject({
+      code: 'petition_not_open',
+    });
+    await expect(writer.agree(oneClick(inReview, signer(30_000)))).rejects.toMatchObject({
+      code: 'petition_not_open',
+    });
+    await expect(writer.agree(oneClick('999999999', signer(30_000)))).rejects.toMatchObject({
+      code: 'petition_not_found',
+    });
+    expect(await rows(closed)).toBe(0);
+    expect(await rows(inReview)).toBe(0);
+  });
+
+  it('counts an email agreement only once confirmed; a second confirmation shows success again', async () => {
+    const id = await openPetition(h.db);
+    const pending = await writer.agree(byEmail(id, signer(40_000), 'token-a'));
+    expect(pending.status).toBe('pending');
+    expect((await petition(id)).agreement_count).toBe(0);
+    const again = await writer.agree(byEmail(id, signer(40_000), 'token-b'));
+    expect(again).toMatchObject({ status: 'already_agreed', confirmed: false });
+    expect(await writer.confirm(sha256('token-a'))).toMatchObject({ status: 'confirmed', petitionId: id });
+    expect(await writer.confirm(sha256('token-a'))).toMatchObject({
+      status: 'already_confirmed',
+      petitionId: id,
+    });
+    expect((await petition(id)).agreement_count).toBe(1);
+    // contact data is gone once confirmed (the signer did not ask to hear back)
+    expect(
+      await h.db
+        .selectFrom('agreement_contacts')
+        .selectAll()
+        .where('agreement_id', '=', pending.agreementId)
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it('keeps contact data of a confirmed signer who asked to be told about the answer', async () => {
+    const id = await openPetition(h.db);
+    const pending = await writer.agree(byEmail(id, signer(41_000), 'token-notify', true));
+    await writer.confirm(sha256('token-notify'));
+    const contacts = await h.db
+      .selectFrom('agreement_contacts')
+      .select(['email', 'name'])
+      .where('agreement_id', '=', pending.agreementId)
+      .execute();
+    expect(contacts).toEqual([{ email: 'kim@example.org', name: '김민지' }]);
+  });
+
+  it('refuses unknown and expired tokens, and confirmations more than 24 h after close', async () => {
+    const id = await openPetition(h.db, { closesAt: new Date('2026-11-30T15:00:00Z') });
+    await expect(writer.confirm(sha256('never-sent'))).rejects.toMatchObject({ code: 'invalid_token' });
+    const later = new Date('2026-12-05T00:00:00Z');
+    await writer.agree(byEmail(id, signer(42_000), 'token-late', false, later));
+    await writer.agree(byEmail(id, signer(42_001), 'token-grace', false, later));
+    await writer.agree(byEmail(id, signer(42_002), 'token-expired', false, new Date('2026-12-01T12:00:00Z')));
+    clock = new Date('2026-12-01T10:00:00Z'); // closed, within 24 h
+    expect(await writer.confirm(sha256('token-grace'))).toMatchObject({ status: 'confirmed' });
+    await expect(writer.agree(oneClick(id, signer(42_003)))).rejects.toMatchObject({
+      code: 'petition_not_open',
+    });
+    clock = new Date('2026-12-01T16:00:00Z'); // more than 24 h after close, and after the token's expiry
+    await expect(writer.confirm(sha256('token-expired'))).rejects.toMatchObject({ code: 'token_expired' });
+    await expect(writer.confirm(sha256('token-late'))).rejects.toMatchObject({ code: 'petition_not_open' });
+    expect((await petition(id)).agreement_count).toBe(1);
+    clock = new Date('2026-11-29T06:00:00Z');
+  });
+
+  it('drains every queued agreement when it is closed (graceful shutdown)', async () => {
+    const id = await openPetition(h.db);
+    const own = new AgreementWriter({ db: h.db, ...writerDeps, now, maxWaitMs: 50 });
+    const pending = Array.from({ length: 300 }, (_, i) => own.agree(oneClick(id, signer(50_000 + i))));
+    await own.close();
+    expect((await Promise.all(pending)).every((o) => o.status === 'agreed')).toBe(true);
+    await expect(own.agree(oneClick(id, signer(50_999)))).rejects.toThrow(/shutting down/);
+    expect((await petition(id)).agreement_count).toBe(300);
+  });
+
+  it.runIf(TEST_ENGINE === 'postgres')(
+    'never double counts with two writers (two app instances, two connection pools) on one petition',
+    async () => {
+      const id = await openPetition(h.db, { responseThreshold: 500 });
+      const second = await openDatabase({ url: h.url, poolSize: 4 });
+      const a = new AgreementWriter({ db: h.db, ...writerDeps, now });
+      const b = new AgreementWriter({ db: second.db, ...writerDeps, now });
+      // 1,000 people, each sending the same agreement to both instances at once
+      const outcomes = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => [
+          a.agree(oneClick(id, signer(60_000 + i))),
+          b.agree(oneClick(id, signer(60_000 + i))),
+        ]).flat(),
+      );
+      await a.close();
+      await b.close();
+      await second.close();
+      expect(outcomes.filter((o) => o.status === 'agreed')).toHaveLength(1000);
+      expect(outcomes.filter((o) => o.status === 'already_agreed')).toHaveLength(1000);
+      const p = await petition(id);
+      expect(p.agreement_count).toBe(1000);
+      expect(await rows(id)).toBe(1000);
+      expect(p.response_threshold_reached_at).not.toBeNull();
+    },
+  );
+
+  it('reconcile reports drift and fixes it through the same rules (a threshold undone when the count falls)', async () => {
+    const id = await openPetition(h.db, { responseThreshold: 3 });
+    await Promise.all([1, 2, 3].map((i) => writer.agree(oneClick(id, signer(70_000 + i)))));
+    expect((await petition(id)).response_state).toBe('awaiting');
+    await h.db.deleteFrom('agreements').where('signer_key', '=', signer(70_001)).execute(); // an invalid agreement removed
+    expect(await reconcileCounts(h.db, writerDeps)).toEqual([{ petitionId: id, stored: 3, rows: 2 }]);
+    await reconcileCounts(h.db, { ...writerDeps, fix: true, now: clock });
+    const fixed = await petition(id);
+    expect(fixed).toMatchObject({
+      agreement_count: 2,
+      response_state: 'none',
+      response_threshold_reached_at: null,
+    });
+    expect(await reconcileCounts(h.db, writerDeps)).toEqual([]);
+  });
+});
