@@ -124,6 +124,7 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
       ...env,
       PORT: '0',
       HOST: '127.0.0.1',
+      CHEONGWON_SECRET: 'cli-test-secret-cli-test-secret-0123456',
       CHEONGWON_DATA_DIR: path.join(serveDir, 'pglite'),
     };
     // a database of its own: the import test above already stored petitions in the shared one

@@ -2,11 +2,13 @@
 import { serve } from '@hono/node-server';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/env.js';
+import { reconcileCounts } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
 import { createApp } from '../http/app.js';
 import { createSite } from '../http/site.js';
 import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
+import { createSigning, deploymentSecret } from '../signing/setup.js';
 import { openMigratedDatabase } from './context.js';
 import { importFiles } from './import-files.js';
 import { seedIfEmpty } from './seed.js';
@@ -23,11 +25,13 @@ program
   .description('run the web server (migrates, and loads the real archive sample into an empty database)')
   .action(async () => {
     const config = loadConfig();
+    deploymentSecret(config); // fail before any work when a required secret is missing
     const handle = await openMigratedDatabase(config, log);
     if (config.seed === 'sample')
       await seedIfEmpty(handle.db, { log, progress: process.stdout.isTTY === true });
     const site = await createSite({ db: handle.db, deploymentProfile: config.profile });
-    const app = createApp(site);
+    const signing = await createSigning(config, site, handle.db);
+    const app = createApp(site, signing.context);
     const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
       const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
       log(`Cheongwon (${site.deploymentProfile}) listening on http://${host}:${info.port}`);
@@ -38,6 +42,7 @@ program
       stopping = true;
       log(`${signal}: finishing open requests, then closing the database`);
       server.close(async () => {
+        await signing.close(); // every queued agreement is written before the database closes
         site.close();
         await handle.close();
         process.exit(0);
@@ -46,6 +51,36 @@ program
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
+program
+  .command('reconcile')
+  .description('recount every petition from its agreement rows and report drift (--fix sets the counts)')
+  .option('--fix', 'set drifting counts to their recount (thresholds follow)', false)
+  .action(async (opts: { fix: boolean }) => {
+    const config = loadConfig();
+    const handle = await openMigratedDatabase(config, () => {});
+    let unfixed = false;
+    try {
+      const site = await createSite({ db: handle.db, deploymentProfile: config.profile, settingsTtlMs: 0 });
+      const drift = await reconcileCounts(handle.db, {
+        fix: opts.fix,
+        settingsFor: (p) => site.profile(p).settings,
+        timeZoneFor: (p) => site.profile(p).timeZone,
+      });
+      site.close();
+      for (const d of drift)
+        log(`petition ${d.petitionId}: stored ${d.stored}, rows ${d.rows}, drift ${d.stored - d.rows}`);
+      log(
+        drift.length === 0
+          ? 'drift: 0 — every count equals its rows'
+          : `drift in ${drift.length} petition(s)${opts.fix ? ' — fixed' : ''}`,
+      );
+      unfixed = drift.length > 0 && !opts.fix;
+    } finally {
+      await handle.close();
+    }
+    if (unfixed) process.exitCode = 3; // after close: PGlite's runtime writes process.exitCode when it shuts down
   });
 
 program

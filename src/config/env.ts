@@ -21,6 +21,16 @@ const schema = z.object({
   CHEONGWON_SEED: z.enum(['sample', 'none']).default('sample'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/]+/, 'PUBLIC_URL must be an http(s) URL')
+    .optional(),
+  CHEONGWON_SECRET: z.string().min(32, 'CHEONGWON_SECRET must be at least 32 characters').optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
+  OIDC_PROVIDERS: z.string().optional(),
+  RATE_LIMIT_ADDRESS: z.string().default('30/60'),
+  RATE_LIMIT_PETITION: z.string().default('20000/1'),
 });
 
 export interface AppConfig {
@@ -34,7 +44,47 @@ export interface AppConfig {
   seed: 'sample' | 'none';
   host: string;
   port: number;
+  /** Base URL people reach the site at (links in mail, OIDC redirects); default http://localhost:PORT. */
+  publicUrl: string;
+  /**
+   * Secret keying person pseudonyms and signer keys. Required with PostgreSQL (every app server must share it);
+   * in embedded mode, when unset, one is generated once and kept beside the data directory.
+   */
+  secret: string | null;
+  smtpUrl: string | null;
+  mailFrom: string | null;
+  /** OpenID Connect providers (JSON array of {id, label, issuer, clientId, clientSecret?, personClaim?, scope?}). */
+  oidcProviders: OidcProviderSetting[];
+  /** Signing requests allowed per client address (IPv6 by /64) and per petition: "requests/seconds". */
+  rateLimitAddress: string;
+  rateLimitPetition: string;
 }
+
+export interface OidcProviderSetting {
+  id: string;
+  /** Button label ('카카오로 로그인'). */
+  label: string;
+  issuer: string;
+  clientId: string;
+  clientSecret?: string | undefined;
+  personClaim?: string | undefined;
+  scope?: string | undefined;
+  /** Plain-http issuer (loopback tests only). */
+  allowHttp?: boolean | undefined;
+}
+
+const oidcProvidersSchema = z.array(
+  z.object({
+    id: z.string().regex(/^[a-z0-9-]{1,30}$/),
+    label: z.string().min(1),
+    issuer: z.string().url(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().optional(),
+    personClaim: z.string().optional(),
+    scope: z.string().optional(),
+    allowHttp: z.boolean().optional(),
+  }),
+);
 
 /**
  * Parses configuration from `env` (default `process.env`).
@@ -54,5 +104,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seed: e.CHEONGWON_SEED,
     host: e.HOST,
     port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    secret: e.CHEONGWON_SECRET ?? null,
+    smtpUrl: e.SMTP_URL?.trim() || null,
+    mailFrom: e.MAIL_FROM?.trim() || null,
+    oidcProviders: parseOidcProviders(e.OIDC_PROVIDERS),
+    rateLimitAddress: e.RATE_LIMIT_ADDRESS,
+    rateLimitPetition: e.RATE_LIMIT_PETITION,
   };
+}
+
+function parseOidcProviders(raw: string | undefined): OidcProviderSetting[] {
+  if (!raw?.trim()) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error('Invalid configuration:\n  OIDC_PROVIDERS: must be a JSON array');
+  }
+  const parsed = oidcProvidersSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(
+      `Invalid configuration:\n  OIDC_PROVIDERS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
 }

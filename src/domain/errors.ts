@@ -14,6 +14,7 @@ export type ErrorCode =
   // requests
   | 'invalid_parameter'
   | 'invalid_body'
+  | 'body_too_large'
   | 'not_found'
   | 'method_not_allowed'
   // signing

@@ -23,6 +23,7 @@ import {
 } from './list-query.js';
 import { DataAboutPage, ErrorPage, HomePage, ListPage } from './pages/lists.js';
 import { PetitionPage } from './pages/petition.js';
+import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing-routes.js';
 import type { Site } from './site.js';
 
 // Read from src/ in both layouts: src/http/app.tsx and the compiled dist/http/app.js sit two levels below the root.
@@ -41,7 +42,7 @@ const PETITION_ID = /^[1-9][0-9]{0,15}$/;
  * The whole web application: public pages (server-rendered HTML, Korean, no JavaScript needed) and the read API
  * under /api/v1. Routes stay thin: parse, call a repository, present.
  */
-export function createApp(site: Site): Hono {
+export function createApp(site: Site, signing?: SigningContext): Hono {
   const app = new Hono();
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
   app.use(rejectMalformedUrls);
@@ -116,10 +117,19 @@ export function createApp(site: Site): Hono {
       throw new DomainError('petition_not_found', `${id}번 청원을 찾을 수 없습니다.`);
     }
     const responses = await responsesForPetition(site.db, row.id);
-    return c.html(<PetitionPage site={site} row={row} responses={responses} />);
+    const collecting = row.state === 'open' && (row.closes_at === null || site.now() < row.closes_at);
+    const agree =
+      signing && collecting
+        ? {
+            signedIn: sessionPerson(c, signing) !== null,
+            providers: signing.providers.map((p) => ({ id: p.id, label: p.label })),
+          }
+        : undefined;
+    return c.html(<PetitionPage site={site} row={row} responses={responses} agree={agree} />);
   });
 
   app.get('/about/data', (c) => c.html(<DataAboutPage site={site} />));
+  if (signing) registerSigningRoutes(app, site, signing);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
@@ -140,8 +150,11 @@ export function createApp(site: Site): Hono {
   app.onError((error, c) => {
     if (error instanceof DomainError) {
       const status = HTTP_STATUS[error.code];
-      if (c.req.path.startsWith('/api/'))
-        return c.json(apiError(error.code, error.message, error.details), status);
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+      const json =
+        c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
+      if (json) return c.json(apiError(error.code, error.message, error.details), status);
       return c.html(
         <ErrorPage site={site} status={status} code={error.code} message={error.message} />,
         status,

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../domain/errors.js';
 
 /** The one place error codes become HTTP statuses. */
-export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 422 | 429 | 502> = {
+export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 502> = {
   petition_not_found: 404,
   not_found: 404,
   method_not_allowed: 405,
@@ -12,6 +12,7 @@ export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 
   invalid_setting: 422,
   invalid_parameter: 400,
   invalid_body: 400,
+  body_too_large: 413,
   invalid_email: 400,
   invalid_name: 400,
   invalid_region: 400,

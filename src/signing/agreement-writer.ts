@@ -53,6 +53,11 @@ export interface AgreementWriterOptions {
   maxWaitMs?: number;
   /** Largest batch (default 1,000 requests). */
   maxBatch?: number;
+  /**
+   * Batches that may be in flight at once (default 2). They overlap their inserts and serialise only on each
+   * petition's count update (its row lock), so commit latency is shared instead of queued.
+   */
+  maxInFlight?: number;
   /** Emailed links can still be confirmed this long after the petition closed (ms, default 24 h). */
   confirmGraceMs?: number;
   /**
@@ -71,9 +76,6 @@ type Op =
       reject: (e: unknown) => void;
     };
 
-/** States in which a petition takes agreements (pre-agreements while collecting them, then while open). */
-const COLLECTING = new Set(['collecting_pre_agreements', 'open']);
-
 /**
  * The durable group-commit writer of agreements — the only writer of petitions' agreement counts.
  *
@@ -81,10 +83,12 @@ const COLLECTING = new Set(['collecting_pre_agreements', 'open']);
  * `INSERT … ON CONFLICT (petition_id, signer_key) DO NOTHING`, the confirmations, then each touched petition's count
  * updated once (never a "+1" per agreement on a hot row) with threshold crossings recorded in the same transaction.
  * Each caller's promise settles only after that transaction has committed: an acknowledged agreement is durable.
- * Petitions are locked in id order (`FOR UPDATE`), so two writers — two app instances — serialise per petition and
- * never double count; the unique constraint makes the second insert of the same person a no-op.
+ * A count moves only by an atomic `agreement_count = agreement_count + n` on rows actually inserted or confirmed,
+ * taken in petition-id order: concurrent batches — of this writer or of another app instance — serialise on that
+ * row lock alone, never double count and never deadlock; the unique constraint makes a second insert of the same
+ * person a no-op (it waits for the first to commit, then reports a duplicate).
  *
- * One batch is in flight at a time; requests arriving meanwhile form the next batch (natural group commit).
+ * Up to `maxInFlight` batches run at once; requests arriving meanwhile form the next batch (group commit).
  * `close()` stops taking requests and drains what is queued.
  */
 export class AgreementWriter {
@@ -93,7 +97,7 @@ export class AgreementWriter {
   readonly #now: () => Date;
   #queue: Op[] = [];
   #timer: NodeJS.Timeout | null = null;
-  #flushing: Promise<void> | null = null;
+  readonly #inFlight = new Set<Promise<void>>();
   #closed = false;
 
   constructor(options: AgreementWriterOptions) {
@@ -124,14 +128,22 @@ export class AgreementWriter {
   /** Stops taking requests and resolves once every queued request has been written (graceful shutdown). */
   async close(): Promise<void> {
     this.#closed = true;
-    while (this.#queue.length > 0 || this.#flushing) {
-      if (this.#timer) {
-        clearTimeout(this.#timer);
-        this.#timer = null;
-      }
-      if (!this.#flushing) this.#startFlush();
-      await this.#flushing;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
     }
+    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+      while (this.#queue.length > 0 && this.#inFlight.size < this.#maxInFlight) this.#startFlush();
+      await Promise.race(this.#inFlight);
+    }
+  }
+
+  get #maxBatch(): number {
+    return this.#options.maxBatch ?? 1000;
+  }
+
+  get #maxInFlight(): number {
+    return this.#options.maxInFlight ?? 2;
   }
 
   #enqueue(op: Op): void {
@@ -140,28 +152,33 @@ export class AgreementWriter {
       return;
     }
     this.#queue.push(op);
-    if (this.#flushing) return; // the running batch starts the next one when it commits
-    if (this.#queue.length >= (this.#options.maxBatch ?? 1000)) {
+    if (this.#queue.length >= this.#maxBatch) this.#startFlush();
+    else this.#schedule();
+  }
+
+  /** Starts a batch after `maxWaitMs`, gathering what arrives meanwhile (once per window). */
+  #schedule(): void {
+    if (this.#timer || this.#queue.length === 0) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
       this.#startFlush();
-    } else if (!this.#timer) {
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        this.#startFlush();
-      }, this.#options.maxWaitMs ?? 2);
-    }
+    }, this.#options.maxWaitMs ?? 2);
   }
 
   #startFlush(): void {
-    if (this.#flushing || this.#queue.length === 0) return;
+    if (this.#queue.length === 0) return;
+    if (this.#inFlight.size >= this.#maxInFlight) return; // a finishing batch schedules the next
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    const batch = this.#queue.splice(0, this.#options.maxBatch ?? 1000);
-    this.#flushing = this.#write(batch).finally(() => {
-      this.#flushing = null;
-      if (this.#queue.length > 0) this.#startFlush();
+    const batch = this.#queue.splice(0, this.#maxBatch);
+    const flight: Promise<void> = this.#write(batch).finally(() => {
+      this.#inFlight.delete(flight);
+      if (this.#closed || this.#queue.length >= this.#maxBatch) this.#startFlush();
+      else this.#schedule(); // the callers just answered are sending more: gather them, not a batch of one
     });
+    this.#inFlight.add(flight);
   }
 
   async #write(batch: Op[]): Promise<void> {
@@ -195,51 +212,25 @@ export class AgreementWriter {
             .where('confirmation_token_hash', 'in', [...new Set(confirms.map((c) => c.tokenHash))])
             .execute()
         : [];
-    const petitionIds = [
-      ...new Set([...agrees.map((a) => a.request.petitionId), ...tokenRows.map((t) => t.petition_id)]),
-    ].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-    const petitions = new Map(
-      (petitionIds.length > 0
-        ? await trx
-            .selectFrom('petitions')
-            .select([
-              'id',
-              'profile',
-              'state',
-              'closes_at',
-              'agreement_count',
-              'response_state',
-              'response_threshold',
-              'debate_threshold',
-              'response_threshold_reached_at',
-              'debate_threshold_reached_at',
-            ])
-            .where('id', 'in', petitionIds)
-            .orderBy('id')
-            .forUpdate()
-            .execute()
-        : []
-      ).map((p) => [p.id, p]),
-    );
+    // Petition rows are read only where a decision needs them (confirmations; agreements the insert refused): the
+    // insert itself admits only petitions that are collecting, so the common batch spends no round trip on them.
+    const petitions = new Map<string, { id: string; state: string; closes_at: Date | null }>();
+    const loadPetitions = async (ids: string[]) => {
+      const wanted = [...new Set(ids)].filter((id) => !petitions.has(id));
+      if (wanted.length === 0) return;
+      const rows = await trx
+        .selectFrom('petitions')
+        .select(['id', 'state', 'closes_at'])
+        .where('id', 'in', wanted)
+        .execute();
+      for (const row of rows) petitions.set(row.id, row);
+    };
+    await loadPetitions(tokenRows.map((t) => t.petition_id));
     const delta = new Map<string, number>();
     const counted: CommittedBatch['counted'] = [];
 
     // --- new agreements
-    const accepted: Array<Extract<Op, { kind: 'agree' }>> = [];
-    for (const op of agrees) {
-      const p = petitions.get(op.request.petitionId);
-      if (!p) {
-        settle.push(() => op.reject(new DomainError('petition_not_found', '청원을 찾을 수 없습니다.')));
-      } else if (!COLLECTING.has(p.state) || (p.closes_at !== null && now >= p.closes_at)) {
-        settle.push(() =>
-          op.reject(
-            new DomainError('petition_not_open', '이 청원은 동의를 받고 있지 않습니다.', { state: p.state }),
-          ),
-        );
-      } else {
-        accepted.push(op);
-      }
-    }
+    const accepted = agrees;
     // the same person twice in one batch: one row; the later requests learn it as a duplicate
     const firstOf = new Map<string, Extract<Op, { kind: 'agree' }>>();
     const repeats: Array<Extract<Op, { kind: 'agree' }>> = [];
@@ -260,13 +251,18 @@ export class AgreementWriter {
       }>`
         insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
                                 confirmation_token_hash, token_expires_at)
-        select * from unnest(
+        select u.* from unnest(
           ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
           ${r.map((a) => a.method)}::text[], ${r.map((a) => a.region)}::text[], ${r.map((a) => a.locale)}::text[],
           ${r.map((a) => a.notify)}::boolean[], ${r.map(() => now.toISOString())}::timestamptz[],
           ${r.map((a) => (a.confirmation ? null : now.toISOString()))}::timestamptz[],
           ${r.map((a) => a.confirmation?.tokenHash ?? null)}::text[],
           ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[])
+          as u (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
+                confirmation_token_hash, token_expires_at)
+        join petitions p on p.id = u.petition_id
+          and p.state in ('collecting_pre_agreements', 'open')
+          and (p.closes_at is null or p.closes_at > ${now.toISOString()}::timestamptz)
         on conflict (petition_id, signer_key) do nothing
         returning id, petition_id, signer_key, confirmed_at`.execute(trx);
       for (const row of rows.rows) {
@@ -322,11 +318,21 @@ export class AgreementWriter {
         settle.push(() => op.resolve(outcome));
       }
     }
+    await loadPetitions(
+      missing
+        .filter((op) => !existing.has(`${op.request.petitionId}\n${op.request.signerKey}`))
+        .map((op) => op.request.petitionId),
+    );
     for (const op of missing) {
       const key = `${op.request.petitionId}\n${op.request.signerKey}`;
       const row = existing.get(key) ?? inserted.get(key);
       if (!row) {
-        settle.push(() => op.reject(new Error('agreement vanished during its batch')));
+        // the insert refused it: no such petition, or one not taking agreements
+        const p = petitions.get(op.request.petitionId);
+        const error = !p
+          ? new DomainError('petition_not_found', '청원을 찾을 수 없습니다.')
+          : new DomainError('petition_not_open', '이 청원은 동의를 받고 있지 않습니다.', { state: p.state });
+        settle.push(() => op.reject(error));
         continue;
       }
       const outcome: AgreeOutcome = {
@@ -391,11 +397,22 @@ export class AgreementWriter {
       settle.push(() => op.resolve(outcome));
     }
 
-    // --- counts: one update per petition per batch, thresholds in the same transaction
-    for (const [petitionId, added] of delta) {
-      const p = petitions.get(petitionId);
-      if (!p) continue;
-      await writeCount(trx, p, p.agreement_count + added, now, this.#options);
+    // --- counts: one atomic update per petition per batch (in id order, so concurrent batches never deadlock); the
+    // row lock it takes is held to commit, so the threshold check below sees exactly the count it wrote
+    for (const [petitionId, added] of [...delta].sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1))) {
+      const after = await trx
+        .updateTable('petitions')
+        .set({ agreement_count: sql<number>`agreement_count + ${added}`, updated_at: now })
+        .where('id', '=', petitionId)
+        .returning(COUNTED_COLUMNS)
+        .executeTakeFirstOrThrow();
+      const effects = countEffects(
+        { ...after, agreement_count: after.agreement_count - added },
+        after.agreement_count,
+        now,
+        this.#options,
+      );
+      if (effects) await trx.updateTable('petitions').set(effects).where('id', '=', petitionId).execute();
     }
     await this.#options.extraWrites?.(trx, { now, counted });
   }
@@ -415,20 +432,40 @@ export interface CountedPetition {
   debate_threshold_reached_at: Date | null;
 }
 
+export const COUNTED_COLUMNS = [
+  'id',
+  'profile',
+  'state',
+  'closes_at',
+  'agreement_count',
+  'response_state',
+  'response_threshold',
+  'debate_threshold',
+  'response_threshold_reached_at',
+  'debate_threshold_reached_at',
+] as const;
+
+type CountEffects = {
+  state?: string;
+  response_state?: string;
+  response_threshold_reached_at?: Date | null;
+  debate_threshold_reached_at?: Date | null;
+  response_due_at?: Date | null;
+};
+
 /**
- * Sets a petition's agreement count and everything that follows from it, in the caller's transaction (the petition
- * row must be locked by it): threshold crossings recorded once with their time (≥, whatever the jump) or undone
- * when the count falls back below; the response track moves to 'awaiting' with its deadline on a crossing while
- * open; a petition collecting pre-agreements (사전동의) goes to review when it has enough.
- * Used by the batch writer and by `reconcile --fix` — the only two writers of a count.
+ * What follows from a petition's count going from `p.agreement_count` to `newCount`: threshold crossings recorded
+ * once with their time (≥, whatever the jump) or undone when the count falls back below; the response track moves
+ * to 'awaiting' with its deadline on a crossing while open (back to 'none' when undone); a petition collecting
+ * pre-agreements (사전동의) goes to review once it has enough.
+ * @returns the columns to change, or null when nothing but the count changes
  */
-export async function writeCount(
-  trx: Transaction<Database>,
+export function countEffects(
   p: CountedPetition,
   newCount: number,
   now: Date,
   deps: Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
-): Promise<void> {
+): CountEffects | null {
   const settings = deps.settingsFor(p.profile);
   const thresholds = {
     responseThreshold: p.response_threshold ?? settings.responseThreshold,
@@ -444,35 +481,47 @@ export async function writeCount(
     newCount,
     now,
   );
-  let state = p.state;
-  if (state === 'collecting_pre_agreements' && newCount >= settings.preAgreementThreshold) {
-    assertTransition('collecting_pre_agreements', 'in_review'); // 사전동의 reached: on to moderation
-    state = 'in_review';
+  const effects: CountEffects = {};
+  if (outcome.responseThresholdReachedAt !== p.response_threshold_reached_at) {
+    effects.response_threshold_reached_at = outcome.responseThresholdReachedAt;
   }
-  let responseState = p.response_state;
-  let responseDue: Date | null | undefined;
-  if (outcome.response.crossed && responseState === 'none' && state === 'open') {
-    responseState = 'awaiting';
-    responseDue = responseDueAt(
+  if (outcome.debateThresholdReachedAt !== p.debate_threshold_reached_at) {
+    effects.debate_threshold_reached_at = outcome.debateThresholdReachedAt;
+  }
+  if (p.state === 'collecting_pre_agreements' && newCount >= settings.preAgreementThreshold) {
+    assertTransition('collecting_pre_agreements', 'in_review'); // 사전동의 reached: on to moderation
+    effects.state = 'in_review';
+  }
+  if (outcome.response.crossed && p.response_state === 'none' && p.state === 'open') {
+    effects.response_state = 'awaiting';
+    effects.response_due_at = responseDueAt(
       { ...settings, ...thresholds },
       { closedAt: p.closes_at, thresholdReachedAt: outcome.responseThresholdReachedAt },
       deps.timeZoneFor(p.profile),
     );
-  } else if (outcome.response.undone && responseState === 'awaiting') {
-    responseState = 'none';
-    responseDue = null;
+  } else if (outcome.response.undone && p.response_state === 'awaiting') {
+    effects.response_state = 'none';
+    effects.response_due_at = null;
   }
+  return Object.keys(effects).length > 0 ? effects : null;
+}
+
+/**
+ * Sets a petition's agreement count and everything that follows from it (`countEffects`), in the caller's
+ * transaction, which must hold the petition's row lock. Used by `reconcile --fix`; the batch writer increments
+ * atomically and applies `countEffects` itself. These are the only two writers of a count.
+ */
+export async function writeCount(
+  trx: Transaction<Database>,
+  p: CountedPetition,
+  newCount: number,
+  now: Date,
+  deps: Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
+): Promise<void> {
+  const effects = countEffects(p, newCount, now, deps) ?? {};
   await trx
     .updateTable('petitions')
-    .set({
-      agreement_count: newCount,
-      state,
-      response_state: responseState,
-      response_threshold_reached_at: outcome.responseThresholdReachedAt,
-      debate_threshold_reached_at: outcome.debateThresholdReachedAt,
-      ...(responseDue !== undefined ? { response_due_at: responseDue } : {}),
-      updated_at: now,
-    })
+    .set({ agreement_count: newCount, ...effects, updated_at: now })
     .where('id', '=', p.id)
     .execute();
 }

@@ -2,6 +2,7 @@
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { formatCount, formatDate, formatNumber, progressPercent } from '../format.js';
 import { periodText, petitionThresholds } from '../presenters.js';
+import { AgreementForm } from '../signing-routes.js';
 import type { Site } from '../site.js';
 import { RESPONSE_LABELS, STATE_LABELS } from './components.js';
 import { Layout } from './layout.js';
@@ -29,7 +30,13 @@ function Paragraphs(props: { text: string }) {
 }
 
 /** The petition page: what was asked, by when, how many agreed, and the official answer. */
-export function PetitionPage(props: { row: PetitionRow; responses: OfficialResponseRow[]; site: Site }) {
+export function PetitionPage(props: {
+  row: PetitionRow;
+  responses: OfficialResponseRow[];
+  site: Site;
+  /** The agreement form, when the petition is open and the site takes agreements. */
+  agree?: { signedIn: boolean; providers: Array<{ id: string; label: string }> } | undefined;
+}) {
   const { row, responses, site } = props;
   const profile = site.profile(row.profile);
   const threshold = petitionThresholds(row, profile).response;
@@ -95,6 +102,13 @@ export function PetitionPage(props: { row: PetitionRow; responses: OfficialRespo
               </>
             ) : null}
           </p>
+        ) : null}
+        {props.agree ? (
+          <AgreementForm
+            petitionId={row.id}
+            signedIn={props.agree.signedIn}
+            providers={props.agree.providers}
+          />
         ) : null}
         <section class="petition-body" aria-labelledby="body-heading">
           <h2 id="body-heading">청원 내용</h2>

@@ -1,0 +1,266 @@
+/**
+ * Signing benchmark (`npm run bench:sign`): agreements per second and latency on ONE hot petition, against
+ * PostgreSQL on loopback, in one run:
+ *   1. bare POST (HTTP ceiling), 2. naive insert + "+1" per request, 3. Cheongwon's one-click path,
+ *   4. Cheongwon's email path (submit, then confirm — mail goes to the development mailbox table),
+ * at 64 and 256 concurrent connections. After the run: acknowledged == rows == count, no duplicates.
+ * The load generator (autocannon) runs on the same 2 cores as the server; compare ratios, not absolutes.
+ *
+ * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is created
+ * and dropped), BENCH_SECONDS (default 10 per scenario). Prints a Markdown table.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { reconcileCounts } from '../src/counting/reconcile.js';
+import { openDatabase } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { effectiveSettings, getProfile } from '../src/domain/policy-profiles.js';
+import { sessionCookieHeader } from '../src/http/signing-routes.js';
+
+const baseUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const SECRET = randomBytes(32).toString('hex');
+const root = path.resolve(import.meta.dirname, '..');
+
+const dbName = `cheongwon_bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: baseUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+await admin.end();
+const url = new URL(baseUrl);
+url.pathname = `/${dbName}`;
+const handle = await openDatabase({ url: url.toString() });
+await migrateToLatest(handle.db);
+
+async function newPetition(): Promise<string> {
+  const row = await handle.db
+    .insertInto('petitions')
+    .values({
+      profile: 'cheongwadae',
+      title: '벤치마크 청원',
+      body: '본문',
+      state: 'open',
+      opened_at: new Date(),
+      closes_at: new Date(Date.now() + 30 * 86_400_000),
+      response_threshold: 200_000,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const server: ChildProcess = spawn(
+  process.execPath,
+  ['--import', 'tsx', path.join(root, 'bench/sign-server.ts')],
+  {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      CHEONGWON_SECRET: SECRET,
+      PORT: '3901',
+      RATE_LIMIT_ADDRESS: '100000000/1',
+      RATE_LIMIT_PETITION: '100000000/1',
+      SMTP_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+await new Promise<void>((resolve) =>
+  server.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()),
+);
+const target = 'http://127.0.0.1:3901';
+
+interface Row {
+  scenario: string;
+  connections: number;
+  acknowledged: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  check: string;
+}
+const rows: Row[] = [];
+
+async function load(
+  scenario: string,
+  connections: number,
+  path: string,
+  nextRequest: () => { headers?: Record<string, string>; body: string },
+  check: () => Promise<string>,
+): Promise<number> {
+  let acknowledged = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${target}${path}`,
+        connections,
+        duration: seconds,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        requests: [
+          {
+            setupRequest: (req: autocannon.Request) => {
+              const next = nextRequest();
+              return { ...req, headers: { ...req.headers, ...next.headers }, body: next.body };
+            },
+            onResponse: (status: number) => {
+              if (status === 201 || status === 200) acknowledged++;
+            },
+          },
+        ],
+      },
+      (error, res) => (error ? reject(error) : resolve(res)),
+    );
+    autocannon.track(instance, {
+      renderProgressBar: true,
+      renderResultsTable: false,
+      renderLatencyTable: false,
+    });
+  });
+  const non2xx = result.non2xx;
+  rows.push({
+    scenario,
+    connections,
+    acknowledged,
+    perSecond: Math.round(acknowledged / seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    check: `${await check()}${non2xx ? `; ${non2xx} non-2xx` : ''}`,
+  });
+  return acknowledged;
+}
+
+/** Count and rows once the requests still in flight when the load stopped have been answered. */
+const countAndRows = async (id: string) => {
+  await new Promise((r) => setTimeout(r, 1000));
+  const p = await handle.db
+    .selectFrom('petitions')
+    .select('agreement_count')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const r = await handle.db
+    .selectFrom('agreements')
+    .select([
+      (eb) => eb.fn.countAll<string>().as('n'),
+      (eb) => eb.fn.count<string>('signer_key').distinct().as('d'),
+    ])
+    .where('petition_id', '=', id)
+    .where('confirmed_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { count: p.agreement_count, rows: Number(r.n), distinct: Number(r.d) };
+};
+
+let n = 0;
+const person = () => createHash('sha256').update(`bench person ${n++}`).digest('hex');
+
+for (const connections of [64, 256]) {
+  await load(
+    `bare POST (ceiling)`,
+    connections,
+    '/bench/bare',
+    () => ({ body: '' }),
+    async () => '—',
+  );
+
+  const naive = await newPetition();
+  let naiveAcks = 0;
+  naiveAcks = await load(
+    `naive: INSERT + "+1" per request`,
+    connections,
+    `/bench/naive/${naive}`,
+    () => ({ body: '' }),
+    async () => {
+      const c = await countAndRows(naive);
+      return `rows ${c.rows} = count ${c.count}`;
+    },
+  );
+  void naiveAcks;
+
+  const oneClick = await newPetition();
+  const cookies: string[] = [];
+  for (let i = 0; i < 12_000 * seconds; i++) cookies.push(sessionCookieHeader(person(), SECRET));
+  let ci = 0;
+  const acks = await load(
+    'Cheongwon one-click (signed in)',
+    connections,
+    `/petitions/${oneClick}/agreements`,
+    () => ({
+      headers: { cookie: cookies[ci++ % cookies.length] as string },
+      body: 'method=oidc',
+    }),
+    async () => {
+      const c = await countAndRows(oneClick);
+      return `acknowledged ${'{acks}'} ≤ rows ${c.rows} = count ${c.count}, ${c.distinct} distinct signers`;
+    },
+  );
+  const last = rows[rows.length - 1] as Row;
+  last.check = last.check.replace('{acks}', String(acks));
+
+  const emailPetition = await newPetition();
+  let ei = 0;
+  const stamp = randomBytes(3).toString('hex');
+  await load(
+    'Cheongwon email: submit',
+    connections,
+    `/petitions/${emailPetition}/agreements`,
+    () => ({
+      body: `name=%EA%B9%80%EB%AF%BC%EC%A7%80&email=p${stamp}${ei++}%40example.kr`,
+    }),
+    async () => {
+      const pending = await handle.db
+        .selectFrom('agreements')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('petition_id', '=', emailPetition)
+        .executeTakeFirstOrThrow();
+      return `pending rows ${pending.n}`;
+    },
+  );
+  const mails = await handle.db.selectFrom('dev_mailbox').select('text').execute();
+  const tokens = mails
+    .map((m) => /token=([A-Za-z0-9_-]{43})/.exec(m.text)?.[1])
+    .filter((t): t is string => !!t);
+  await handle.db.deleteFrom('dev_mailbox').execute();
+  let ti = 0;
+  const confirms = await load(
+    'Cheongwon email: confirm',
+    connections,
+    '/agreements/confirm',
+    () => ({
+      body: `token=${tokens[ti++ % tokens.length]}`,
+    }),
+    async () => {
+      const c = await countAndRows(emailPetition);
+      return `rows ${c.rows} = count ${c.count}, ${c.distinct} distinct (${tokens.length} links sent)`;
+    },
+  );
+  void confirms;
+}
+
+const drift = await reconcileCounts(handle.db, {
+  settingsFor: (p) => effectiveSettings(p, {}),
+  timeZoneFor: (p) => getProfile(p).timeZone,
+});
+server.kill('SIGTERM');
+await new Promise((r) => server.on('exit', r));
+await handle.close();
+const dropper = new pg.Client({ connectionString: baseUrl });
+await dropper.connect();
+const version = (await dropper.query('show server_version')).rows[0]?.server_version;
+await dropper.query(`drop database ${dbName} with (force)`);
+await dropper.end();
+
+console.log(
+  `\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}; ${seconds} s per scenario; autocannon on the same cores`,
+);
+console.log('\n| scenario | connections | agreements/s | p50 ms | p99 ms | after the run |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(
+    `| ${r.scenario} | ${r.connections} | ${r.perSecond.toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.check} |`,
+  );
+console.log(`\nreconcile drift after the run: ${drift.length === 0 ? '0' : JSON.stringify(drift)}`);

@@ -1,0 +1,426 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { DomainError } from '../domain/errors.js';
+import { REGIONS } from '../domain/identity.js';
+import type { AgreeOutcome } from '../signing/agreement-writer.js';
+import type { OidcClient, PendingLogin } from '../signing/oidc.js';
+import type { SigningRateLimits } from '../signing/rate-limits.js';
+import type { SigningService } from '../signing/signing-service.js';
+import { Layout } from './pages/layout.js';
+import type { Site } from './site.js';
+
+/** Everything the signing routes need; absent → the site is read-only (no agreement forms). */
+export interface SigningContext {
+  service: SigningService;
+  limits: SigningRateLimits;
+  /** Configured OpenID Connect providers, in button order. */
+  providers: Array<{ id: string; label: string; client: OidcClient }>;
+  /** Key of the signed session and login cookies (the deployment's secret). */
+  cookieSecret: string;
+  /** Cookies only over https when the public URL is https. */
+  secureCookies: boolean;
+  /** Show sent mail at /dev/mailbox (deployments without SMTP). */
+  devMailbox: boolean;
+}
+
+export const SESSION_COOKIE = 'cw_session';
+const LOGIN_COOKIE = 'cw_login';
+const SESSION_HOURS = 12;
+const PETITION_ID = /^[1-9][0-9]{0,15}$/;
+
+/**
+ * Cookie values signed with HMAC-SHA256 (node:crypto, synchronous): `<value>.<base64url mac>`. Hono's signed
+ * cookies use WebCrypto, whose per-request key import and async round trip cost more than the whole one-click
+ * agreement on a busy server.
+ */
+function sign(value: string, secret: string): string {
+  return `${value}.${createHmac('sha256', secret).update(value).digest('base64url')}`;
+}
+
+/** The value of a signed cookie, or null when absent or its signature does not verify. */
+function unsign(signed: string | undefined, secret: string): string | null {
+  if (!signed) return null;
+  const dot = signed.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const value = signed.slice(0, dot);
+  const expected = Buffer.from(sign(value, secret).slice(dot + 1));
+  const given = Buffer.from(signed.slice(dot + 1));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? value : null;
+}
+
+/** The pseudonymous person id of the signed-in visitor, or null (unsigned, tampered or expired session). */
+export function sessionPerson(c: Context, signing: SigningContext): string | null {
+  const value = unsign(getCookie(c, SESSION_COOKIE), signing.cookieSecret);
+  if (!value) return null;
+  const [person, exp] = value.split('.');
+  if (!person || !/^[0-9a-f]{64}$/.test(person) || !(Number(exp) > Date.now() / 1000)) return null;
+  return person;
+}
+
+/** Makes a session cookie value for a person id (also used by tests and the benchmark to sign in directly). */
+export function sessionValue(personId: string, now = new Date()): string {
+  return `${personId}.${Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600}`;
+}
+
+/**
+ * A `Cookie` request header value signing in `personId` directly — for tests and the benchmark, which exercise the
+ * one-click path without a browser login. Same format and signature as the login sets.
+ */
+export function sessionCookieHeader(personId: string, secret: string, now = new Date()): string {
+  return `${SESSION_COOKIE}=${sign(sessionValue(personId, now), secret)}`;
+}
+
+const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
+
+/** Largest form body accepted on the signing path (bytes). */
+const MAX_FORM_BYTES = 16 * 1024;
+
+/**
+ * Reads a request body of at most `MAX_FORM_BYTES`. On Node it reads the socket's IncomingMessage directly:
+ * building a WHATWG Request to read a 30-byte form costs more CPU than the rest of a one-click agreement.
+ * @throws DomainError('body_too_large')
+ */
+async function readBody(c: Context): Promise<Buffer> {
+  const tooLarge = () =>
+    new DomainError('body_too_large', `보낸 내용이 너무 큽니다 (${MAX_FORM_BYTES / 1024} KB까지).`);
+  if (Number(c.req.header('content-length') ?? 0) > MAX_FORM_BYTES) throw tooLarge();
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) {
+    const body = Buffer.from(await c.req.arrayBuffer());
+    if (body.length > MAX_FORM_BYTES) throw tooLarge();
+    return body;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Form fields (application/x-www-form-urlencoded) as strings. Other content types, repeated fields, and text that
+ * was not valid UTF-8 (percent-escapes decoding to U+FFFD) are refused.
+ * @throws DomainError('invalid_body' | 'body_too_large')
+ */
+async function formFields(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) {
+    throw new DomainError('invalid_body', '양식으로 보내 주십시오 (application/x-www-form-urlencoded).');
+  }
+  const params = new URLSearchParams((await readBody(c)).toString('latin1'));
+  const fields: Record<string, string> = {};
+  for (const [key, raw] of params) {
+    // percent-escapes were decoded as UTF-8; bare bytes arrived as latin1 — re-decode them strictly
+    const value = /[\u0080-\u00ff]/.test(raw) ? strictUtf8(Buffer.from(raw, 'latin1')) : raw;
+    if (value.includes('\uFFFD'))
+      throw new DomainError('invalid_body', '보낸 내용이 올바른 UTF-8 글자가 아닙니다.');
+    if (key in fields) throw new DomainError('invalid_body', `‘${key}’ 항목이 두 번 들어 있습니다.`);
+    fields[key] = value;
+  }
+  return fields;
+}
+
+function strictUtf8(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new DomainError('invalid_body', '보낸 내용이 올바른 UTF-8 글자가 아닙니다.');
+  }
+}
+
+function clientAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined; // in-process requests (tests) have no socket
+  }
+}
+
+/** Mounts the signing path: agree (email or one click), confirm emailed links, sign in with OIDC, dev mailbox. */
+export function registerSigningRoutes(app: Hono, site: Site, signing: SigningContext): void {
+  app.post('/petitions/:id/agreements', async (c) => {
+    const petitionId = c.req.param('id');
+    if (!PETITION_ID.test(petitionId))
+      throw new DomainError('invalid_parameter', '청원 번호는 1 이상의 정수입니다.');
+    await signing.limits.take(clientAddress(c), petitionId);
+    const fields = await formFields(c);
+    const person = sessionPerson(c, signing);
+    const notify = fields.notify === 'on' || fields.notify === 'true';
+    let outcome: AgreeOutcome;
+    let method: 'email' | 'oidc';
+    if (person && fields.method !== 'email') {
+      method = 'oidc';
+      outcome = await signing.service.agreeAsSignedIn({
+        petitionId,
+        personId: person,
+        region: fields.region,
+        notify,
+      });
+    } else {
+      method = 'email';
+      outcome = await signing.service.agreeByEmail({
+        petitionId,
+        name: fields.name ?? '',
+        email: fields.email ?? '',
+        region: fields.region,
+        notify,
+      });
+    }
+    // the email path answers the same whether or not the address had signed: it never reveals who agreed
+    const shown = method === 'email' && outcome.status === 'already_agreed' ? 'pending' : outcome.status;
+    if (wantsJson(c))
+      return c.json({ status: shown, petition_id: Number(petitionId) }, shown === 'agreed' ? 201 : 200);
+    return c.html(
+      <AgreementResultPage
+        site={site}
+        petitionId={petitionId}
+        status={shown}
+        devMailbox={signing.devMailbox}
+      />,
+    );
+  });
+
+  app.get('/agreements/confirm', (c) => {
+    const token = c.req.query('token') ?? '';
+    // shows a button, changes nothing: link scanners that prefetch it confirm nothing
+    return c.html(
+      <Layout title="동의 확인" categories={site.categories()}>
+        <h1>동의 확인</h1>
+        <p>아래 단추를 누르면 청원 동의가 확인되어 참여인원에 더해집니다.</p>
+        <form method="post" action="/agreements/confirm">
+          <input type="hidden" name="token" value={token} />
+          <button type="submit" class="button">
+            동의 확인
+          </button>
+        </form>
+      </Layout>,
+    );
+  });
+
+  app.post('/agreements/confirm', async (c) => {
+    const fields = await formFields(c);
+    await signing.limits.take(clientAddress(c), 'confirm');
+    const outcome = await signing.service.confirm(fields.token ?? '');
+    if (wantsJson(c)) return c.json({ status: outcome.status, petition_id: Number(outcome.petitionId) });
+    return c.html(
+      <Layout title="동의가 확인되었습니다" categories={site.categories()}>
+        <h1>동의가 확인되었습니다</h1>
+        <p role="status">청원 동의가 확인되어 참여인원에 더해졌습니다. 참여해 주셔서 감사합니다.</p>
+        <p>
+          <a href={`/petitions/${outcome.petitionId}`}>청원으로 돌아가기</a>
+        </p>
+      </Layout>,
+    );
+  });
+
+  app.get('/auth/:provider/login', async (c) => {
+    const provider = signing.providers.find((p) => p.id === c.req.param('provider'));
+    if (!provider) throw new DomainError('not_found', '그런 로그인 방법이 없습니다.');
+    const returnTo = safeReturnPath(c.req.query('return_to'));
+    const { url, pending } = await provider.client.startLogin();
+    const login = sign(
+      Buffer.from(JSON.stringify({ pending, returnTo })).toString('base64url'),
+      signing.cookieSecret,
+    );
+    setCookie(c, LOGIN_COOKIE, login, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: signing.secureCookies,
+      path: '/auth',
+      maxAge: 600,
+    });
+    return c.redirect(url, 302);
+  });
+
+  app.get('/auth/:provider/callback', async (c) => {
+    const provider = signing.providers.find((p) => p.id === c.req.param('provider'));
+    if (!provider) throw new DomainError('not_found', '그런 로그인 방법이 없습니다.');
+    const raw = unsign(getCookie(c, LOGIN_COOKIE), signing.cookieSecret);
+    if (!raw) throw new DomainError('identity_error', '로그인이 만료되었습니다. 다시 시도하십시오.');
+    deleteCookie(c, LOGIN_COOKIE, { path: '/auth' });
+    let login: { pending: PendingLogin; returnTo: string };
+    try {
+      login = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    } catch {
+      throw new DomainError('identity_error', '로그인 정보가 올바르지 않습니다. 다시 시도하십시오.');
+    }
+    const identity = await provider.client.finishLogin(c.req.url, login.pending);
+    const person = signing.service.personId(
+      identity.personClaim === 'sub'
+        ? { kind: 'oidc', issuer: identity.issuer, subject: identity.subject }
+        : { kind: 'claim', claim: identity.personClaim, value: identity.personValue },
+    );
+    setCookie(c, SESSION_COOKIE, sign(sessionValue(person), signing.cookieSecret), {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: signing.secureCookies,
+      path: '/',
+      maxAge: SESSION_HOURS * 3600,
+    });
+    return c.redirect(safeReturnPath(login.returnTo), 302);
+  });
+
+  app.post('/auth/logout', (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/', 303);
+  });
+
+  if (signing.devMailbox) {
+    app.get('/dev/mailbox', async (c) => {
+      const mails = await site.db
+        .selectFrom('dev_mailbox')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(50)
+        .execute();
+      return c.html(
+        <Layout title="개발용 메일함" categories={site.categories()}>
+          <h1>개발용 메일함</h1>
+          <p class="notice">
+            SMTP 서버가 설정되지 않아(SMTP_URL) 보낸 메일이 여기에 보관됩니다. 운영 환경에서는 SMTP_URL을
+            설정하십시오.
+          </p>
+          {mails.length === 0 ? <p class="empty">보낸 메일이 없습니다.</p> : null}
+          {mails.map((m) => (
+            <article class="mail">
+              <h2>{m.subject}</h2>
+              <p class="response-meta">
+                받는 사람: {m.recipient} · {m.sent_at.toISOString()}
+              </p>
+              <pre class="mail-text">{m.text}</pre>
+            </article>
+          ))}
+        </Layout>,
+      );
+    });
+  }
+}
+
+/** A same-site path to return to after login; anything else becomes '/'. */
+function safeReturnPath(raw: string | undefined): string {
+  return raw && /^\/(?![/\\])[\x21-\x7e]*$/.test(raw) ? raw : '/';
+}
+
+function AgreementResultPage(props: {
+  site: Site;
+  petitionId: string;
+  status: AgreeOutcome['status'];
+  devMailbox: boolean;
+}) {
+  const title =
+    props.status === 'pending'
+      ? '확인 메일을 보냈습니다'
+      : props.status === 'agreed'
+        ? '동의했습니다'
+        : '이미 동의하셨습니다';
+  return (
+    <Layout title={title} categories={props.site.categories()}>
+      <h1>{title}</h1>
+      {props.status === 'pending' ? (
+        <>
+          <p role="status">
+            메일의 링크를 열어 동의를 확인해 주십시오. 확인하기 전에는 참여인원에 더해지지 않습니다. 링크는
+            24시간 동안 유효합니다.
+          </p>
+          {props.devMailbox ? (
+            <p>
+              이 사이트는 메일 서버 없이 실행 중입니다: <a href="/dev/mailbox">개발용 메일함</a>에서 메일을
+              보십시오.
+            </p>
+          ) : null}
+        </>
+      ) : props.status === 'agreed' ? (
+        <p role="status">청원에 동의하셨습니다. 참여해 주셔서 감사합니다.</p>
+      ) : (
+        <p role="status">이 청원에는 이미 동의하셨습니다. 한 사람은 한 청원에 한 번 동의할 수 있습니다.</p>
+      )}
+      <p>
+        <a href={`/petitions/${props.petitionId}`}>청원으로 돌아가기</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** The agreement form on a petition page: one click when signed in, else email, plus sign-in buttons. */
+export function AgreementForm(props: {
+  petitionId: string;
+  signedIn: boolean;
+  providers: Array<{ id: string; label: string }>;
+}) {
+  const action = `/petitions/${props.petitionId}/agreements`;
+  const regionSelect = (
+    <p>
+      <label for="agree-region">지역 (선택, 통계에만 쓰입니다)</label>
+      <select id="agree-region" name="region">
+        <option value="">선택하지 않음</option>
+        {REGIONS.map((r) => (
+          <option value={r.code}>{r.ko}</option>
+        ))}
+      </select>
+    </p>
+  );
+  return (
+    <section class="agree" aria-labelledby="agree-heading">
+      <h2 id="agree-heading">이 청원에 동의하기</h2>
+      {props.signedIn ? (
+        <form method="post" action={action}>
+          <input type="hidden" name="method" value="oidc" />
+          {regionSelect}
+          <button type="submit" class="button">
+            동의합니다
+          </button>
+        </form>
+      ) : (
+        <>
+          {props.providers.length > 0 ? (
+            <p class="login-buttons">
+              {props.providers.map((p) => (
+                <a
+                  class="button"
+                  href={`/auth/${p.id}/login?return_to=${encodeURIComponent(`/petitions/${props.petitionId}`)}`}
+                >
+                  {p.label}
+                </a>
+              ))}
+            </p>
+          ) : null}
+          <form method="post" action={action}>
+            <input type="hidden" name="method" value="email" />
+            <p>
+              <label for="agree-name">이름</label>
+              <input id="agree-name" name="name" required maxlength={100} autocomplete="name" />
+            </p>
+            <p>
+              <label for="agree-email">이메일</label>
+              <input
+                id="agree-email"
+                name="email"
+                type="email"
+                required
+                maxlength={254}
+                autocomplete="email"
+              />
+            </p>
+            {regionSelect}
+            <p>
+              <input id="agree-notify" name="notify" type="checkbox" />
+              <label for="agree-notify">답변이 나오면 메일로 알려 주십시오</label>
+            </p>
+            <button type="submit" class="button">
+              이메일로 동의하기
+            </button>
+            <p class="list-note">이름과 이메일은 공개되지 않으며, 동의 확인에 필요한 동안만 보관합니다.</p>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}

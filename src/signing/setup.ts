@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from '../config/env.js';
+import type { Database } from '../db/schema.js';
+import type { SigningContext } from '../http/signing-routes.js';
+import type { Site } from '../http/site.js';
+import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
+import { AgreementWriter } from './agreement-writer.js';
+import { createOidcClient } from './oidc.js';
+import { parseRateSpec, SigningRateLimits } from './rate-limits.js';
+import { SigningService } from './signing-service.js';
+
+export interface Signing {
+  context: SigningContext;
+  writer: AgreementWriter;
+  mailer: Mailer;
+  /** Drains queued agreements, then closes the mailer (graceful shutdown). */
+  close(): Promise<void>;
+}
+
+/**
+ * The deployment's secret: CHEONGWON_SECRET, or — in embedded mode only — one generated once and kept in
+ * `<data dir>.secret` (mode 0600) so that signer keys stay stable across restarts.
+ * @throws Error with PostgreSQL and no CHEONGWON_SECRET: every app server must share one secret
+ */
+export function deploymentSecret(config: AppConfig): string {
+  if (config.secret) return config.secret;
+  if (config.databaseUrl) {
+    throw new Error(
+      'CHEONGWON_SECRET (at least 32 characters) is required with DATABASE_URL: every app server must share it.',
+    );
+  }
+  const file = `${config.dataDir.replace(/\/+$/, '')}.secret`;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+/** Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits. */
+export async function createSigning(
+  config: AppConfig,
+  site: Site,
+  db: Kysely<Database>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<Signing> {
+  const secret = deploymentSecret(config);
+  const writer = new AgreementWriter({
+    db,
+    settingsFor: (profile) => site.profile(profile).settings,
+    timeZoneFor: (profile) => site.profile(profile).timeZone,
+    now: () => site.now(),
+  });
+  const mailer = mailerFromEnv(env, async (mail) => {
+    await db
+      .insertInto('dev_mailbox')
+      .values({
+        recipient: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        sent_at: mail.sentAt,
+      })
+      .execute();
+  });
+  const providers = [];
+  for (const p of config.oidcProviders) {
+    const client = await createOidcClient({
+      id: p.id,
+      issuer: p.issuer,
+      clientId: p.clientId,
+      ...(p.clientSecret ? { clientSecret: p.clientSecret } : {}),
+      ...(p.personClaim ? { personClaim: p.personClaim } : {}),
+      ...(p.scope ? { scope: p.scope } : {}),
+      ...(p.allowHttp ? { allowHttp: true } : {}),
+      redirectUri: `${config.publicUrl}/auth/${p.id}/callback`,
+    });
+    providers.push({ id: p.id, label: p.label, client });
+  }
+  const context: SigningContext = {
+    service: new SigningService({
+      db,
+      writer,
+      mailer,
+      secret,
+      publicUrl: config.publicUrl,
+      now: () => site.now(),
+    }),
+    limits: new SigningRateLimits({
+      perAddress: parseRateSpec(config.rateLimitAddress, 'RATE_LIMIT_ADDRESS'),
+      perPetition: parseRateSpec(config.rateLimitPetition, 'RATE_LIMIT_PETITION'),
+    }),
+    providers,
+    cookieSecret: secret,
+    secureCookies: config.publicUrl.startsWith('https:'),
+    devMailbox: !config.smtpUrl,
+  };
+  return {
+    context,
+    writer,
+    mailer,
+    close: async () => {
+      await writer.close();
+      await mailer.close();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { DomainError } from '../domain/errors.js';
+import { canonicalEmail, displayName, parseRegion, personKey, signerKey } from '../domain/identity.js';
+import type { Mailer } from '../notifications/mailer.js';
+import { agreementConfirmationMail } from '../notifications/templates/agreement-confirmation.js';
+import type { AgreementWriter, AgreeOutcome, ConfirmOutcome } from './agreement-writer.js';
+
+export interface SigningServiceOptions {
+  db: Kysely<Database>;
+  writer: AgreementWriter;
+  mailer: Mailer;
+  /** Server secret (≥ 32 bytes) keying person pseudonyms and signer keys. Changing it orphans every key. */
+  secret: string;
+  /** Public base URL of the site, for links in mail ('https://cheongwon.example'). */
+  publicUrl: string;
+  /** How long an emailed link stays valid (hours, default 24). */
+  tokenTtlHours?: number;
+  now?: () => Date;
+}
+
+export interface EmailAgreementInput {
+  petitionId: string;
+  name: string;
+  email: string;
+  region?: string | null;
+  notify?: boolean;
+  locale?: 'ko' | 'en';
+}
+
+/** Emailed tokens: 32 random bytes, base64url (43 characters). */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The signing path's use cases: agree by email (confirmed by an emailed link), agree in one click with a verified
+ * identity, confirm an emailed link. Everything that is stored goes through the one agreement writer.
+ */
+export class SigningService {
+  readonly #o: SigningServiceOptions;
+
+  constructor(options: SigningServiceOptions) {
+    if (Buffer.byteLength(options.secret) < 32)
+      throw new Error('The signing secret must be at least 32 bytes.');
+    this.#o = options;
+  }
+
+  /**
+   * The pseudonymous id of a person: HMAC(secret, person key). Sessions carry this, never the raw identity (an
+   * email address, or a CI which is personal data); signer keys are derived from it per petition.
+   */
+  personId(identity: Parameters<typeof personKey>[0]): string {
+    return createHmac('sha256', this.#o.secret)
+      .update(`person\n${personKey(identity)}`)
+      .digest('hex');
+  }
+
+  /**
+   * Email path: stores a pending agreement and sends the confirmation link; nothing counts until it is confirmed.
+   * A person who already agreed (or asked to) gets the same answer and no second mail — a double-clicked submit
+   * gives one agreement and one email, and the answer never tells anyone whether an address had signed.
+   * @returns 'pending' for a new agreement, 'already_agreed' otherwise
+   * @throws DomainError('invalid_email' | 'invalid_name' | 'invalid_region' | 'petition_not_found' |
+   *   'petition_not_open'); an Error when the mail could not be sent (the pending agreement is then removed, so
+   *   the person can try again)
+   */
+  async agreeByEmail(input: EmailAgreementInput): Promise<AgreeOutcome> {
+    const email = canonicalEmail(input.email);
+    const name = displayName(input.name);
+    const region = parseRegion(input.region);
+    const token = randomBytes(32).toString('base64url');
+    const hours = this.#o.tokenTtlHours ?? 24;
+    const now = this.#now();
+    const person = this.personId({ kind: 'email', email });
+    const outcome = await this.#o.writer.agree({
+      petitionId: input.petitionId,
+      signerKey: signerKey(this.#o.secret, input.petitionId, person),
+      method: 'email',
+      region,
+      locale: input.locale ?? 'ko',
+      notify: input.notify ?? false,
+      confirmation: {
+        tokenHash: hashToken(token),
+        expiresAt: new Date(now.getTime() + hours * 3600_000),
+        contact: { email: input.email.trim(), name },
+      },
+    });
+    if (outcome.status !== 'pending') return outcome;
+    const petition = await this.#o.db
+      .selectFrom('petitions')
+      .select('title')
+      .where('id', '=', input.petitionId)
+      .executeTakeFirstOrThrow();
+    const mail = agreementConfirmationMail({
+      locale: input.locale ?? 'ko',
+      displayName: name,
+      petitionTitle: petition.title,
+      confirmUrl: `${this.#o.publicUrl.replace(/\/+$/, '')}/agreements/confirm?token=${token}`,
+      expiresInHours: hours,
+    });
+    try {
+      await this.#o.mailer.send({ to: input.email.trim(), ...mail });
+    } catch (error) {
+      // never counted; removing it lets the person try again instead of being told they already agreed
+      await this.#o.db
+        .deleteFrom('agreements')
+        .where('id', '=', outcome.agreementId)
+        .where('confirmed_at', 'is', null)
+        .execute();
+      throw error;
+    }
+    return outcome;
+  }
+
+  /**
+   * One-click path for a signed-in person (verified identity from OpenID Connect): counted at once.
+   * @param personId the pseudonymous id from the session (see `personId`)
+   * @throws DomainError('invalid_region' | 'petition_not_found' | 'petition_not_open')
+   */
+  async agreeAsSignedIn(input: {
+    petitionId: string;
+    personId: string;
+    region?: string | null;
+    notify?: boolean;
+    locale?: 'ko' | 'en';
+  }): Promise<AgreeOutcome> {
+    return this.#o.writer.agree({
+      petitionId: input.petitionId,
+      signerKey: signerKey(this.#o.secret, input.petitionId, input.personId),
+      method: 'oidc',
+      region: parseRegion(input.region),
+      locale: input.locale ?? 'ko',
+      notify: input.notify ?? false,
+    });
+  }
+
+  /**
+   * Confirms an emailed link (on POST only: opening the link shows a page with a button, so mail scanners that
+   * prefetch links confirm nothing).
+   * @throws DomainError('invalid_token') for a malformed or unknown token; DomainError('token_expired');
+   *   DomainError('petition_not_open')
+   */
+  async confirm(token: string): Promise<ConfirmOutcome> {
+    if (!TOKEN_PATTERN.test(token)) throw new DomainError('invalid_token', '확인 링크가 올바르지 않습니다.');
+    return this.#o.writer.confirm(hashToken(token));
+  }
+
+  #now(): Date {
+    return (this.#o.now ?? (() => new Date()))();
+  }
+}
+
+/** SHA-256 hex of an emailed token: what the database keeps. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** True when `token` has the shape of an emailed token (no database lookup). */
+export function isTokenShaped(token: string): boolean {
+  return TOKEN_PATTERN.test(token);
+}

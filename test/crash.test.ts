@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { reconcileCounts } from '../src/counting/reconcile.js';
+import { openDatabase } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { signerKey } from '../src/domain/identity.js';
+import { sessionCookieHeader } from '../src/http/signing-routes.js';
+import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+import { openPetition, writerDeps } from './support/factories.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const main = path.join(root, 'src/cli/main.ts');
+const SECRET = 'crash-test-secret-crash-test-secret-0123';
+const person = (n: number) => createHash('sha256').update(`crash person ${n}`).digest('hex');
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+  // node itself (tsx as a loader), not the tsx wrapper: SIGKILL must hit the server process, not a parent of it
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve'], { env, cwd: root });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}):\n${output}`)));
+  });
+}
+
+/**
+ * The server is killed with SIGKILL in the middle of a burst of agreements. After a restart, every agreement it
+ * acknowledged is there, the count equals the rows, and nothing is duplicated.
+ */
+describe(`crash safety (${TEST_ENGINE})`, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-crash-'));
+  let pg: TestDatabase | null = null;
+  afterAll(async () => {
+    await pg?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged agreement when the server is killed mid-burst', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CHEONGWON_SEED: 'none',
+      CHEONGWON_SECRET: SECRET,
+      CHEONGWON_DATA_DIR: path.join(dir, 'pglite'),
+      RATE_LIMIT_ADDRESS: '1000000/1',
+      RATE_LIMIT_PETITION: '1000000/1',
+    };
+    delete env.TEST_DATABASE_URL;
+    delete env.DATABASE_URL;
+    if (TEST_ENGINE === 'postgres') {
+      pg = await freshDatabase();
+      env.DATABASE_URL = pg.url ?? '';
+    }
+    const open = () =>
+      openDatabase({ url: env.DATABASE_URL ?? null, dataDir: env.CHEONGWON_DATA_DIR as string });
+    let h = await open();
+    await migrateToLatest(h.db);
+    const petitionId = await openPetition(h.db, {
+      closesAt: new Date(Date.now() + 7 * 86_400_000),
+      openedAt: new Date(Date.now() - 86_400_000),
+    });
+    await h.close();
+
+    const { child, port } = await startServer(env);
+    const acknowledged: number[] = [];
+    let next = 0;
+    let killed = false;
+    const worker = async () => {
+      while (!killed && next < 20_000) {
+        const n = next++;
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/petitions/${petitionId}/agreements`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              accept: 'application/json',
+              cookie: sessionCookieHeader(person(n), SECRET),
+            },
+            body: 'method=oidc',
+          });
+          if (res.status === 201) acknowledged.push(n);
+          await res.arrayBuffer();
+        } catch {
+          // connection cut by the kill: not acknowledged
+        }
+      }
+    };
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const workers = Array.from({ length: 32 }, worker);
+    while (acknowledged.length < 600) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    killed = true;
+    await exited;
+    await Promise.all(workers);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(600);
+
+    // restart: the database opens (a stale embedded lock is taken over) and every acknowledged agreement is there
+    const restarted = await startServer(env);
+    restarted.child.kill('SIGTERM');
+    await new Promise((resolve) => restarted.child.on('exit', resolve));
+    h = await open();
+    try {
+      const keys = new Set(
+        (
+          await h.db
+            .selectFrom('agreements')
+            .select('signer_key')
+            .where('petition_id', '=', petitionId)
+            .execute()
+        ).map((r) => r.signer_key),
+      );
+      const missing = acknowledged.filter((n) => !keys.has(signerKey(SECRET, petitionId, person(n))));
+      expect(missing).toEqual([]);
+      const petition = await h.db
+        .selectFrom('petitions')
+        .select('agreement_count')
+        .where('id', '=', petitionId)
+        .executeTakeFirstOrThrow();
+      expect(petition.agreement_count).toBe(keys.size);
+      expect(await reconcileCounts(h.db, writerDeps)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,348 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.js';
+import { reconcileCounts } from '../src/counting/reconcile.js';
+import { createApp } from '../src/http/app.js';
+import { createSite, type Site } from '../src/http/site.js';
+import { SigningRateLimits } from '../src/signing/rate-limits.js';
+import { createSigning, type Signing } from '../src/signing/setup.js';
+import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+import { openPetition, writerDeps } from './support/factories.js';
+import { loginAs, startTestProvider, type TestProvider } from './support/oidc-provider.js';
+import { startTestSmtpServer, type TestSmtpServer } from './support/smtp-server.js';
+
+const PUBLIC_URL = 'http://cheongwon.test';
+let h: TestDatabase;
+let site: Site;
+let signing: Signing;
+let app: ReturnType<typeof createApp>;
+let smtp: TestSmtpServer;
+let kakao: TestProvider;
+let naver: TestProvider;
+
+/** A browser's cookie jar for in-process requests. */
+class Browser {
+  cookies = new Map<string, string>();
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0)
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await app.request(path, { ...init, headers });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, ...rest] = (pair ?? '').split('=');
+      const value = rest.join('=');
+      if (!name) continue;
+      if (attrs.some((a) => /max-age=0/i.test(a)) || value === '') this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+    return res;
+  }
+  post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+}
+
+const count = async (id: string) =>
+  (
+    await h.db
+      .selectFrom('petitions')
+      .select('agreement_count')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  ).agreement_count;
+const agreementRows = async (id: string) =>
+  Number(
+    (
+      await h.db
+        .selectFrom('agreements')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('petition_id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+beforeAll(async () => {
+  h = await freshDatabase();
+  smtp = await startTestSmtpServer();
+  const clients = (id: string) => [
+    {
+      client_id: `cheongwon-${id}`,
+      client_secret: `secret-${id}-0123456789`,
+      redirect_uris: [`${PUBLIC_URL}/auth/${id}/callback`],
+    },
+  ];
+  // the same person (one CI) at two providers, with different subject ids
+  kakao = await startTestProvider({
+    clients: clients('kakao'),
+    accounts: {
+      'kakao-77': { name: '김민지', ci: 'CI-KIM-1' },
+      'kakao-88': { name: '이서준', ci: 'CI-LEE-2' },
+    },
+  });
+  naver = await startTestProvider({
+    clients: clients('naver'),
+    accounts: { 'naver-xyz': { name: '김민지', ci: 'CI-KIM-1' } },
+  });
+  const env = {
+    CHEONGWON_SECRET: 'test-secret-test-secret-test-secret-0123',
+    PUBLIC_URL,
+    SMTP_URL: smtp.url,
+    OIDC_PROVIDERS: JSON.stringify(
+      [
+        ['kakao', kakao],
+        ['naver', naver],
+      ].map(([id, p]) => ({
+        id,
+        label: `${id}로 로그인`,
+        issuer: (p as TestProvider).issuer,
+        clientId: `cheongwon-${id}`,
+        clientSecret: `secret-${id}-0123456789`,
+        personClaim: 'ci',
+        allowHttp: true,
+      })),
+    ),
+    RATE_LIMIT_ADDRESS: '1000/60',
+  };
+  const config = loadConfig(env);
+  site = await createSite({
+    db: h.db,
+    deploymentProfile: 'cheongwadae',
+    settingsTtlMs: 0,
+    now: () => new Date('2026-11-29T06:00:00Z'),
+  });
+  signing = await createSigning(config, site, h.db, env);
+  app = createApp(site, signing.context);
+});
+afterAll(async () => {
+  await signing?.close();
+  expect(await reconcileCounts(h.db, writerDeps)).toEqual([]);
+  site?.close();
+  await Promise.all([smtp?.close(), kakao?.close(), naver?.close()]);
+  await h?.close();
+});
+
+describe(`agreeing by email (${TEST_ENGINE})`, () => {
+  it('Minji agrees by email, reads the mail, opens the link (nothing happens), confirms, and the count rises once', async () => {
+    const id = await openPetition(h.db, { title: '디지털 성범죄 처벌 강화' });
+    const minji = new Browser();
+    const page = await (await minji.request(`/petitions/${id}`)).text();
+    expect(page).toContain('이메일로 동의하기');
+    const res = await minji.post(`/petitions/${id}/agreements`, {
+      method: 'email',
+      name: '김민지',
+      email: 'minji@example.kr',
+      region: 'seoul',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('확인 메일을 보냈습니다');
+    expect(await count(id)).toBe(0);
+
+    const mail = await smtp.waitFor((m) => m.to.includes('minji@example.kr'));
+    expect(mail.subject).toContain('디지털 성범죄 처벌 강화');
+    const link = /http:\/\/cheongwon\.test(\/agreements\/confirm\?token=[A-Za-z0-9_-]{43})/.exec(
+      mail.text,
+    )?.[1] as string;
+    expect(link).toBeTruthy();
+    expect(mail.html).toContain(link.replace('?', '?'));
+
+    // a mail scanner prefetching the link confirms nothing
+    const prefetch = await new Browser().request(link);
+    expect(prefetch.status).toBe(200);
+    expect(await prefetch.text()).toContain('동의 확인');
+    expect(await count(id)).toBe(0);
+
+    const token = new URL(link, PUBLIC_URL).searchParams.get('token') as string;
+    const confirmed = await minji.post('/agreements/confirm', { token });
+    expect(await confirmed.text()).toContain('동의가 확인되었습니다');
+    expect(await count(id)).toBe(1);
+    const again = await minji.post('/agreements/confirm', { token });
+    expect(again.status).toBe(200);
+    const againText = await again.text();
+    expect(againText).toContain('동의가 확인되었습니다');
+    expect(await count(id)).toBe(1);
+    // the confirmation page shows nobody's name or address
+    expect(againText).not.toContain('minji@example.kr');
+  });
+
+  it('a double-clicked submit gives one agreement, one email and the same page twice', async () => {
+    const id = await openPetition(h.db);
+    const b = new Browser();
+    const before = smtp.messages.length;
+    const [a1, a2] = await Promise.all([
+      b.post(`/petitions/${id}/agreements`, { name: '박지훈', email: 'jihoon@example.kr' }),
+      b.post(`/petitions/${id}/agreements`, { name: '박지훈', email: 'jihoon@example.kr' }),
+    ]);
+    const [t1, t2] = [await a1.text(), await a2.text()];
+    expect([a1.status, a2.status]).toEqual([200, 200]);
+    expect(t1).toContain('확인 메일을 보냈습니다');
+    expect(t2).toBe(t1);
+    expect(await agreementRows(id)).toBe(1);
+    await smtp.waitFor((m) => m.to.includes('jihoon@example.kr'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(smtp.messages.slice(before).filter((m) => m.to.includes('jihoon@example.kr'))).toHaveLength(1);
+  });
+
+  it('treats John.Smith+x@googlemail.com and johnsmith@gmail.com as one person', async () => {
+    const id = await openPetition(h.db);
+    await new Browser().post(`/petitions/${id}/agreements`, {
+      name: 'John Smith',
+      email: 'John.Smith+x@googlemail.com',
+    });
+    await new Browser().post(`/petitions/${id}/agreements`, {
+      name: 'john smith',
+      email: 'johnsmith@gmail.com',
+    });
+    expect(await agreementRows(id)).toBe(1);
+  });
+});
+
+describe(`agreeing with a verified identity (${TEST_ENGINE})`, () => {
+  async function signIn(browser: Browser, provider: 'kakao' | 'naver', account: string, returnTo: string) {
+    const start = await browser.request(`/auth/${provider}/login?return_to=${encodeURIComponent(returnTo)}`);
+    expect(start.status).toBe(302);
+    const callback = new URL(await loginAs(start.headers.get('location') as string, account));
+    const back = await browser.request(`${callback.pathname}${callback.search}`);
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe(returnTo);
+  }
+
+  it('Minji signs in and agrees in one click; a second attempt says she already agreed', async () => {
+    const id = await openPetition(h.db);
+    const minji = new Browser();
+    await signIn(minji, 'kakao', 'kakao-77', `/petitions/${id}`);
+    const page = await (await minji.request(`/petitions/${id}`)).text();
+    expect(page).toContain('동의합니다');
+    const first = await minji.post(`/petitions/${id}/agreements`, { method: 'oidc' });
+    expect(await first.text()).toContain('동의했습니다');
+    expect(await count(id)).toBe(1);
+    const second = await minji.post(`/petitions/${id}/agreements`, { method: 'oidc' });
+    expect(await second.text()).toContain('이미 동의하셨습니다');
+    expect(await count(id)).toBe(1);
+  });
+
+  it('counts one person once across providers when they share the CI claim', async () => {
+    const id = await openPetition(h.db);
+    const viaKakao = new Browser();
+    await signIn(viaKakao, 'kakao', 'kakao-77', `/petitions/${id}`);
+    await viaKakao.post(`/petitions/${id}/agreements`, { method: 'oidc' });
+    const viaNaver = new Browser();
+    await signIn(viaNaver, 'naver', 'naver-xyz', `/petitions/${id}`);
+    expect(await (await viaNaver.post(`/petitions/${id}/agreements`, { method: 'oidc' })).text()).toContain(
+      '이미 동의하셨습니다',
+    );
+    const seojun = new Browser();
+    await signIn(seojun, 'kakao', 'kakao-88', `/petitions/${id}`);
+    expect(await (await seojun.post(`/petitions/${id}/agreements`, { method: 'oidc' })).text()).toContain(
+      '동의했습니다',
+    );
+    expect(await count(id)).toBe(2);
+  });
+
+  it('refuses a replayed login callback', async () => {
+    const b = new Browser();
+    const start = await b.request('/auth/kakao/login');
+    const callback = new URL(await loginAs(start.headers.get('location') as string, 'kakao-77'));
+    expect((await b.request(`${callback.pathname}${callback.search}`)).status).toBe(302);
+    const replay = await new Browser().request(`${callback.pathname}${callback.search}`);
+    expect(replay.status).toBe(502);
+    expect(await replay.text()).toContain('identity_error');
+  });
+});
+
+describe(`rate limits (${TEST_ENGINE})`, () => {
+  it('answers 429 with Retry-After once a client has used its share', async () => {
+    const limited = createApp(site, {
+      ...signing.context,
+      limits: new SigningRateLimits({
+        perAddress: { points: 2, seconds: 60 },
+        perPetition: { points: 100, seconds: 1 },
+      }),
+    });
+    const id = await openPetition(h.db);
+    const post = (n: number) =>
+      limited.request(`/petitions/${id}/agreements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ name: '김민지', email: `rate${n}@example.kr` }).toString(),
+      });
+    expect((await post(1)).status).toBe(200);
+    expect((await post(2)).status).toBe(200);
+    const third = await post(3);
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await third.json()) as any).error.code).toBe('rate_limited');
+    expect(await agreementRows(id)).toBe(2);
+  });
+});
+
+describe(`bad input on the signing path (${TEST_ENGINE})`, () => {
+  const json = { accept: 'application/json' };
+  it.each([
+    [{ name: '김민지', email: 'not-an-email' }, 400, 'invalid_email'],
+    [{ name: '김민지', email: 'a@b' }, 400, 'invalid_email'],
+    [{ name: '가'.repeat(101), email: 'long@example.kr' }, 400, 'invalid_name'],
+    [{ name: '김\u0000민지', email: 'nul@example.kr' }, 400, 'invalid_name'],
+    [{ name: '', email: 'empty@example.kr' }, 400, 'invalid_name'],
+    [{ name: '김민지', email: 'region@example.kr', region: 'atlantis' }, 400, 'invalid_region'],
+  ])('refuses %j with %i %s and stores nothing', async (fields, status, code) => {
+    const id = await openPetition(h.db);
+    const res = await new Browser().post(
+      `/petitions/${id}/agreements`,
+      fields as Record<string, string>,
+      json,
+    );
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as any).error.code).toBe(code);
+    expect(await agreementRows(id)).toBe(0);
+  });
+
+  it('refuses invalid UTF-8, wrong content types and huge bodies', async () => {
+    const id = await openPetition(h.db);
+    const raw = (body: string | Uint8Array, type = 'application/x-www-form-urlencoded') =>
+      app.request(`/petitions/${id}/agreements`, {
+        method: 'POST',
+        headers: { 'content-type': type, ...json },
+        body,
+      });
+    const badUtf8 = await raw('name=%FF%FE&email=x%40example.kr');
+    expect(badUtf8.status).toBe(400);
+    expect(((await badUtf8.json()) as any).error.code).toBe('invalid_body');
+    const asJson = await raw('{"name":"김민지"}', 'application/json');
+    expect(((await asJson.json()) as any).error.code).toBe('invalid_body');
+    const huge = await raw(`name=${'a'.repeat(20_000)}&email=x%40example.kr`);
+    expect(huge.status).toBe(413);
+    expect(await agreementRows(id)).toBe(0);
+  });
+
+  it('refuses malformed, unknown and invalid-UTF-8 tokens', async () => {
+    for (const token of ['short', 'A'.repeat(43), '%FF'.repeat(15)]) {
+      const res = await app.request('/agreements/confirm', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...json },
+        body: `token=${token}`,
+      });
+      expect(res.status, token).toBe(400);
+      expect(['invalid_token', 'invalid_body']).toContain(((await res.json()) as any).error.code);
+    }
+  });
+
+  it('refuses closed, unpublished and unknown petitions with their codes', async () => {
+    const closed = await openPetition(h.db, { closesAt: new Date('2026-11-28T15:00:00Z') });
+    const review = await openPetition(h.db, { state: 'in_review' });
+    const post = (id: string) =>
+      new Browser().post(`/petitions/${id}/agreements`, { name: '김민지', email: 'late@example.kr' }, json);
+    const c1 = await post(closed);
+    expect([c1.status, ((await c1.json()) as any).error.code]).toEqual([409, 'petition_not_open']);
+    const c2 = await post(review);
+    expect([c2.status, ((await c2.json()) as any).error.code]).toEqual([409, 'petition_not_open']);
+    const c3 = await post('99999999');
+    expect([c3.status, ((await c3.json()) as any).error.code]).toEqual([404, 'petition_not_found']);
+    expect(await agreementRows(closed)).toBe(0);
+    const page = await (await new Browser().request(`/petitions/${closed}`)).text();
+    expect(page).not.toContain('이메일로 동의하기');
+  });
+});
