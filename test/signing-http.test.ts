@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { createApp } from '../src/http/app.js';
+import { sessionCookieHeader } from '../src/http/signing-routes.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { SigningRateLimits } from '../src/signing/rate-limits.js';
 import { createSigning, type Signing } from '../src/signing/setup.js';
@@ -344,5 +345,58 @@ describe(`bad input on the signing path (${TEST_ENGINE})`, () => {
     expect(await agreementRows(closed)).toBe(0);
     const page = await (await new Browser().request(`/petitions/${closed}`)).text();
     expect(page).not.toContain('이메일로 동의하기');
+  });
+});
+
+describe(`pre-agreements through the creator's private link (${TEST_ENGINE})`, () => {
+  it('only people with the link may agree while a petition collects pre-agreements; the 100th sends it to review', async () => {
+    const id = await openPetition(h.db, { state: 'collecting_pre_agreements' });
+    const token = await signing.context.service.issueSponsorToken(id);
+    const json = { accept: 'application/json' };
+    // without the link (or with a wrong one): refused, nothing stored
+    const publicTry = await new Browser().post(
+      `/petitions/${id}/agreements`,
+      { name: '김민지', email: 'early@example.kr' },
+      json,
+    );
+    expect([publicTry.status, ((await publicTry.json()) as any).error.code]).toEqual([
+      409,
+      'petition_not_open',
+    ]);
+    const wrong = await new Browser().post(
+      `/petitions/${id}/agreements`,
+      { name: '김민지', email: 'early@example.kr', sponsor_token: 'B'.repeat(43) },
+      json,
+    );
+    expect(((await wrong.json()) as any).error.code).toBe('invalid_token');
+    expect((await new Browser().request(`/petitions/${id}/sponsor?token=${'B'.repeat(43)}`)).status).toBe(
+      404,
+    );
+    expect(await agreementRows(id)).toBe(0);
+    // the private page shows the form carrying the link's token
+    const page = await (await new Browser().request(`/petitions/${id}/sponsor?token=${token}`)).text();
+    expect(page).toContain(`name="sponsor_token" value="${token}"`);
+    // 100 sponsors sign in and agree through the link: the petition goes to review
+    for (let i = 0; i < 100; i++) {
+      const res = await app.request(`/petitions/${id}/agreements`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          cookie: sessionCookieHeader(
+            signing.context.service.personId({ kind: 'email', email: `sponsor${i}@example.kr` }),
+            'test-secret-test-secret-test-secret-0123',
+          ),
+        },
+        body: new URLSearchParams({ method: 'oidc', sponsor_token: token }).toString(),
+      });
+      expect(res.status).toBe(201);
+    }
+    const petition = await h.db
+      .selectFrom('petitions')
+      .select(['state', 'agreement_count'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(petition).toEqual({ state: 'in_review', agreement_count: 100 });
   });
 });

@@ -33,6 +33,8 @@ export interface PetitionsTable {
   archive_source_url: string | null;
   archive_category_label: string | null;
   imported_at: Timestamp | null;
+  /** SHA-256 hex of the creator's private pre-agreement link token (사전동의), while collecting. */
+  sponsor_token_hash: string | null;
 }
 
 export interface OfficialResponsesTable {

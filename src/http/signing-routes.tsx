@@ -10,7 +10,7 @@ import { REGIONS } from '../domain/identity.js';
 import type { AgreeOutcome } from '../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin } from '../signing/oidc.js';
 import type { SigningRateLimits } from '../signing/rate-limits.js';
-import type { SigningService } from '../signing/signing-service.js';
+import { hashToken, isTokenShaped, type SigningService } from '../signing/signing-service.js';
 import { Layout } from './pages/layout.js';
 import type { Site } from './site.js';
 
@@ -163,6 +163,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         personId: person,
         region: fields.region,
         notify,
+        sponsorToken: fields.sponsor_token,
       });
     } else {
       method = 'email';
@@ -172,6 +173,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         email: fields.email ?? '',
         region: fields.region,
         notify,
+        sponsorToken: fields.sponsor_token,
       });
     }
     // the email path answers the same whether or not the address had signed: it never reveals who agreed
@@ -185,6 +187,38 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         status={shown}
         devMailbox={signing.devMailbox}
       />,
+    );
+  });
+
+  app.get('/petitions/:id/sponsor', async (c) => {
+    const petitionId = c.req.param('id');
+    const token = c.req.query('token') ?? '';
+    const petition = PETITION_ID.test(petitionId)
+      ? await site.db
+          .selectFrom('petitions')
+          .select(['id', 'title', 'body', 'state'])
+          .where('id', '=', petitionId)
+          .where('state', '=', 'collecting_pre_agreements')
+          .where('sponsor_token_hash', '=', isTokenShaped(token) ? hashToken(token) : '')
+          .executeTakeFirst()
+      : undefined;
+    // a wrong link looks exactly like no petition: it reveals nothing about unpublished petitions
+    if (!petition)
+      throw new DomainError('petition_not_found', '이 사전동의 링크로 찾을 수 있는 청원이 없습니다.');
+    return c.html(
+      <Layout title={`사전동의: ${petition.title}`} categories={site.categories()}>
+        <p class="notice">
+          청원인이 공유한 사전동의 링크입니다. 사전동의가 정해진 수에 이르면 청원은 검토를 거쳐 공개됩니다.
+        </p>
+        <h1>{petition.title}</h1>
+        {petition.body ? <p class="petition-body">{petition.body}</p> : null}
+        <AgreementForm
+          petitionId={petition.id}
+          signedIn={sessionPerson(c, signing) !== null}
+          providers={signing.providers.map((p) => ({ id: p.id, label: p.label }))}
+          sponsorToken={token}
+        />
+      </Layout>,
     );
   });
 
@@ -354,7 +388,12 @@ export function AgreementForm(props: {
   petitionId: string;
   signedIn: boolean;
   providers: Array<{ id: string; label: string }>;
+  /** Present on the creator's private pre-agreement page (사전동의). */
+  sponsorToken?: string;
 }) {
+  const sponsorField = props.sponsorToken ? (
+    <input type="hidden" name="sponsor_token" value={props.sponsorToken} />
+  ) : null;
   const action = `/petitions/${props.petitionId}/agreements`;
   const regionSelect = (
     <p>
@@ -373,6 +412,7 @@ export function AgreementForm(props: {
       {props.signedIn ? (
         <form method="post" action={action}>
           <input type="hidden" name="method" value="oidc" />
+          {sponsorField}
           {regionSelect}
           <button type="submit" class="button">
             동의합니다
@@ -394,6 +434,7 @@ export function AgreementForm(props: {
           ) : null}
           <form method="post" action={action}>
             <input type="hidden" name="method" value="email" />
+            {sponsorField}
             <p>
               <label for="agree-name">이름</label>
               <input id="agree-name" name="name" required maxlength={100} autocomplete="name" />

@@ -16,6 +16,11 @@ export interface NewAgreement {
   /** The signer asked to be told when the petition is answered. */
   notify: boolean;
   /**
+   * Came through the creator's private pre-agreement link (checked by the caller): only such agreements are taken
+   * while the petition collects pre-agreements (사전동의); everyone else may agree once it is open.
+   */
+  sponsor?: boolean;
+  /**
    * Email path: the agreement counts only once the emailed link is confirmed. `tokenHash` is the SHA-256 hex of the
    * emailed token (the token itself is never stored); contact data is kept until confirmation (or, with `notify`,
    * until the petition is answered). Absent: one-click (verified identity) — counted at once.
@@ -251,17 +256,20 @@ export class AgreementWriter {
       }>`
         insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
                                 confirmation_token_hash, token_expires_at)
-        select u.* from unnest(
+        select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, u.created_at, u.confirmed_at,
+               u.confirmation_token_hash, u.token_expires_at
+        from unnest(
           ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
           ${r.map((a) => a.method)}::text[], ${r.map((a) => a.region)}::text[], ${r.map((a) => a.locale)}::text[],
           ${r.map((a) => a.notify)}::boolean[], ${r.map(() => now.toISOString())}::timestamptz[],
           ${r.map((a) => (a.confirmation ? null : now.toISOString()))}::timestamptz[],
           ${r.map((a) => a.confirmation?.tokenHash ?? null)}::text[],
-          ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[])
+          ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[],
+          ${r.map((a) => a.sponsor === true)}::boolean[])
           as u (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
-                confirmation_token_hash, token_expires_at)
+                confirmation_token_hash, token_expires_at, sponsor)
         join petitions p on p.id = u.petition_id
-          and p.state in ('collecting_pre_agreements', 'open')
+          and (p.state = 'open' or (u.sponsor and p.state = 'collecting_pre_agreements'))
           and (p.closes_at is null or p.closes_at > ${now.toISOString()}::timestamptz)
         on conflict (petition_id, signer_key) do nothing
         returning id, petition_id, signer_key, confirmed_at`.execute(trx);

@@ -22,6 +22,8 @@ export interface SigningServiceOptions {
 
 export interface EmailAgreementInput {
   petitionId: string;
+  /** The token of the creator's private pre-agreement link, when the person came through it. */
+  sponsorToken?: string | undefined;
   name: string;
   email: string;
   region?: string | null;
@@ -72,8 +74,10 @@ export class SigningService {
     const hours = this.#o.tokenTtlHours ?? 24;
     const now = this.#now();
     const person = this.personId({ kind: 'email', email });
+    const sponsor = await this.#sponsor(input.petitionId, input.sponsorToken);
     const outcome = await this.#o.writer.agree({
       petitionId: input.petitionId,
+      sponsor,
       signerKey: signerKey(this.#o.secret, input.petitionId, person),
       method: 'email',
       region,
@@ -123,9 +127,12 @@ export class SigningService {
     region?: string | null;
     notify?: boolean;
     locale?: 'ko' | 'en';
+    sponsorToken?: string | undefined;
   }): Promise<AgreeOutcome> {
+    const sponsor = await this.#sponsor(input.petitionId, input.sponsorToken);
     return this.#o.writer.agree({
       petitionId: input.petitionId,
+      sponsor,
       signerKey: signerKey(this.#o.secret, input.petitionId, input.personId),
       method: 'oidc',
       region: parseRegion(input.region),
@@ -143,6 +150,38 @@ export class SigningService {
   async confirm(token: string): Promise<ConfirmOutcome> {
     if (!TOKEN_PATTERN.test(token)) throw new DomainError('invalid_token', '확인 링크가 올바르지 않습니다.');
     return this.#o.writer.confirm(hashToken(token));
+  }
+
+  /**
+   * Issues the creator's private pre-agreement link token for a petition (replacing any earlier one). Only its hash
+   * is stored. @returns the token, to be put in the link the creator shares: /petitions/<id>/sponsor?token=…
+   */
+  async issueSponsorToken(petitionId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.#o.db
+      .updateTable('petitions')
+      .set({ sponsor_token_hash: hashToken(token) })
+      .where('id', '=', petitionId)
+      .execute();
+    return token;
+  }
+
+  /**
+   * Whether a request comes through the petition's private pre-agreement link.
+   * @throws DomainError('invalid_token') when a token is given and is not this petition's
+   */
+  async #sponsor(petitionId: string, token: string | undefined): Promise<boolean> {
+    if (token === undefined || token === '') return false;
+    if (!TOKEN_PATTERN.test(token))
+      throw new DomainError('invalid_token', '사전동의 링크가 올바르지 않습니다.');
+    const row = await this.#o.db
+      .selectFrom('petitions')
+      .select('id')
+      .where('id', '=', petitionId)
+      .where('sponsor_token_hash', '=', hashToken(token))
+      .executeTakeFirst();
+    if (!row) throw new DomainError('invalid_token', '사전동의 링크가 올바르지 않습니다.');
+    return true;
   }
 
   #now(): Date {

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as petitions from './2026-11-29T1500_petitions.js';
 import * as agreements from './2026-11-29T1600_agreements.js';
+import * as sponsorLinks from './2026-11-29T1700_sponsor_links.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -10,4 +11,5 @@ import * as agreements from './2026-11-29T1600_agreements.js';
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T1500_petitions': petitions,
   '2026-11-29T1600_agreements': agreements,
+  '2026-11-29T1700_sponsor_links': sponsorLinks,
 };
