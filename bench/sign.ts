@@ -66,6 +66,7 @@ const server: ChildProcess = spawn(
       RATE_LIMIT_ADDRESS: '100000000/1',
       RATE_LIMIT_PETITION: '100000000/1',
       SMTP_URL: '',
+      CHEONGWON_DEV_MAILBOX: '1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   },

@@ -108,8 +108,9 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
     await expect(writer.agree(oneClick(closed, signer(30_000)))).rejects.toMatchObject({
       code: 'petition_not_open',
     });
+    // not public: it looks like no petition at all
     await expect(writer.agree(oneClick(inReview, signer(30_000)))).rejects.toMatchObject({
-      code: 'petition_not_open',
+      code: 'petition_not_found',
     });
     await expect(writer.agree(oneClick('999999999', signer(30_000)))).rejects.toMatchObject({
       code: 'petition_not_found',
@@ -222,5 +223,36 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
       response_threshold_reached_at: null,
     });
     expect(await reconcileCounts(h.db, writerDeps)).toEqual([]);
+  });
+});
+
+describe(`the agreement writer under crosswise batches (${TEST_ENGINE})`, () => {
+  it('never deadlocks when two batches hold the same people in opposite order', async () => {
+    const id = await openPetition(h.db);
+    const people = Array.from({ length: 1000 }, (_, i) => signer(80_000 + i));
+    const outcomes = await Promise.allSettled([
+      ...people.map((k) => writer.agree(oneClick(id, k))),
+      ...[...people].reverse().map((k) => writer.agree(oneClick(id, k))),
+    ]);
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(rejected.map((r) => String(r.reason)).slice(0, 1)).toEqual([]);
+    expect((await petition(id)).agreement_count).toBe(1000);
+  });
+
+  it('records the answer duty when a confirmation in the grace period after close crosses the threshold', async () => {
+    const id = await openPetition(h.db, { responseThreshold: 2, closesAt: new Date('2026-11-30T15:00:00Z') });
+    await writer.agree(oneClick(id, signer(90_001)));
+    await writer.agree(
+      byEmail(id, signer(90_002), 'token-grace-cross', false, new Date('2026-12-05T00:00:00Z')),
+    );
+    await h.db
+      .updateTable('petitions')
+      .set({ state: 'closed', closed_at: new Date('2026-11-30T15:00:00Z') })
+      .where('id', '=', id)
+      .execute();
+    clock = new Date('2026-12-01T03:00:00Z');
+    await writer.confirm(sha256('token-grace-cross'));
+    clock = new Date('2026-11-29T06:00:00Z');
+    expect(await petition(id)).toMatchObject({ agreement_count: 2, response_state: 'awaiting' });
   });
 });

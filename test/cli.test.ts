@@ -125,6 +125,7 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
       PORT: '0',
       HOST: '127.0.0.1',
       CHEONGWON_SECRET: 'cli-test-secret-cli-test-secret-0123456',
+      CHEONGWON_DEV_MAILBOX: '1',
       CHEONGWON_DATA_DIR: path.join(serveDir, 'pglite'),
     };
     // a database of its own: the import test above already stored petitions in the shared one

@@ -52,6 +52,7 @@ describe(`crash safety (${TEST_ENGINE})`, () => {
       PORT: '0',
       HOST: '127.0.0.1',
       CHEONGWON_SEED: 'none',
+      CHEONGWON_DEV_MAILBOX: '1',
       CHEONGWON_SECRET: SECRET,
       CHEONGWON_DATA_DIR: path.join(dir, 'pglite'),
       RATE_LIMIT_ADDRESS: '1000000/1',

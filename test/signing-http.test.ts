@@ -249,7 +249,7 @@ describe(`agreeing with a verified identity (${TEST_ENGINE})`, () => {
     const callback = new URL(await loginAs(start.headers.get('location') as string, 'kakao-77'));
     expect((await b.request(`${callback.pathname}${callback.search}`)).status).toBe(302);
     const replay = await new Browser().request(`${callback.pathname}${callback.search}`);
-    expect(replay.status).toBe(502);
+    expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('identity_error');
   });
 });
@@ -338,8 +338,8 @@ describe(`bad input on the signing path (${TEST_ENGINE})`, () => {
       new Browser().post(`/petitions/${id}/agreements`, { name: '김민지', email: 'late@example.kr' }, json);
     const c1 = await post(closed);
     expect([c1.status, ((await c1.json()) as any).error.code]).toEqual([409, 'petition_not_open']);
-    const c2 = await post(review);
-    expect([c2.status, ((await c2.json()) as any).error.code]).toEqual([409, 'petition_not_open']);
+    const c2 = await post(review); // not public: indistinguishable from no petition
+    expect([c2.status, ((await c2.json()) as any).error.code]).toEqual([404, 'petition_not_found']);
     const c3 = await post('99999999');
     expect([c3.status, ((await c3.json()) as any).error.code]).toEqual([404, 'petition_not_found']);
     expect(await agreementRows(closed)).toBe(0);
@@ -359,9 +359,10 @@ describe(`pre-agreements through the creator's private link (${TEST_ENGINE})`, (
       { name: '김민지', email: 'early@example.kr' },
       json,
     );
+    // not public yet: without the link it looks like no petition at all
     expect([publicTry.status, ((await publicTry.json()) as any).error.code]).toEqual([
-      409,
-      'petition_not_open',
+      404,
+      'petition_not_found',
     ]);
     const wrong = await new Browser().post(
       `/petitions/${id}/agreements`,
@@ -398,5 +399,89 @@ describe(`pre-agreements through the creator's private link (${TEST_ENGINE})`, (
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(petition).toEqual({ state: 'in_review', agreement_count: 100 });
+  });
+});
+
+describe(`what the review found (${TEST_ENGINE})`, () => {
+  const json = { accept: 'application/json' };
+  it('sends a fresh link to a person whose first link expired, instead of locking them out', async () => {
+    const id = await openPetition(h.db);
+    const b = new Browser();
+    await b.post(`/petitions/${id}/agreements`, { name: '최유나', email: 'yuna@example.kr' });
+    await smtp.waitFor((m) => m.to.includes('yuna@example.kr'));
+    await h.db
+      .updateTable('agreements')
+      .set({ token_expires_at: new Date('2026-11-01T00:00:00Z') })
+      .where('petition_id', '=', id)
+      .execute();
+    await b.post(`/petitions/${id}/agreements`, { name: '최유나', email: 'yuna@example.kr' });
+    const mails = () => smtp.messages.filter((m) => m.to.includes('yuna@example.kr'));
+    for (let i = 0; i < 50 && mails().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(mails()).toHaveLength(2);
+    const token = /token=([A-Za-z0-9_-]{43})/.exec(mails()[1]?.text ?? '')?.[1] as string;
+    expect(await (await b.post('/agreements/confirm', { token })).text()).toContain('동의가 확인되었습니다');
+    expect(await count(id)).toBe(1);
+  });
+
+  it('answers the same for a signed and an unsigned address on a closed petition', async () => {
+    const id = await openPetition(h.db);
+    await new Browser().post(`/petitions/${id}/agreements`, { name: '한지민', email: 'jimin@example.kr' });
+    await h.db
+      .updateTable('petitions')
+      .set({ closes_at: new Date('2026-11-29T05:00:00Z'), state: 'closed' })
+      .where('id', '=', id)
+      .execute();
+    const signed = await new Browser().post(
+      `/petitions/${id}/agreements`,
+      { name: '한지민', email: 'jimin@example.kr' },
+      json,
+    );
+    const unsigned = await new Browser().post(
+      `/petitions/${id}/agreements`,
+      { name: '남궁민', email: 'min@example.kr' },
+      json,
+    );
+    expect([signed.status, unsigned.status]).toEqual([409, 409]);
+    expect(await signed.json()).toEqual(await unsigned.json());
+  });
+
+  it('does not reveal petitions that are not public, and asks signed-out one-click requests to sign in', async () => {
+    const draft = await openPetition(h.db, { state: 'draft' });
+    const res = await new Browser().post(
+      `/petitions/${draft}/agreements`,
+      { name: '김민지', email: 'd@example.kr' },
+      json,
+    );
+    expect([res.status, ((await res.json()) as any).error]).toEqual([
+      404,
+      expect.objectContaining({ code: 'petition_not_found' }),
+    ]);
+    const open = await openPetition(h.db);
+    const signedOut = await new Browser().post(`/petitions/${open}/agreements`, { method: 'oidc' }, json);
+    expect([signedOut.status, ((await signedOut.json()) as any).error.code]).toEqual([
+      401,
+      'unauthenticated',
+    ]);
+  });
+
+  it('takes names and addresses with accents (José Müller) and any letter case in the content type', async () => {
+    const id = await openPetition(h.db);
+    const res = await app.request(`/petitions/${id}/agreements`, {
+      method: 'POST',
+      headers: { 'content-type': 'Application/X-WWW-Form-Urlencoded', ...json },
+      body: new URLSearchParams({
+        name: 'José Müller',
+        email: 'jose@example.kr',
+        constructor: 'x',
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const contact = await h.db
+      .selectFrom('agreement_contacts as c')
+      .innerJoin('agreements as a', 'a.id', 'c.agreement_id')
+      .select('c.name')
+      .where('a.petition_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(contact.name).toBe('José Müller');
   });
 });

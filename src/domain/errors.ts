@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'unauthenticated'
   | 'identity_error'
+  | 'mail_unavailable'
   // archive import
   | 'unknown_format'
   | 'invalid_record';

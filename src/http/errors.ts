@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../domain/errors.js';
 
 /** The one place error codes become HTTP statuses. */
-export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 502> = {
+export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 503> = {
   petition_not_found: 404,
   not_found: 404,
   method_not_allowed: 405,
@@ -21,7 +21,8 @@ export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 
   petition_not_open: 409,
   rate_limited: 429,
   unauthenticated: 401,
-  identity_error: 502,
+  identity_error: 400,
+  mail_unavailable: 503,
   unknown_format: 422,
   invalid_record: 422,
 };

@@ -111,18 +111,19 @@ async function readBody(c: Context): Promise<Buffer> {
  * @throws DomainError('invalid_body' | 'body_too_large')
  */
 async function formFields(c: Context): Promise<Record<string, string>> {
-  const type = c.req.header('content-type') ?? '';
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (!type.startsWith('application/x-www-form-urlencoded')) {
     throw new DomainError('invalid_body', '양식으로 보내 주십시오 (application/x-www-form-urlencoded).');
   }
-  const params = new URLSearchParams((await readBody(c)).toString('latin1'));
-  const fields: Record<string, string> = {};
-  for (const [key, raw] of params) {
-    // percent-escapes were decoded as UTF-8; bare bytes arrived as latin1 — re-decode them strictly
-    const value = /[\u0080-\u00ff]/.test(raw) ? strictUtf8(Buffer.from(raw, 'latin1')) : raw;
-    if (value.includes('\uFFFD'))
+  // the bytes must be UTF-8 as they are, and so must every percent-escape (decoded to U+FFFD otherwise)
+  const params = new URLSearchParams(strictUtf8(await readBody(c)));
+  const fields: Record<string, string> = Object.create(null);
+  for (const [key, value] of params) {
+    if (key.includes('\uFFFD') || value.includes('\uFFFD')) {
       throw new DomainError('invalid_body', '보낸 내용이 올바른 UTF-8 글자가 아닙니다.');
-    if (key in fields) throw new DomainError('invalid_body', `‘${key}’ 항목이 두 번 들어 있습니다.`);
+    }
+    if (Object.hasOwn(fields, key))
+      throw new DomainError('invalid_body', `‘${key}’ 항목이 두 번 들어 있습니다.`);
     fields[key] = value;
   }
   return fields;
@@ -154,6 +155,9 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     const fields = await formFields(c);
     const person = sessionPerson(c, signing);
     const notify = fields.notify === 'on' || fields.notify === 'true';
+    if (fields.method === 'oidc' && !person) {
+      throw new DomainError('unauthenticated', '로그인이 만료되었습니다. 다시 로그인한 뒤 동의해 주십시오.');
+    }
     let outcome: AgreeOutcome;
     let method: 'email' | 'oidc';
     if (person && fields.method !== 'email') {
@@ -309,6 +313,8 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
 
   if (signing.devMailbox) {
     app.get('/dev/mailbox', async (c) => {
+      // the mailbox holds people's addresses and live confirmation links: only for the machine it runs on
+      if (!isLoopback(clientAddress(c))) throw new DomainError('not_found', '요청하신 페이지가 없습니다.');
       const mails = await site.db
         .selectFrom('dev_mailbox')
         .selectAll()
@@ -336,6 +342,11 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
       );
     });
   }
+}
+
+/** True for loopback client addresses (and in-process requests, which have none). */
+function isLoopback(address: string | undefined): boolean {
+  return address === undefined || address === '::1' || /^(::ffff:)?127\./.test(address);
 }
 
 /** A same-site path to return to after login; anything else becomes '/'. */

@@ -187,12 +187,19 @@ export class AgreementWriter {
   }
 
   async #write(batch: Op[]): Promise<void> {
-    const settle: Array<() => void> = [];
-    try {
-      await this.#db.transaction().execute((trx) => this.#writeBatch(trx, batch, settle));
-    } catch (error) {
-      for (const op of batch) op.reject(error);
-      return;
+    let settle: Array<() => void> = [];
+    for (let attempt = 1; ; attempt++) {
+      settle = [];
+      try {
+        await this.#db.transaction().execute((trx) => this.#writeBatch(trx, batch, settle));
+        break;
+      } catch (error) {
+        // a deadlock or serialization failure rolled everything back: the batch can simply run again
+        const code = (error as { code?: string }).code;
+        if (attempt < 3 && (code === '40P01' || code === '40001')) continue;
+        for (const op of batch) op.reject(error);
+        return;
+      }
     }
     for (const s of settle) s(); // answer only after commit
   }
@@ -244,7 +251,16 @@ export class AgreementWriter {
       if (firstOf.has(key)) repeats.push(op);
       else firstOf.set(key, op);
     }
-    const unique = [...firstOf.values()];
+    // in (petition, signer key) order: two batches holding the same people never wait on each other crosswise
+    const unique = [...firstOf.values()].sort((a, b) =>
+      a.request.petitionId === b.request.petitionId
+        ? a.request.signerKey < b.request.signerKey
+          ? -1
+          : 1
+        : BigInt(a.request.petitionId) < BigInt(b.request.petitionId)
+          ? -1
+          : 1,
+    );
     const inserted = new Map<string, { id: string; confirmed: boolean }>();
     if (unique.length > 0) {
       const r = unique.map((op) => op.request);
@@ -271,6 +287,7 @@ export class AgreementWriter {
         join petitions p on p.id = u.petition_id
           and (p.state = 'open' or (u.sponsor and p.state = 'collecting_pre_agreements'))
           and (p.closes_at is null or p.closes_at > ${now.toISOString()}::timestamptz)
+        order by u.petition_id, u.signer_key
         on conflict (petition_id, signer_key) do nothing
         returning id, petition_id, signer_key, confirmed_at`.execute(trx);
       for (const row of rows.rows) {
@@ -300,15 +317,14 @@ export class AgreementWriter {
       (op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`),
     );
     if (lookups.length > 0) {
-      const rows = await trx
-        .selectFrom('agreements')
-        .select(['id', 'petition_id', 'signer_key', 'confirmed_at'])
-        .where(
-          sql<boolean>`(petition_id, signer_key) in (${sql.join(
-            lookups.map((op) => sql`(${op.request.petitionId}::bigint, ${op.request.signerKey})`),
-          )})`,
-        )
-        .execute();
+      const rows = (
+        await sql<{ id: string; petition_id: string; signer_key: string; confirmed_at: Date | null }>`
+          select a.id, a.petition_id, a.signer_key, a.confirmed_at
+          from agreements a
+          join unnest(${lookups.map((op) => op.request.petitionId)}::bigint[],
+                      ${lookups.map((op) => op.request.signerKey)}::text[]) as k (petition_id, signer_key)
+            on a.petition_id = k.petition_id and a.signer_key = k.signer_key`.execute(trx)
+      ).rows;
       for (const row of rows) {
         existing.set(`${row.petition_id}\n${row.signer_key}`, {
           id: row.id,
@@ -328,18 +344,26 @@ export class AgreementWriter {
     }
     await loadPetitions(
       missing
-        .filter((op) => !existing.has(`${op.request.petitionId}\n${op.request.signerKey}`))
+        .filter((op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`))
         .map((op) => op.request.petitionId),
     );
     for (const op of missing) {
       const key = `${op.request.petitionId}\n${op.request.signerKey}`;
-      const row = existing.get(key) ?? inserted.get(key);
+      const fresh = inserted.get(key); // a repeat within this batch of a row it inserted
+      const p = petitions.get(op.request.petitionId);
+      // Whether the petition takes this agreement is decided BEFORE looking at earlier agreements, so the answer
+      // never tells whether someone had signed a petition that is closed or not public.
+      const takes =
+        fresh !== undefined ||
+        (p !== undefined &&
+          (p.state === 'open' || (op.request.sponsor === true && p.state === 'collecting_pre_agreements')) &&
+          (p.closes_at === null || now < p.closes_at));
+      const row = takes ? (fresh ?? existing.get(key)) : undefined;
       if (!row) {
-        // the insert refused it: no such petition, or one not taking agreements
-        const p = petitions.get(op.request.petitionId);
-        const error = !p
-          ? new DomainError('petition_not_found', '청원을 찾을 수 없습니다.')
-          : new DomainError('petition_not_open', '이 청원은 동의를 받고 있지 않습니다.', { state: p.state });
+        const isPublic = p !== undefined && (p.state === 'open' || p.state === 'closed');
+        const error = isPublic
+          ? new DomainError('petition_not_open', '이 청원은 동의를 받고 있지 않습니다.')
+          : new DomainError('petition_not_found', '청원을 찾을 수 없습니다.');
         settle.push(() => op.reject(error));
         continue;
       }
@@ -500,7 +524,11 @@ export function countEffects(
     assertTransition('collecting_pre_agreements', 'in_review'); // 사전동의 reached: on to moderation
     effects.state = 'in_review';
   }
-  if (outcome.response.crossed && p.response_state === 'none' && p.state === 'open') {
+  if (
+    outcome.response.crossed &&
+    p.response_state === 'none' &&
+    (p.state === 'open' || p.state === 'closed')
+  ) {
     effects.response_state = 'awaiting';
     effects.response_due_at = responseDueAt(
       { ...settings, ...thresholds },

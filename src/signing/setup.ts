@@ -49,6 +49,12 @@ export async function createSigning(
   env: Record<string, string | undefined> = process.env,
 ): Promise<Signing> {
   const secret = deploymentSecret(config);
+  if (config.databaseUrl && !config.smtpUrl && env.CHEONGWON_DEV_MAILBOX !== '1') {
+    throw new Error(
+      'SMTP_URL is required with DATABASE_URL: without it, mail would go to the development mailbox ' +
+        '(set CHEONGWON_DEV_MAILBOX=1 to allow that on a test deployment; it is shown to loopback clients only).',
+    );
+  }
   const writer = new AgreementWriter({
     db,
     settingsFor: (profile) => site.profile(profile).settings,

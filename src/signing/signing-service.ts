@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalEmail, displayName, parseRegion, personKey, signerKey } from '../domain/identity.js';
-import type { Mailer } from '../notifications/mailer.js';
+import { MailDeliveryError, type Mailer } from '../notifications/mailer.js';
 import { agreementConfirmationMail } from '../notifications/templates/agreement-confirmation.js';
 import type { AgreementWriter, AgreeOutcome, ConfirmOutcome } from './agreement-writer.js';
 
@@ -30,6 +30,9 @@ export interface EmailAgreementInput {
   notify?: boolean;
   locale?: 'ko' | 'en';
 }
+
+/** A new link for the same unconfirmed agreement is sent at most this often (ms). */
+const RESEND_PAUSE_MS = 10 * 60_000;
 
 /** Emailed tokens: 32 random bytes, base64url (43 characters). */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -61,10 +64,13 @@ export class SigningService {
    * Email path: stores a pending agreement and sends the confirmation link; nothing counts until it is confirmed.
    * A person who already agreed (or asked to) gets the same answer and no second mail — a double-clicked submit
    * gives one agreement and one email, and the answer never tells anyone whether an address had signed.
+   * An unconfirmed earlier agreement gets a fresh link (at most every 10 minutes), so a lost or expired mail never
+   * locks a person out.
    * @returns 'pending' for a new agreement, 'already_agreed' otherwise
    * @throws DomainError('invalid_email' | 'invalid_name' | 'invalid_region' | 'petition_not_found' |
-   *   'petition_not_open'); an Error when the mail could not be sent (the pending agreement is then removed, so
-   *   the person can try again)
+   *   'petition_not_open' | 'invalid_token'); DomainError('invalid_email') when the mail server refuses the address
+   *   for good, DomainError('mail_unavailable') when it cannot be reached (a new pending agreement is then removed,
+   *   so the person can try again)
    */
   async agreeByEmail(input: EmailAgreementInput): Promise<AgreeOutcome> {
     const email = canonicalEmail(input.email);
@@ -89,7 +95,13 @@ export class SigningService {
         contact: { email: input.email.trim(), name },
       },
     });
-    if (outcome.status !== 'pending') return outcome;
+    if (outcome.status === 'already_agreed') {
+      // An unconfirmed agreement whose mail was lost or expired must not lock the person out: after a pause
+      // (so a double-clicked submit still sends one mail) it gets a fresh link.
+      if (outcome.confirmed) return outcome;
+      const reissued = await this.#reissue(outcome.agreementId, token, hours, now);
+      if (!reissued) return outcome;
+    }
     const petition = await this.#o.db
       .selectFrom('petitions')
       .select('title')
@@ -105,15 +117,48 @@ export class SigningService {
     try {
       await this.#o.mailer.send({ to: input.email.trim(), ...mail });
     } catch (error) {
-      // never counted; removing it lets the person try again instead of being told they already agreed
-      await this.#o.db
-        .deleteFrom('agreements')
-        .where('id', '=', outcome.agreementId)
-        .where('confirmed_at', 'is', null)
-        .execute();
-      throw error;
+      if (outcome.status === 'pending') {
+        // never counted; removing it lets the person try again instead of being told they already agreed
+        await this.#o.db
+          .deleteFrom('agreements')
+          .where('id', '=', outcome.agreementId)
+          .where('confirmed_at', 'is', null)
+          .execute();
+      }
+      if (error instanceof MailDeliveryError && error.permanent) {
+        throw new DomainError(
+          'invalid_email',
+          '이 주소로는 메일을 보낼 수 없습니다. 주소를 확인해 주십시오.',
+        );
+      }
+      throw new DomainError(
+        'mail_unavailable',
+        '지금은 확인 메일을 보낼 수 없습니다. 잠시 뒤에 다시 시도해 주십시오.',
+        {
+          retryAfterSeconds: 60,
+        },
+      );
     }
     return outcome;
+  }
+
+  /**
+   * Gives an unconfirmed agreement a new emailed token, unless its current one was issued less than
+   * `RESEND_PAUSE_MS` ago. @returns true when a new token was stored (and a mail should go out)
+   */
+  async #reissue(agreementId: string, token: string, hours: number, now: Date): Promise<boolean> {
+    const expiresAt = new Date(now.getTime() + hours * 3600_000);
+    const issuedBefore = new Date(now.getTime() + hours * 3600_000 - RESEND_PAUSE_MS);
+    const updated = await this.#o.db
+      .updateTable('agreements')
+      .set({ confirmation_token_hash: hashToken(token), token_expires_at: expiresAt })
+      .where('id', '=', agreementId)
+      .where('confirmed_at', 'is', null)
+      .where('method', '=', 'email')
+      .where('token_expires_at', '<=', issuedBefore)
+      .returning('id')
+      .executeTakeFirst();
+    return updated !== undefined;
   }
 
   /**
