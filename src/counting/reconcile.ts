@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { type AgreementWriterOptions, writeCount } from '../signing/agreement-writer.js';
+import { type AgreementWriterOptions, COUNTED_COLUMNS, writeCount } from '../signing/agreement-writer.js';
 
 export interface CountDrift {
   petitionId: string;
@@ -45,18 +45,7 @@ export async function reconcileCounts(
       await db.transaction().execute(async (trx) => {
         const p = await trx
           .selectFrom('petitions')
-          .select([
-            'id',
-            'profile',
-            'state',
-            'closes_at',
-            'agreement_count',
-            'response_state',
-            'response_threshold',
-            'debate_threshold',
-            'response_threshold_reached_at',
-            'debate_threshold_reached_at',
-          ])
+          .select(COUNTED_COLUMNS)
           .where('id', '=', d.petitionId)
           .forUpdate()
           .executeTakeFirstOrThrow();
