@@ -6,40 +6,32 @@
  * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is created
  * on that server and dropped afterwards).
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { importArchiveFile } from '../src/commands/import-archive.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { listPetitions } from '../src/repositories/petitions.js';
+import { createScratchDatabase, type ScratchDatabase } from '../test/support/scratch-database.js';
 
 const file = process.argv[2] ?? '../shared/data/cwd/cwd_2020_korkeep.jsonl';
 const pgUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SEARCHES = ['n번방', 'N번방', '텔레그램', '포토라인 세워주세요', '코로나'];
 
+/** A fresh database on the benchmark's PostgreSQL server, or null when none answers. */
 async function scratchPostgres(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> } | null> {
-  const name = `cheongwon_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
+  let scratch: ScratchDatabase;
   try {
-    await admin.connect();
+    scratch = await createScratchDatabase(pgUrl, 'cheongwon_bench');
   } catch {
     return null;
   }
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString() });
+  const handle = await openDatabase({ url: scratch.url });
   return {
     handle,
     drop: async () => {
       await handle.close();
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`drop database ${name} with (force)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

@@ -20,20 +20,16 @@ import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { effectiveSettings, getProfile } from '../src/domain/policy-profiles.js';
 import { sessionCookieHeader } from '../src/http/signing-routes.js';
+import { createScratchDatabase } from '../test/support/scratch-database.js';
 
 const baseUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const SECRET = randomBytes(32).toString('hex');
 const root = path.resolve(import.meta.dirname, '..');
 
-const dbName = `cheongwon_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: baseUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(baseUrl);
-url.pathname = `/${dbName}`;
-const handle = await openDatabase({ url: url.toString() });
+const scratch = await createScratchDatabase(baseUrl, 'cheongwon_bench');
+const url = new URL(scratch.url);
+const handle = await openDatabase({ url: scratch.url });
 await migrateToLatest(handle.db);
 
 async function newPetition(): Promise<string> {
@@ -249,11 +245,11 @@ const drift = await reconcileCounts(handle.db, {
 server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));
 await handle.close();
-const dropper = new pg.Client({ connectionString: baseUrl });
-await dropper.connect();
-const version = (await dropper.query('show server_version')).rows[0]?.server_version;
-await dropper.query(`drop database ${dbName} with (force)`);
-await dropper.end();
+const versionClient = new pg.Client({ connectionString: baseUrl });
+await versionClient.connect();
+const version = (await versionClient.query('show server_version')).rows[0]?.server_version;
+await versionClient.end();
+await scratch.drop();
 
 console.log(
   `\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}; ${seconds} s per scenario; autocannon on the same cores`,

@@ -62,8 +62,8 @@ export function sessionPerson(c: Context, signing: SigningContext): string | nul
   return person;
 }
 
-/** Makes a session cookie value for a person id (also used by tests and the benchmark to sign in directly). */
-export function sessionValue(personId: string, now = new Date()): string {
+/** The session cookie's value before signing: `<person id>.<expiry, Unix seconds>` (valid 12 hours from `now`). */
+function sessionValue(personId: string, now = new Date()): string {
   return `${personId}.${Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600}`;
 }
 

@@ -123,20 +123,6 @@ export async function responsesForPetition(db: Executor, petitionId: string): Pr
     .execute();
 }
 
-/** Number of petitions per category code among `states` (for category navigation). */
-export async function countByCategory(
-  db: Executor,
-  states: readonly string[],
-): Promise<Array<{ profile: string; category: string | null; n: number }>> {
-  const rows = await db
-    .selectFrom('petitions')
-    .select(['profile', 'category', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('state', 'in', [...states])
-    .groupBy(['profile', 'category'])
-    .execute();
-  return rows.map((r) => ({ profile: r.profile, category: r.category, n: Number(r.n) }));
-}
-
 /** True when no petition exists at all (an empty database, before the sample is loaded). */
 export async function isEmpty(db: Executor): Promise<boolean> {
   const row = await db.selectFrom('petitions').select('id').limit(1).executeTakeFirst();

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { type DatabaseHandle, openDatabase } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { createScratchDatabase } from './scratch-database.js';
 
 /**
  * The database every database test runs against, chosen by the environment so that the same suite runs on both
@@ -24,24 +23,15 @@ export async function freshDatabase(): Promise<TestDatabase> {
     await migrateToLatest(handle.db);
     return { ...handle, url: null };
   }
-  const name = `cheongwon_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  const handle = await openDatabase({ url: dbUrl.toString(), poolSize: 4 });
+  const scratch = await createScratchDatabase(url, 'cheongwon_test');
+  const handle = await openDatabase({ url: scratch.url, poolSize: 4 });
   await migrateToLatest(handle.db);
   return {
     ...handle,
-    url: dbUrl.toString(),
+    url: scratch.url,
     close: async () => {
       await handle.close();
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
+      await scratch.drop();
     },
   };
 }
