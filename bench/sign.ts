@@ -7,7 +7,9 @@
  * The load generator (autocannon) runs on the same 2 cores as the server; compare ratios, not absolutes.
  *
  * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is created
- * and dropped), BENCH_SECONDS (default 10 per scenario). Prints a Markdown table.
+ * and dropped), BENCH_SECONDS (default 10 per scenario), BENCH_ONLY (comma-separated scenario keys: bare, naive,
+ * one-click, email; default all), BENCH_CONNECTIONS (default 64,256), BENCH_PROFILE=DIR (the server writes a V8 CPU
+ * profile into DIR, for `node --cpu-prof` analysis). Prints a Markdown table.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -26,6 +28,9 @@ const baseUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const SECRET = randomBytes(32).toString('hex');
 const root = path.resolve(import.meta.dirname, '..');
+const only = new Set((process.env.BENCH_ONLY ?? 'bare,naive,one-click,email').split(','));
+const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '64,256').split(',').map(Number);
+const profileDir = process.env.BENCH_PROFILE;
 
 const scratch = await createScratchDatabase(baseUrl, 'cheongwon_bench');
 const url = new URL(scratch.url);
@@ -51,7 +56,12 @@ async function newPetition(): Promise<string> {
 
 const server: ChildProcess = spawn(
   process.execPath,
-  ['--import', 'tsx', path.join(root, 'bench/sign-server.ts')],
+  [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    '--import',
+    'tsx',
+    path.join(root, 'bench/sign-server.ts'),
+  ],
   {
     cwd: root,
     env: {
@@ -155,87 +165,92 @@ const countAndRows = async (id: string) => {
 let n = 0;
 const person = () => createHash('sha256').update(`bench person ${n++}`).digest('hex');
 
-for (const connections of [64, 256]) {
-  await load(
-    `bare POST (ceiling)`,
-    connections,
-    '/bench/bare',
-    () => ({ body: '' }),
-    async () => '—',
-  );
+for (const connections of connectionCounts) {
+  if (only.has('bare'))
+    await load(
+      `bare POST (ceiling)`,
+      connections,
+      '/bench/bare',
+      () => ({ body: '' }),
+      async () => '—',
+    );
 
-  const naive = await newPetition();
-  let naiveAcks = 0;
-  naiveAcks = await load(
-    `naive: INSERT + "+1" per request`,
-    connections,
-    `/bench/naive/${naive}`,
-    () => ({ body: '' }),
-    async () => {
-      const c = await countAndRows(naive);
-      return `rows ${c.rows} = count ${c.count}`;
-    },
-  );
-  void naiveAcks;
+  if (only.has('naive')) {
+    const naive = await newPetition();
+    await load(
+      `naive: INSERT + "+1" per request`,
+      connections,
+      `/bench/naive/${naive}`,
+      () => ({ body: '' }),
+      async () => {
+        const c = await countAndRows(naive);
+        return `rows ${c.rows} = count ${c.count}`;
+      },
+    );
+  }
 
-  const oneClick = await newPetition();
-  const cookies: string[] = [];
-  for (let i = 0; i < 12_000 * seconds; i++) cookies.push(sessionCookieHeader(person(), SECRET));
-  let ci = 0;
-  const acks = await load(
-    'Cheongwon one-click (signed in)',
-    connections,
-    `/petitions/${oneClick}/agreements`,
-    () => ({
-      headers: { cookie: cookies[ci++ % cookies.length] as string },
-      body: 'method=oidc',
-    }),
-    async () => {
-      const c = await countAndRows(oneClick);
-      return `acknowledged ${'{acks}'} ≤ rows ${c.rows} = count ${c.count}, ${c.distinct} distinct signers`;
-    },
-  );
-  const last = rows[rows.length - 1] as Row;
-  last.check = last.check.replace('{acks}', String(acks));
+  if (only.has('one-click')) {
+    const oneClick = await newPetition();
+    const cookies: string[] = [];
+    for (let i = 0; i < 12_000 * seconds; i++) cookies.push(sessionCookieHeader(person(), SECRET));
+    let ci = 0;
+    const acks = await load(
+      'Cheongwon one-click (signed in)',
+      connections,
+      `/petitions/${oneClick}/agreements`,
+      () => ({
+        headers: { cookie: cookies[ci++ % cookies.length] as string },
+        body: 'method=oidc',
+      }),
+      async () => {
+        const c = await countAndRows(oneClick);
+        return `acknowledged ${'{acks}'} ≤ rows ${c.rows} = count ${c.count}, ${c.distinct} distinct signers`;
+      },
+    );
+    const last = rows[rows.length - 1] as Row;
+    last.check = last.check.replace('{acks}', String(acks));
+  }
 
-  const emailPetition = await newPetition();
-  let ei = 0;
-  const stamp = randomBytes(3).toString('hex');
-  await load(
-    'Cheongwon email: submit',
-    connections,
-    `/petitions/${emailPetition}/agreements`,
-    () => ({
-      body: `name=%EA%B9%80%EB%AF%BC%EC%A7%80&email=p${stamp}${ei++}%40example.kr`,
-    }),
-    async () => {
-      const pending = await handle.db
-        .selectFrom('agreements')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('petition_id', '=', emailPetition)
-        .executeTakeFirstOrThrow();
-      return `pending rows ${pending.n}`;
-    },
-  );
-  const mails = await handle.db.selectFrom('dev_mailbox').select('text').execute();
-  const tokens = mails
-    .map((m) => /token=([A-Za-z0-9_-]{43})/.exec(m.text)?.[1])
-    .filter((t): t is string => !!t);
-  await handle.db.deleteFrom('dev_mailbox').execute();
-  let ti = 0;
-  const confirms = await load(
-    'Cheongwon email: confirm',
-    connections,
-    '/agreements/confirm',
-    () => ({
-      body: `token=${tokens[ti++ % tokens.length]}`,
-    }),
-    async () => {
-      const c = await countAndRows(emailPetition);
-      return `rows ${c.rows} = count ${c.count}, ${c.distinct} distinct (${tokens.length} links sent)`;
-    },
-  );
-  void confirms;
+  if (only.has('email')) {
+    const emailPetition = await newPetition();
+    let ei = 0;
+    const stamp = randomBytes(3).toString('hex');
+    await load(
+      'Cheongwon email: submit',
+      connections,
+      `/petitions/${emailPetition}/agreements`,
+      () => ({
+        body: `name=%EA%B9%80%EB%AF%BC%EC%A7%80&email=p${stamp}${ei++}%40example.kr`,
+      }),
+      async () => {
+        const pending = await handle.db
+          .selectFrom('agreements')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('petition_id', '=', emailPetition)
+          .executeTakeFirstOrThrow();
+        return `pending rows ${pending.n}`;
+      },
+    );
+    const mails = await handle.db.selectFrom('dev_mailbox').select('text').execute();
+    const tokens = mails
+      .map((m) => /token=([A-Za-z0-9_-]{43})/.exec(m.text)?.[1])
+      .filter((t): t is string => !!t);
+    await handle.db.deleteFrom('dev_mailbox').execute();
+    let ti = 0;
+    const confirms = await load(
+      'Cheongwon email: confirm',
+      connections,
+      '/agreements/confirm',
+      () => ({
+        body: `token=${tokens[ti++ % tokens.length]}`,
+      }),
+      async () => {
+        const c = await countAndRows(emailPetition);
+        return `rows ${c.rows} = count ${c.count}, ${c.distinct} distinct (${tokens.length} links sent)`;
+      },
+    );
+    void confirms;
+  }
 }
 
 const drift = await reconcileCounts(handle.db, {

@@ -238,15 +238,67 @@ export class AgreementWriter {
       for (const row of rows) petitions.set(row.id, row);
     };
     await loadPetitions(tokenRows.map((t) => t.petition_id));
-    const delta = new Map<string, number>();
     const counted: CommittedBatch['counted'] = [];
 
+    // --- confirmations of emailed links (decided first: their counts join the one count update below)
+    const confirmedDelta = new Map<string, number>();
+    const tokenByHash = new Map(tokenRows.map((t) => [t.confirmation_token_hash, t]));
+    const toConfirm = new Map<string, (typeof tokenRows)[number]>();
+    const confirmAnswers: Array<{ op: Extract<Op, { kind: 'confirm' }>; row: (typeof tokenRows)[number] }> =
+      [];
+    for (const op of confirms) {
+      const row = tokenByHash.get(op.tokenHash);
+      const p = row ? petitions.get(row.petition_id) : undefined;
+      const graceMs = this.#options.confirmGraceMs ?? 24 * 3600_000;
+      if (!row || !p) {
+        settle.push(() => op.reject(new DomainError('invalid_token', '확인 링크가 올바르지 않습니다.')));
+      } else if (row.confirmed_at !== null || toConfirm.has(row.id)) {
+        confirmAnswers.push({ op, row });
+      } else if (row.token_expires_at !== null && now >= row.token_expires_at) {
+        settle.push(() => op.reject(new DomainError('token_expired', '확인 링크의 유효 기간이 지났습니다.')));
+      } else if (
+        !['open', 'closed', 'collecting_pre_agreements'].includes(p.state) ||
+        (p.closes_at !== null && now.getTime() >= p.closes_at.getTime() + graceMs)
+      ) {
+        settle.push(() =>
+          op.reject(new DomainError('petition_not_open', '이 청원은 더 이상 동의를 받지 않습니다.')),
+        );
+      } else {
+        toConfirm.set(row.id, row);
+        confirmAnswers.push({ op, row });
+      }
+    }
+    if (toConfirm.size > 0) {
+      const confirmed = await trx
+        .updateTable('agreements')
+        .set({ confirmed_at: now })
+        .where('id', 'in', [...toConfirm.keys()])
+        .where('confirmed_at', 'is', null)
+        .returning(['id', 'petition_id', 'signer_key', 'notify'])
+        .execute();
+      for (const row of confirmed) {
+        confirmedDelta.set(row.petition_id, (confirmedDelta.get(row.petition_id) ?? 0) + 1);
+        counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
+      }
+      // data minimisation: contact data goes once confirmed, unless the signer asked to hear back
+      const forget = confirmed.filter((r) => !r.notify).map((r) => r.id);
+      if (forget.length > 0)
+        await trx.deleteFrom('agreement_contacts').where('agreement_id', 'in', forget).execute();
+    }
+    for (const { op, row } of confirmAnswers) {
+      const outcome: ConfirmOutcome = {
+        status: toConfirm.has(row.id) && row.confirmed_at === null ? 'confirmed' : 'already_confirmed',
+        agreementId: row.id,
+        petitionId: row.petition_id,
+      };
+      settle.push(() => op.resolve(outcome));
+    }
+
     // --- new agreements
-    const accepted = agrees;
     // the same person twice in one batch: one row; the later requests learn it as a duplicate
     const firstOf = new Map<string, Extract<Op, { kind: 'agree' }>>();
     const repeats: Array<Extract<Op, { kind: 'agree' }>> = [];
-    for (const op of accepted) {
+    for (const op of agrees) {
       const key = `${op.request.petitionId}\n${op.request.signerKey}`;
       if (firstOf.has(key)) repeats.push(op);
       else firstOf.set(key, op);
@@ -262,50 +314,88 @@ export class AgreementWriter {
           : 1,
     );
     const inserted = new Map<string, { id: string; confirmed: boolean }>();
-    if (unique.length > 0) {
+    if (unique.length > 0 || confirmedDelta.size > 0) {
+      // ONE statement: the insert, the contacts of new email agreements, and each touched petition's count moved
+      // once by the rows actually inserted-and-counted plus the confirmations above. The petition row lock is taken
+      // at the end of the statement and held only until commit.
       const r = unique.map((op) => op.request);
-      const rows = await sql<{
-        id: string;
-        petition_id: string;
-        signer_key: string;
-        confirmed_at: Date | null;
-      }>`
-        insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
-                                confirmation_token_hash, token_expires_at)
-        select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, u.created_at, u.confirmed_at,
-               u.confirmation_token_hash, u.token_expires_at
-        from unnest(
-          ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
-          ${r.map((a) => a.method)}::text[], ${r.map((a) => a.region)}::text[], ${r.map((a) => a.locale)}::text[],
-          ${r.map((a) => a.notify)}::boolean[], ${r.map(() => now.toISOString())}::timestamptz[],
-          ${r.map((a) => (a.confirmation ? null : now.toISOString()))}::timestamptz[],
-          ${r.map((a) => a.confirmation?.tokenHash ?? null)}::text[],
-          ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[],
-          ${r.map((a) => a.sponsor === true)}::boolean[])
-          as u (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
-                confirmation_token_hash, token_expires_at, sponsor)
-        join petitions p on p.id = u.petition_id
-          and (p.state = 'open' or (u.sponsor and p.state = 'collecting_pre_agreements'))
-          and (p.closes_at is null or p.closes_at > ${now.toISOString()}::timestamptz)
-        order by u.petition_id, u.signer_key
-        on conflict (petition_id, signer_key) do nothing
-        returning id, petition_id, signer_key, confirmed_at`.execute(trx);
-      for (const row of rows.rows) {
-        inserted.set(`${row.petition_id}\n${row.signer_key}`, {
-          id: row.id,
-          confirmed: row.confirmed_at !== null,
-        });
-        if (row.confirmed_at !== null) {
-          delta.set(row.petition_id, (delta.get(row.petition_id) ?? 0) + 1);
-          counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
-        }
+      const result = await sql<{ inserted: InsertedRow[]; counts: Array<CountedRow> }>`
+        with u as (
+          select * from unnest(
+            ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
+            ${r.map((a) => a.method)}::text[], ${r.map((a) => a.region)}::text[], ${r.map((a) => a.locale)}::text[],
+            ${r.map((a) => a.notify)}::boolean[],
+            ${r.map((a) => (a.confirmation ? null : 'counted'))}::text[],
+            ${r.map((a) => a.confirmation?.tokenHash ?? null)}::text[],
+            ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[],
+            ${r.map((a) => a.sponsor === true)}::boolean[],
+            ${r.map((a) => a.confirmation?.contact.email ?? null)}::text[],
+            ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[])
+            as u (petition_id, signer_key, method, region, locale, notify, counted, confirmation_token_hash,
+                  token_expires_at, sponsor, contact_email, contact_name)
+        ),
+        ins as (
+          insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
+                                  confirmation_token_hash, token_expires_at)
+          select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, ${now.toISOString()}::timestamptz,
+                 case when u.counted is not null then ${now.toISOString()}::timestamptz end,
+                 u.confirmation_token_hash, u.token_expires_at
+          from u
+          join petitions p on p.id = u.petition_id
+            and (p.state = 'open' or (u.sponsor and p.state = 'collecting_pre_agreements'))
+            and (p.closes_at is null or p.closes_at > ${now.toISOString()}::timestamptz)
+          order by u.petition_id, u.signer_key
+          on conflict (petition_id, signer_key) do nothing
+          returning id, petition_id, signer_key, confirmed_at
+        ),
+        contacts as (
+          insert into agreement_contacts (agreement_id, email, name, created_at)
+          select ins.id, u.contact_email, u.contact_name, ${now.toISOString()}::timestamptz
+          from ins join u on u.petition_id = ins.petition_id and u.signer_key = ins.signer_key
+          where u.contact_email is not null
+        ),
+        d as (
+          select petition_id, sum(n)::int as n from (
+            select petition_id, 1 as n from ins where confirmed_at is not null
+            union all
+            select * from unnest(${[...confirmedDelta.keys()]}::bigint[], ${[...confirmedDelta.values()]}::int[])
+          ) as x (petition_id, n)
+          group by petition_id
+        ),
+        counts as (
+          update petitions p set agreement_count = p.agreement_count + d.n, updated_at = ${now.toISOString()}::timestamptz
+          from d where p.id = d.petition_id
+          returning ${sql.join(COUNTED_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, d.n as added
+        )
+        select
+          (select coalesce(json_agg(json_build_object('id', id::text, 'petition_id', petition_id::text,
+                   'signer_key', signer_key, 'counted', confirmed_at is not null)), '[]') from ins) as inserted,
+          (select coalesce(json_agg(counts), '[]') from counts) as counts`.execute(trx);
+      const row = result.rows[0];
+      for (const a of row?.inserted ?? []) {
+        inserted.set(`${a.petition_id}\n${a.signer_key}`, { id: a.id, confirmed: a.counted });
+        if (a.counted)
+          counted.push({ agreementId: a.id, petitionId: a.petition_id, signerKey: a.signer_key });
       }
-      const contacts = unique.flatMap((op) => {
-        const row = inserted.get(`${op.request.petitionId}\n${op.request.signerKey}`);
-        const c = op.request.confirmation?.contact;
-        return row && c ? [{ agreement_id: row.id, email: c.email, name: c.name, created_at: now }] : [];
-      });
-      if (contacts.length > 0) await trx.insertInto('agreement_contacts').values(contacts).execute();
+      // what follows from the new counts (threshold crossings, review): rare, in the same transaction
+      for (const c of row?.counts ?? []) {
+        const after: CountedPetition = {
+          ...c,
+          id: String(c.id),
+          closes_at: c.closes_at === null ? null : new Date(c.closes_at),
+          response_threshold_reached_at:
+            c.response_threshold_reached_at === null ? null : new Date(c.response_threshold_reached_at),
+          debate_threshold_reached_at:
+            c.debate_threshold_reached_at === null ? null : new Date(c.debate_threshold_reached_at),
+        };
+        const effects = countEffects(
+          { ...after, agreement_count: after.agreement_count - c.added },
+          after.agreement_count,
+          now,
+          this.#options,
+        );
+        if (effects) await trx.updateTable('petitions').set(effects).where('id', '=', after.id).execute();
+      }
     }
     // requests whose person had already agreed before this batch, and repeats within it
     const missing = [
@@ -342,11 +432,7 @@ export class AgreementWriter {
         settle.push(() => op.resolve(outcome));
       }
     }
-    await loadPetitions(
-      missing
-        .filter((op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`))
-        .map((op) => op.request.petitionId),
-    );
+    await loadPetitions(lookups.map((op) => op.request.petitionId));
     for (const op of missing) {
       const key = `${op.request.petitionId}\n${op.request.signerKey}`;
       const fresh = inserted.get(key); // a repeat within this batch of a row it inserted
@@ -375,77 +461,6 @@ export class AgreementWriter {
       };
       settle.push(() => op.resolve(outcome));
     }
-
-    // --- confirmations of emailed links
-    const tokenByHash = new Map(tokenRows.map((t) => [t.confirmation_token_hash, t]));
-    const toConfirm = new Map<string, (typeof tokenRows)[number]>();
-    const confirmAnswers: Array<{ op: Extract<Op, { kind: 'confirm' }>; row: (typeof tokenRows)[number] }> =
-      [];
-    for (const op of confirms) {
-      const row = tokenByHash.get(op.tokenHash);
-      const p = row ? petitions.get(row.petition_id) : undefined;
-      const graceMs = this.#options.confirmGraceMs ?? 24 * 3600_000;
-      if (!row || !p) {
-        settle.push(() => op.reject(new DomainError('invalid_token', '확인 링크가 올바르지 않습니다.')));
-      } else if (row.confirmed_at !== null || toConfirm.has(row.id)) {
-        confirmAnswers.push({ op, row });
-      } else if (row.token_expires_at !== null && now >= row.token_expires_at) {
-        settle.push(() => op.reject(new DomainError('token_expired', '확인 링크의 유효 기간이 지났습니다.')));
-      } else if (
-        !['open', 'closed', 'collecting_pre_agreements'].includes(p.state) ||
-        (p.closes_at !== null && now.getTime() >= p.closes_at.getTime() + graceMs)
-      ) {
-        settle.push(() =>
-          op.reject(new DomainError('petition_not_open', '이 청원은 더 이상 동의를 받지 않습니다.')),
-        );
-      } else {
-        toConfirm.set(row.id, row);
-        confirmAnswers.push({ op, row });
-      }
-    }
-    if (toConfirm.size > 0) {
-      const confirmed = await trx
-        .updateTable('agreements')
-        .set({ confirmed_at: now })
-        .where('id', 'in', [...toConfirm.keys()])
-        .where('confirmed_at', 'is', null)
-        .returning(['id', 'petition_id', 'signer_key', 'notify'])
-        .execute();
-      for (const row of confirmed) {
-        delta.set(row.petition_id, (delta.get(row.petition_id) ?? 0) + 1);
-        counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
-      }
-      // data minimisation: contact data goes once confirmed, unless the signer asked to hear back
-      const forget = confirmed.filter((r) => !r.notify).map((r) => r.id);
-      if (forget.length > 0)
-        await trx.deleteFrom('agreement_contacts').where('agreement_id', 'in', forget).execute();
-    }
-    for (const { op, row } of confirmAnswers) {
-      const outcome: ConfirmOutcome = {
-        status: toConfirm.has(row.id) && row.confirmed_at === null ? 'confirmed' : 'already_confirmed',
-        agreementId: row.id,
-        petitionId: row.petition_id,
-      };
-      settle.push(() => op.resolve(outcome));
-    }
-
-    // --- counts: one atomic update per petition per batch (in id order, so concurrent batches never deadlock); the
-    // row lock it takes is held to commit, so the threshold check below sees exactly the count it wrote
-    for (const [petitionId, added] of [...delta].sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1))) {
-      const after = await trx
-        .updateTable('petitions')
-        .set({ agreement_count: sql<number>`agreement_count + ${added}`, updated_at: now })
-        .where('id', '=', petitionId)
-        .returning(COUNTED_COLUMNS)
-        .executeTakeFirstOrThrow();
-      const effects = countEffects(
-        { ...after, agreement_count: after.agreement_count - added },
-        after.agreement_count,
-        now,
-        this.#options,
-      );
-      if (effects) await trx.updateTable('petitions').set(effects).where('id', '=', petitionId).execute();
-    }
     await this.#options.extraWrites?.(trx, { now, counted });
   }
 }
@@ -464,6 +479,25 @@ export interface CountedPetition {
   debate_threshold_reached_at: Date | null;
 }
 
+/** A row the batch statement inserted (ids as decimal strings). */
+interface InsertedRow {
+  id: string;
+  petition_id: string;
+  signer_key: string;
+  counted: boolean;
+}
+
+/** A petition row the batch statement counted, as JSON (timestamps as strings), with what this batch added. */
+type CountedRow = Omit<
+  CountedPetition,
+  'closes_at' | 'response_threshold_reached_at' | 'debate_threshold_reached_at'
+> & {
+  closes_at: string | null;
+  response_threshold_reached_at: string | null;
+  debate_threshold_reached_at: string | null;
+  added: number;
+};
+
 export const COUNTED_COLUMNS = [
   'id',
   'profile',
@@ -479,6 +513,7 @@ export const COUNTED_COLUMNS = [
 
 type CountEffects = {
   state?: string;
+  review_started_at?: Date;
   response_state?: string;
   response_threshold_reached_at?: Date | null;
   debate_threshold_reached_at?: Date | null;
@@ -523,6 +558,7 @@ export function countEffects(
   if (p.state === 'collecting_pre_agreements' && newCount >= settings.preAgreementThreshold) {
     assertTransition('collecting_pre_agreements', 'in_review'); // 사전동의 reached: on to moderation
     effects.state = 'in_review';
+    effects.review_started_at = now; // the queue orders by waiting time; the creator's page says "검토 중 (…부터)"
   }
   if (
     outcome.response.crossed &&
