@@ -30,14 +30,15 @@ describe('sameOriginWrites', () => {
   });
 
   it('refuses posts another site makes a visitor’s browser send', async () => {
-    for (const headers of [
+    const forged: Array<Record<string, string>> = [
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site', origin: 'https://evil.example.kr' },
       { 'sec-fetch-site': 'cross-site', origin: 'https://cheongwon.example.kr' }, // the browser's label wins
       { origin: 'https://evil.example.com' },
       { origin: 'null' },
       { origin: 'https://cheongwon.example.kr.evil.com' },
-    ]) {
+    ];
+    for (const headers of forged) {
       const res = await post(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(await res.json()).toEqual({ error: { code: 'csrf_rejected' } });

@@ -1,0 +1,211 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { scaleBand, scaleLinear } from 'd3-scale';
+import { area, line } from 'd3-shape';
+
+/**
+ * Server-rendered SVG charts of a petition's agreements. No script and no inline style (the site's CSP allows
+ * neither): shapes carry class names styled by the stylesheet. Each chart is a <figure> whose SVG has a title and a
+ * description a screen reader reads (role="img"), followed by the same data as a table, so nobody depends on
+ * seeing the picture. Scales and paths come from d3-scale and d3-shape.
+ */
+
+/** Words a chart needs, in the page's language (the caller formats numbers and dates for its locale). */
+export interface ChartText {
+  /** Figure title, e.g. '날짜별 동의' / 'Agreements by day'. */
+  title: string;
+  /** One sentence summarising the data for people who cannot see the chart. */
+  summary: string;
+  /** Column headings of the data table. */
+  columns: [string, ...string[]];
+  /** Formats a count for display (grouping per locale). */
+  formatNumber: (n: number) => string;
+}
+
+const WIDTH = 640;
+const HEIGHT = 240;
+const MARGIN = { top: 12, right: 16, bottom: 28, left: 64 };
+
+/**
+ * Agreements over time: the running total as an area with its line, new agreements per day as bars beneath.
+ * @param days local days 'YYYY-MM-DD' with the agreements confirmed that day, oldest first; days missing from the
+ *   list are drawn as zero (the series is filled from the first to the last day)
+ * @param formatDay how a day is labelled on the axis and in the table (e.g. '3월 18일' / '18 Mar')
+ */
+export function AgreementsOverTimeChart(props: {
+  days: Array<{ day: string; count: number }>;
+  text: ChartText;
+  formatDay: (day: string) => string;
+  id: string;
+}) {
+  const series = fillDays(props.days);
+  if (series.length === 0) return null;
+  let total = 0;
+  const points = series.map((d) => {
+    total += d.count;
+    return { ...d, total };
+  });
+  const x = scaleBand<string>()
+    .domain(points.map((p) => p.day))
+    .range([MARGIN.left, WIDTH - MARGIN.right])
+    .paddingInner(0.15);
+  const y = scaleLinear()
+    .domain([0, Math.max(1, total)])
+    .nice(4)
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const mid = (day: string) => (x(day) ?? 0) + x.bandwidth() / 2;
+  const areaPath = area<(typeof points)[number]>()
+    .x((p) => mid(p.day))
+    .y0(y(0))
+    .y1((p) => y(p.total))(points);
+  const linePath = line<(typeof points)[number]>()
+    .x((p) => mid(p.day))
+    .y((p) => y(p.total))(points);
+  const step = Math.max(1, Math.ceil(points.length / 6)); // at most ~6 day labels
+  const titleId = `${props.id}-title`;
+  const descId = `${props.id}-desc`;
+  return (
+    <figure class="chart" id={props.id}>
+      <figcaption id={titleId}>{props.text.title}</figcaption>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby={`${titleId}-svg`}
+        aria-describedby={descId}
+        class="chart-svg"
+      >
+        <title id={`${titleId}-svg`}>{props.text.title}</title>
+        <desc id={descId}>{props.text.summary}</desc>
+        {y.ticks(4).map((t) => (
+          <g class="chart-grid">
+            <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(t)} y2={y(t)} />
+            <text x={MARGIN.left - 6} y={y(t)} dy="0.32em" text-anchor="end">
+              {props.text.formatNumber(t)}
+            </text>
+          </g>
+        ))}
+        {areaPath ? <path class="chart-area" d={areaPath} /> : null}
+        {linePath ? <path class="chart-line" d={linePath} /> : null}
+        {points.map((p) => {
+          const h = y(0) - y(p.count);
+          return <rect class="chart-bar" x={x(p.day)} y={y(0) - h} width={x.bandwidth()} height={h} />;
+        })}
+        {points
+          .filter((_, i) => i % step === 0)
+          .map((p) => (
+            <text class="chart-axis" x={mid(p.day)} y={HEIGHT - 8} text-anchor="middle">
+              {props.formatDay(p.day)}
+            </text>
+          ))}
+      </svg>
+      <DataTable
+        caption={props.text.title}
+        columns={props.text.columns}
+        rows={points.map((p) => [
+          props.formatDay(p.day),
+          props.text.formatNumber(p.count),
+          props.text.formatNumber(p.total),
+        ])}
+      />
+    </figure>
+  );
+}
+
+/**
+ * Agreements by region (시·도): one horizontal bar per region, largest first.
+ * @param regions name and count per region; regions with no agreements may be left out
+ */
+export function AgreementsByRegionChart(props: {
+  regions: Array<{ name: string; count: number }>;
+  text: ChartText;
+  id: string;
+}) {
+  const rows = [...props.regions].filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
+  if (rows.length === 0) return null;
+  const barHeight = 22;
+  const height = MARGIN.top + rows.length * barHeight + 8;
+  const left = 132;
+  const x = scaleLinear()
+    .domain([0, rows[0]?.count ?? 1])
+    .range([left, WIDTH - MARGIN.right - 72]);
+  const titleId = `${props.id}-title`;
+  const descId = `${props.id}-desc`;
+  return (
+    <figure class="chart" id={props.id}>
+      <figcaption id={titleId}>{props.text.title}</figcaption>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        role="img"
+        aria-labelledby={`${titleId}-svg`}
+        aria-describedby={descId}
+        class="chart-svg"
+      >
+        <title id={`${titleId}-svg`}>{props.text.title}</title>
+        <desc id={descId}>{props.text.summary}</desc>
+        {rows.map((r, i) => {
+          const top = MARGIN.top + i * barHeight;
+          return (
+            <g>
+              <text class="chart-axis" x={left - 8} y={top + barHeight / 2} dy="0.32em" text-anchor="end">
+                {r.name}
+              </text>
+              <rect class="chart-bar" x={left} y={top + 3} width={x(r.count) - left} height={barHeight - 6} />
+              <text class="chart-value" x={x(r.count) + 6} y={top + barHeight / 2} dy="0.32em">
+                {props.text.formatNumber(r.count)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <DataTable
+        caption={props.text.title}
+        columns={props.text.columns}
+        rows={rows.map((r) => [r.name, props.text.formatNumber(r.count)])}
+      />
+    </figure>
+  );
+}
+
+/** The chart's data as a table, folded under <details> so sighted readers are not shown everything twice. */
+function DataTable(props: { caption: string; columns: string[]; rows: string[][] }) {
+  return (
+    <details class="chart-data">
+      <summary>
+        {props.columns[0] === props.caption ? props.caption : `${props.caption} — ${tableWord}`}
+      </summary>
+      <table>
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col">{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>{r.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td>{cell}</td>))}</tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+const tableWord = '표';
+
+/**
+ * Every local day from the first to the last of `days` ('YYYY-MM-DD', ascending), with 0 where none was listed.
+ * Calendar arithmetic on dates only (UTC noon), so no time zone or DST change can skip or repeat a day.
+ */
+export function fillDays(days: Array<{ day: string; count: number }>): Array<{ day: string; count: number }> {
+  if (days.length === 0) return [];
+  const byDay = new Map(days.map((d) => [d.day, d.count]));
+  const first = Date.parse(`${days[0]?.day}T12:00:00Z`);
+  const last = Date.parse(`${days[days.length - 1]?.day}T12:00:00Z`);
+  const out: Array<{ day: string; count: number }> = [];
+  for (let t = first; t <= last; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push({ day, count: byDay.get(day) ?? 0 });
+  }
+  return out;
+}
