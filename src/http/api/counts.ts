@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { REGIONS } from '../../domain/identity.js';
+import { agreementsByDay, agreementsByRegion, findPetitionCount } from '../../repositories/open-data.js';
+import { apiError } from '../errors.js';
+import { PUBLIC_LIST_STATES } from '../list-query.js';
+import { presentPetitionCount } from '../presenters.js';
+import type { Site } from '../site.js';
+import {
+  AgreementsByDaySchema,
+  AgreementsByRegionSchema,
+  errorResponse,
+  PetitionCountSchema,
+  PetitionIdParams,
+  RATE_LIMITED_RESPONSE,
+} from './schemas.js';
+
+/** How long the count endpoint tells caches (browsers, CDNs) to keep an answer, and to serve it stale meanwhile. */
+export const COUNT_CACHE_CONTROL = 'public, max-age=2, stale-while-revalidate=10';
+
+const countRoute = createRoute({
+  method: 'get',
+  path: '/petitions/{id}/count',
+  summary: 'The live agreement count of one petition (tiny, cacheable; for counters and third parties)',
+  description:
+    'A few hundred bytes: count, state and thresholds. Answers carry `Cache-Control: public, max-age=2, ' +
+    'stale-while-revalidate=10` and a strong `ETag`; send it back in `If-None-Match` to get `304 Not Modified`. ' +
+    'Each app server reads a petition at most once a second, however many clients poll it.',
+  request: { params: PetitionIdParams },
+  responses: {
+    200: {
+      description: 'The counter',
+      headers: {
+        ETag: {
+          description: 'Changes when the count, state or thresholds change',
+          schema: { type: 'string' },
+        },
+        'Cache-Control': { description: COUNT_CACHE_CONTROL, schema: { type: 'string' } },
+      },
+      content: { 'application/json': { schema: PetitionCountSchema } },
+    },
+    304: { description: 'Not modified: the `If-None-Match` ETag is current' },
+    400: errorResponse('Malformed id'),
+    404: errorResponse('No such public petition'),
+    429: RATE_LIMITED_RESPONSE,
+  },
+});
+
+const byDayRoute = createRoute({
+  method: 'get',
+  path: '/petitions/{id}/agreements/by-day',
+  summary: 'Confirmed agreements per day (aggregate; no per-signer data)',
+  description:
+    'Counts of confirmed agreements per local day of the petition’s policy profile (Asia/Seoul for the Korean ' +
+    'profiles, Europe/London for uk), by the moment each agreement was confirmed. Archived petitions have no ' +
+    'agreement rows behind their totals: their series is empty.',
+  request: { params: PetitionIdParams },
+  responses: {
+    200: { description: 'The series', content: { 'application/json': { schema: AgreementsByDaySchema } } },
+    400: errorResponse('Malformed id'),
+    404: errorResponse('No such public petition'),
+    429: RATE_LIMITED_RESPONSE,
+  },
+});
+
+const byRegionRoute = createRoute({
+  method: 'get',
+  path: '/petitions/{id}/agreements/by-region',
+  summary: 'Confirmed agreements per region (aggregate; no per-signer data)',
+  description:
+    'Counts of confirmed agreements per region the signers chose (optional on the form: one of the 17 시·도, ' +
+    'overseas, or none). Archived petitions have no agreement rows: their list is empty.',
+  request: { params: PetitionIdParams },
+  responses: {
+    200: { description: 'The counts', content: { 'application/json': { schema: AgreementsByRegionSchema } } },
+    400: errorResponse('Malformed id'),
+    404: errorResponse('No such public petition'),
+    429: RATE_LIMITED_RESPONSE,
+  },
+});
+
+/** One cached answer of the count endpoint: the serialised body and its ETag, or null for "no public petition". */
+interface CountEntry {
+  json: string;
+  etag: string;
+}
+
+/**
+ * A tiny in-process cache of count answers shared by all requests: each petition is read from the database at most
+ * once per `ttlMs` per app server (concurrent misses share one query), so a million clients polling a counter
+ * cost the database one primary-key lookup a second. At most `maxEntries` petitions are kept (oldest dropped
+ * first), so requests for random ids cannot grow it without bound.
+ */
+export class CountCache {
+  readonly #entries = new Map<string, { expires: number; value: Promise<CountEntry | null> }>();
+
+  /**
+   * @param load reads one petition's answer (null: no public petition)
+   * @param options ttlMs (default 1,000 ms), maxEntries (default 10,000), now (ms clock; default Date.now)
+   */
+  constructor(
+    private readonly load: (id: string) => Promise<CountEntry | null>,
+    private readonly options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+  ) {}
+
+  get(id: string): Promise<CountEntry | null> {
+    const now = (this.options.now ?? Date.now)();
+    const hit = this.#entries.get(id);
+    if (hit && hit.expires > now) return hit.value;
+    if (hit) this.#entries.delete(id);
+    const value = this.load(id);
+    // a failed read is not cached: the next request tries again
+    value.catch(() => this.#entries.delete(id));
+    this.#entries.set(id, { expires: now + (this.options.ttlMs ?? 1000), value });
+    if (this.#entries.size > (this.options.maxEntries ?? 10_000)) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    return value;
+  }
+}
+
+/** True when an `If-None-Match` header lists `etag` (or `*`); weak and strong forms compare equal (RFC 9110 §13.1.2). */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === bare;
+  });
+}
+
+const isPublic = (state: string) => (PUBLIC_LIST_STATES as readonly string[]).includes(state);
+
+const notFound = (c: Context, id: string) =>
+  c.json(apiError('petition_not_found', `No public petition has the number ${id}.`), 404);
+
+/** Official order of the regions (the 17 시·도, then overseas); null (none given) sorts last. */
+const REGION_ORDER = new Map(REGIONS.map((r, i) => [r.code as string, i]));
+
+/**
+ * Mounts the count endpoint and the agreement aggregates on the API.
+ * @param options.ttlMs lifetime of a cached count answer (ms; 0 = every request reads the database)
+ */
+export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttlMs: number }): void {
+  const cache = new CountCache(async (id) => {
+    const row = await findPetitionCount(site.db, id);
+    if (!row || !isPublic(row.state)) return null;
+    const json = JSON.stringify(presentPetitionCount(row, site.profile(row.profile)));
+    // strong: the same tag always means byte-identical bodies
+    const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
+    return { json, etag };
+  }, { ttlMs: options.ttlMs });
+
+  api.openapi(countRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const entry = await cache.get(id);
+    if (!entry) return notFound(c, id);
+    c.header('ETag', entry.etag);
+    c.header('Cache-Control', COUNT_CACHE_CONTROL);
+    if (ifNoneMatchHits(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304);
+    c.header('Content-Type', 'application/json');
+    return c.body(entry.json, 200);
+  });
+
+  api.openapi(byDayRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const row = await findPetitionCount(site.db, id);
+    if (!row || !isPublic(row.state)) return notFound(c, id);
+    const timeZone = site.profile(row.profile).timeZone;
+    const days = await agreementsByDay(site.db, row.id, timeZone);
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json(
+      {
+        petition_id: Number(row.id),
+        time_zone: timeZone,
+        count_source: row.archived_agreement_count !== null ? ('archive' as const) : ('live' as const),
+        data: days,
+      },
+      200,
+    );
+  });
+
+  api.openapi(byRegionRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const row = await findPetitionCount(site.db, id);
+    if (!row || !isPublic(row.state)) return notFound(c, id);
+    const counts = await agreementsByRegion(site.db, row.id);
+    const rank = (code: string | null) =>
+      code === null ? REGIONS.length + 1 : (REGION_ORDER.get(code) ?? REGIONS.length);
+    counts.sort((a, b) => rank(a.region) - rank(b.region));
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json(
+      {
+        petition_id: Number(row.id),
+        count_source: row.archived_agreement_count !== null ? ('archive' as const) : ('live' as const),
+        data: counts.map(({ region, count }) => {
+          const known = region === null ? undefined : REGIONS.find((r) => r.code === region);
+          return { region, name_ko: known?.ko ?? null, name_en: known?.en ?? null, count };
+        }),
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import type { Executor } from './petitions.js';
+
+/** The columns the live counter needs: one primary-key lookup, no body. */
+export type PetitionCountRow = Pick<
+  PetitionRow,
+  | 'id'
+  | 'profile'
+  | 'state'
+  | 'response_state'
+  | 'public_count'
+  | 'archived_agreement_count'
+  | 'response_threshold'
+  | 'debate_threshold'
+  | 'response_threshold_reached_at'
+  | 'debate_threshold_reached_at'
+  | 'closes_at'
+  | 'updated_at'
+>;
+
+/** The counter of petition `id` (decimal petition number), or undefined. One primary-key lookup. */
+export async function findPetitionCount(db: Executor, id: string): Promise<PetitionCountRow | undefined> {
+  return db
+    .selectFrom('petitions')
+    .select([
+      'id',
+      'profile',
+      'state',
+      'response_state',
+      'public_count',
+      'archived_agreement_count',
+      'response_threshold',
+      'debate_threshold',
+      'response_threshold_reached_at',
+      'debate_threshold_reached_at',
+      'closes_at',
+      'updated_at',
+    ])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Confirmed agreements of one local day. */
+export interface DayCount {
+  /** Local calendar date 'YYYY-MM-DD' in the time zone asked for. */
+  day: string;
+  count: number;
+}
+
+/**
+ * Confirmed agreements of a petition per local day of `timeZone` (IANA name, e.g. 'Asia/Seoul'), by the moment of
+ * confirmation, oldest day first; days without agreements are left out. Only counts leave the database: no row,
+ * no signer key, no time finer than the day. Archived petitions have no agreement rows and give [].
+ */
+export async function agreementsByDay(
+  db: Executor,
+  petitionId: string,
+  timeZone: string,
+): Promise<DayCount[]> {
+  const result = await sql<{ day: string; count: string }>`
+    select to_char((confirmed_at at time zone ${timeZone})::date, 'YYYY-MM-DD') as day, count(*) as count
+    from agreements
+    where petition_id = ${petitionId} and confirmed_at is not null
+    group by 1
+    order by 1`.execute(db);
+  return result.rows.map((r) => ({ day: r.day, count: Number(r.count) }));
+}
+
+/** Confirmed agreements with one region code (null: the signer gave none). */
+export interface RegionCount {
+  region: string | null;
+  count: number;
+}
+
+/**
+ * Confirmed agreements of a petition per region the signers gave (a `RegionCode` of src/domain/identity.ts, or
+ * null when none was given); regions without agreements are left out, order unspecified. Archived petitions give [].
+ */
+export async function agreementsByRegion(db: Executor, petitionId: string): Promise<RegionCount[]> {
+  const rows = await db
+    .selectFrom('agreements')
+    .select(['region', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('petition_id', '=', petitionId)
+    .where('confirmed_at', 'is not', null)
+    .groupBy('region')
+    .execute();
+  return rows.map((r) => ({ region: r.region, count: Number(r.count) }));
+}
+
+/**
+ * One page of petitions in `states`, in id order after `afterId` (keyset pagination: each page is one short
+ * indexed query, so a dump of a national archive never holds a transaction — or PGlite's only connection — for
+ * long).
+ * @param afterId decimal id; '0' for the first page
+ * @param limit rows per page (≥ 1)
+ */
+export async function petitionsAfter(
+  db: Executor,
+  states: readonly string[],
+  afterId: string,
+  limit: number,
+): Promise<PetitionRow[]> {
+  return db
+    .selectFrom('petitions')
+    .selectAll()
+    .where('state', 'in', [...states])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Number of petitions in `states`. */
+export async function countPetitions(db: Executor, states: readonly string[]): Promise<number> {
+  const row = await db
+    .selectFrom('petitions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('state', 'in', [...states])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The official responses of many petitions at once, oldest first per petition (one query for a dump page).
+ * @returns petition id → its responses (petitions without any are absent)
+ */
+export async function responsesForPetitions(
+  db: Executor,
+  petitionIds: readonly string[],
+): Promise<Map<string, OfficialResponseRow[]>> {
+  const out = new Map<string, OfficialResponseRow[]>();
+  if (petitionIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('official_responses as r')
+    .innerJoin('petition_official_responses as pr', 'pr.official_response_id', 'r.id')
+    .selectAll('r')
+    .select('pr.petition_id')
+    .where('pr.petition_id', 'in', [...petitionIds])
+    .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
+    .orderBy('r.id')
+    .execute();
+  for (const { petition_id, ...response } of rows) {
+    const list = out.get(petition_id) ?? [];
+    list.push(response);
+    out.set(petition_id, list);
+  }
+  return out;
+}
