@@ -5,8 +5,12 @@ import { agreementPeriod } from '../domain/closing-dates.js';
 import { DomainError } from '../domain/errors.js';
 import {
   assertTransition,
+  inGroup,
   isPetitionState,
+  isPublic,
+  PARTIALLY_HIDEABLE_STATES,
   type PetitionState,
+  REVIEWABLE_STATES,
   stateAfterUnhiding,
 } from '../domain/petition-states.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
@@ -342,7 +346,7 @@ export async function markDuplicate(
       .select(['id', 'state'])
       .where('id', '=', ctx.of)
       .executeTakeFirst();
-    if (!original || !['open', 'closed'].includes(original.state)) {
+    if (!original || !isPetitionState(original.state) || !isPublic(original.state)) {
       throw new DomainError('invalid_parameter', `${ctx.of}번 청원은 공개된 청원이 아닙니다.`, {
         fields: ['of'],
       });
@@ -359,7 +363,7 @@ export async function markDuplicate(
         publicReason,
       };
     }
-    if (p.state !== 'open' && p.state !== 'closed') assertTransition(p.state, 'rejected');
+    if (!isPublic(p.state)) assertTransition(p.state, 'rejected');
     return {
       decision: 'duplicate',
       changes: { duplicate_of: ctx.of },
@@ -471,7 +475,9 @@ export async function hideInPart(
   ctx: DecisionContext & { passages: PassageSelection[]; flagIds?: string[]; label: string },
 ): Promise<{ decisionId: string }> {
   return runDecision(db, ctx, async (trx, p) => {
-    if (!['in_review', 'open', 'closed'].includes(p.state)) {
+    // published petitions (PARTIALLY_HIDEABLE_STATES), and petitions in review: personal data is masked before
+    // publication this way
+    if (!inGroup(PARTIALLY_HIDEABLE_STATES, p.state) && !inGroup(REVIEWABLE_STATES, p.state)) {
       throw new DomainError('invalid_transition', '검토 중이거나 공개된 청원만 일부를 숨길 수 있습니다.', {
         from: p.state,
       });

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { PETITION_STATES, PUBLIC_STATES } from '../domain/petition-states.js';
 import { likePattern } from '../repositories/petitions.js';
+
+const STAFF_VISIBLE_STATES = PETITION_STATES.filter((s) => s !== 'draft' && s !== 'removed');
 
 export interface SimilarPetition {
   id: string;
@@ -17,13 +20,20 @@ const COMMON_WORD_CAP = 2000;
 /** Candidates scored per call (titles matching one of the query's distinctive words). */
 const MAX_CANDIDATES = 3000;
 
-/** Words of a title: NFKC, lower-cased, runs of letters and digits of two characters or more, at most 12. */
+/** Korean particles (조사) a title word may end with: '공개를' and '공개' are the same word for finding petitions. */
+const PARTICLES = /(에서|에게|으로|이나|까지|부터|의|을|를|은|는|이|가|에|와|과|도|로|만)$/u;
+
+/**
+ * Words of a title: NFKC, lower-cased, runs of letters and digits, a trailing Korean particle dropped from words of
+ * three or more characters; words of two characters or more, at most 12.
+ */
 export function titleWords(title: string): string[] {
-  const words =
+  const runs =
     title
       .normalize('NFKC')
       .toLowerCase()
-      .match(/[\p{L}\p{N}]{2,}/gu) ?? [];
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = runs.map((w) => (w.length >= 3 ? w.replace(PARTICLES, '') : w)).filter((w) => w.length >= 2);
   return [...new Set(words)].slice(0, 12);
 }
 
@@ -41,10 +51,12 @@ export function titleWords(title: string): string[] {
  * @param input.body accepted for the creation form's call; not used in the score yet (titles carry the topic)
  * @param limit 1–100 rows, best first; only rows with score ≥ 0.3 (a third of the title's weight)
  * @param input.excludeId a petition to leave out (the one under review)
+ * @param input.includeUnpublished also petitions in review, rejected or hidden (staff pages only); default: only
+ *   public ones (`PUBLIC_STATES`), so the public creation form never reveals an unpublished petition
  */
 export async function similarPetitions(
   db: Kysely<Database>,
-  input: { title: string; body?: string | null; excludeId?: string },
+  input: { title: string; body?: string | null; excludeId?: string; includeUnpublished?: boolean },
   limit: number,
 ): Promise<SimilarPetition[]> {
   const title = input.title.normalize('NFKC').trim();
@@ -54,7 +66,7 @@ export async function similarPetitions(
   const rare: string[] = [];
   for (const word of words) {
     if (word.length < 3) {
-      weight.set(word, Math.log(1 + COMMON_WORD_CAP / COMMON_WORD_CAP)); // too short to count by index: as common
+      weight.set(word, Math.log(2)); // too short to count by index: as common
       continue;
     }
     const counted = await sql<{ n: string }>`
@@ -69,7 +81,7 @@ export async function similarPetitions(
     .selectFrom('petitions')
     .select(['id', 'title', 'state', 'public_count', sql<number>`similarity(title, ${title})`.as('trgm')])
     .where((eb) => eb.or(rare.map((w) => eb('title', 'ilike', likePattern(w)))))
-    .where('state', 'not in', ['draft', 'removed']);
+    .where('state', 'in', input.includeUnpublished ? STAFF_VISIBLE_STATES : [...PUBLIC_STATES]);
   if (input.excludeId) q = q.where('id', '<>', input.excludeId);
   const candidates = await q.limit(MAX_CANDIDATES).execute();
   const total = [...weight.values()].reduce((a, b) => a + b, 0);
