@@ -1,83 +1,129 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { DEFAULT_LOCALE, type Locale, otherLocale, t } from '../../i18n/index.js';
+import { siteAssets } from '../assets.js';
+import { withLanguage } from '../locale.js';
 import type { CategoryLink } from '../site.js';
 
 export interface LayoutProps {
   title: string;
   /** Text searched, kept in the header's search box. */
   query?: string | undefined;
+  /** Why the search text was refused: shown under the search box, announced, and tied to it (aria-describedby). */
+  searchError?: string | undefined;
   categories: CategoryLink[];
+  /** Language of the page (`<html lang>`, the frame's texts); default Korean, for pages not yet translated. */
+  locale?: Locale;
+  /** This page's path and query, for the switch to the same page in the other language (default: the home page). */
+  url?: string;
   /** Extra <head> content (Open Graph etc.). */
   head?: Child;
   children?: Child;
 }
 
-/** Page frame: header with search, category navigation, main content, footer with data attribution. */
+/**
+ * Page frame on KRDS (the Korean government design system, `krds-uiux`): skip link, header with the site's name,
+ * the language switch, search and category navigation, the main content, and a footer with data attribution.
+ * No government banner (KRDS masthead "이 누리집은 대한민국 공식 전자정부 누리집입니다"): Cheongwon is an open
+ * platform that anyone may deploy, and that banner is reserved to official government sites — claiming it would
+ * teach people to trust look-alikes.
+ */
 export function Layout(props: LayoutProps) {
+  const locale = props.locale ?? DEFAULT_LOCALE;
+  const other = otherLocale(locale);
+  const m = (key: Parameters<typeof t>[1]) => t(locale, key);
   return (
     <>
       {raw('<!DOCTYPE html>')}
-      <html lang="ko">
+      <html lang={locale}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${props.title} | 청원`}</title>
-          <link rel="stylesheet" href="/assets/style.css" />
+          <title>{t(locale, 'site.documentTitle', { title: props.title })}</title>
+          <link rel="stylesheet" href={siteAssets().stylesheetUrl} />
+          <link rel="alternate" hreflang={other} href={withLanguage(props.url ?? '/', other)} />
           {props.head}
         </head>
         <body>
-          <a class="skip-link" href="#main">
-            본문 바로가기
-          </a>
+          <div id="krds-skip-link">
+            <a href="#main">{m('layout.skipLink')}</a>
+          </div>
           <header class="site-header">
-            <div class="container header-row">
+            <div class="container header-top">
               <a class="brand" href="/">
-                청원 <span class="brand-sub">Cheongwon</span>
+                <span class="brand-name">{m('site.name')}</span>
+                <span class="brand-tagline">{m('site.tagline')}</span>
               </a>
+              <a
+                class="krds-btn small tertiary lang-switch"
+                href={withLanguage(props.url ?? '/', other)}
+                hreflang={other}
+                lang={other}
+                aria-label={m('layout.languageSwitchLabel')}
+              >
+                {m('layout.languageSwitch')}
+              </a>
+            </div>
+            <div class="container header-search">
               {/* biome-ignore lint/a11y/useSemanticElements: <form role="search"> is the landmark pattern screen readers know; <search> is too new */}
               <form class="search" role="search" action="/search" method="get">
-                <label for="search-q" class="visually-hidden">
-                  청원 검색
+                <label for="search-q" class="sr-only">
+                  {m('layout.searchLabel')}
                 </label>
                 <input
                   id="search-q"
+                  class="krds-input medium"
                   type="search"
                   name="q"
                   value={props.query ?? ''}
                   maxlength={100}
-                  placeholder="청원 검색 (예: n번방)"
+                  placeholder={m('layout.searchPlaceholder')}
+                  aria-invalid={props.searchError ? 'true' : undefined}
+                  aria-describedby={props.searchError ? 'search-q-error' : undefined}
                 />
-                <button type="submit">검색</button>
+                <button type="submit" class="krds-btn medium primary">
+                  {m('layout.searchButton')}
+                </button>
               </form>
+              {props.searchError ? (
+                <p id="search-q-error" class="form-hint search-error" role="alert">
+                  {props.searchError}
+                </p>
+              ) : null}
             </div>
-            <nav class="container categories" aria-label="분야">
-              <ul>
+            <nav class="container categories" aria-label={m('layout.categoriesNav')}>
+              <ul class="krds-tag-wrap small">
                 <li>
-                  <a href="/petitions">전체</a>
+                  <a class="krds-btn-tag link" href="/petitions">
+                    {m('layout.allPetitions')}
+                  </a>
                 </li>
                 {props.categories.map((c) => (
                   <li>
-                    <a href={`/categories/${c.code}`}>{c.name}</a>
+                    <a class="krds-btn-tag link" href={`/categories/${c.code}`}>
+                      {c.name}
+                    </a>
                   </li>
                 ))}
               </ul>
             </nav>
           </header>
-          <main id="main" class="container">
+          <main id="main" class="container" tabindex={-1}>
             {props.children}
           </main>
           <footer class="site-footer">
             <div class="container">
-              <p>
-                청원(Cheongwon)은 누구나 청원하고, 한 사람이 한 번 동의하며, 집계를 공개적으로 검증할 수 있는
-                열린 전자청원 플랫폼입니다.
-              </p>
-              <p>
-                보관 자료 출처: 청와대 국민청원 (www1.president.go.kr/petitions), 국회 국민동의청원, UK
-                Parliament petitions (Contains Parliamentary information licensed under the Open Parliament
-                Licence v3.0). <a href="/about/data">자료 출처와 이용 조건</a>
-              </p>
+              <p>{m('layout.footerAbout')}</p>
+              <p>{m('layout.footerSources')}</p>
+              <ul class="footer-links">
+                <li>
+                  <a href="/about/data">{m('layout.footerSourcesLink')}</a>
+                </li>
+                <li>
+                  <a href="/api/v1/openapi.json">{m('layout.footerOpenData')}</a>
+                </li>
+              </ul>
             </div>
           </footer>
         </body>
