@@ -137,6 +137,7 @@ export async function responsesForPetitions(
     .selectAll('r')
     .select('pr.petition_id')
     .where('pr.petition_id', 'in', [...petitionIds])
+    .where('r.state', '=', 'published') // drafts are the responder's, never open data
     .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
     .orderBy('r.id')
     .execute();

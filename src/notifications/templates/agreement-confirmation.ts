@@ -1,3 +1,5 @@
+import { escapeHtml, oneLine, shorten } from './text.js';
+
 export interface AgreementConfirmationInput {
   /** 'ko' (default language of the platform) or 'en'. */
   locale: 'ko' | 'en';
@@ -130,30 +132,4 @@ function english(v: Values): Copy {
     ignore: 'If you did not ask for this, you can ignore this email.',
     signature: 'Cheongwon (청원)',
   };
-}
-
-/** Line breaks, tabs and other control characters → one space; trimmed. */
-function oneLine(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return s.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-}
-
-/** At most `max` characters (code points), with '…' when cut. */
-function shorten(s: string, max: number): string {
-  const chars = [...s];
-  return chars.length <= max
-    ? s
-    : `${chars
-        .slice(0, max - 1)
-        .join('')
-        .trimEnd()}…`;
-}
-
-function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

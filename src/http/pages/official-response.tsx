@@ -1,0 +1,160 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { raw } from 'hono/html';
+import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
+import {
+  DEBATE_STATE_LABELS,
+  describeResponseTrack,
+  isDebateState,
+  responseTrackAt,
+} from '../../domain/response-track.js';
+import type { ResponseExtras } from '../../repositories/responses.js';
+import { renderAnswerMarkdown } from '../../responses/format.js';
+import { formatDate } from '../format.js';
+
+/** Plain text as paragraphs (blank lines separate them). */
+export function Paragraphs(props: { text: string }) {
+  return (
+    <>
+      {props.text
+        .split(/\n{2,}/)
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0)
+        .map((p) => (
+          <p>{p}</p>
+        ))}
+    </>
+  );
+}
+
+/** An answer body: Markdown (answers written here; html off, see responses/format.ts) or archive plain text. */
+function AnswerBody(props: { body: string; format: 'text' | 'markdown' }) {
+  if (props.format === 'markdown')
+    return <div class="response-body">{raw(renderAnswerMarkdown(props.body))}</div>;
+  return <Paragraphs text={props.body} />;
+}
+
+/**
+ * The response track of a petition: awaiting with its deadline and the days left, overdue shown as overdue (never
+ * silently), and for UK petitions the debate track. Nothing when no response is due.
+ */
+export function ResponseTrack(props: { row: PetitionRow; zone: string; now: Date }) {
+  const { row } = props;
+  const view = responseTrackAt(
+    { responseState: row.response_state, responseDueAt: row.response_due_at, answeredAt: row.answered_at },
+    props.now,
+    props.zone,
+  );
+  const line = view.status === 'answered' && view.late !== true ? '' : describeResponseTrack(view, 'ko');
+  const debate = isDebateState(row.debate_state) ? DEBATE_STATE_LABELS[row.debate_state].ko : '';
+  if (!line && !debate) return null;
+  return (
+    <>
+      {line ? (
+        <p
+          class={`response-track response-${view.status}`}
+          role={view.status === 'overdue' ? 'alert' : undefined}
+        >
+          {view.status === 'overdue' ? <strong>답변 지연 </strong> : null}
+          {line}
+        </p>
+      ) : null}
+      {debate ? (
+        <p class="debate-track">
+          의회 토론: {debate}
+          {row.debate_state === 'scheduled' && row.debate_scheduled_on ? ` (${row.debate_scheduled_on})` : ''}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * The official answers of a petition: title, the answering official's title and name, the date, "수정됨" with the
+ * revision history, the video as a link with its captions/transcript link (no embed: the CSP allows only this
+ * site), and the other petitions a joint answer covers.
+ */
+export function OfficialResponses(props: {
+  row: PetitionRow;
+  responses: OfficialResponseRow[];
+  extras?: Map<string, ResponseExtras> | undefined;
+  zone: string;
+}) {
+  const { row, responses, zone } = props;
+  if (responses.length === 0 && row.response_state !== 'answered') return null;
+  return (
+    <section class="official-response" aria-labelledby="response-heading">
+      <h2 id="response-heading">공식 답변</h2>
+      {responses.length === 0 ? (
+        <p class="empty">답변이 완료된 청원이지만 보관 자료에 답변 원문이 없습니다.</p>
+      ) : (
+        responses.map((r) => {
+          const extra = props.extras?.get(r.id);
+          const earlier = extra ? extra.revisions.slice(0, -1) : [];
+          return (
+            <article class="response" id={`response-${r.id}`}>
+              {r.title ? <h3>{r.title}</h3> : null}
+              {r.responder_name || r.published_at ? (
+                <p class="response-meta">
+                  {[r.responder_title, r.responder_name].filter(Boolean).join(' ')}
+                  {r.published_at ? ` · ${formatDate(r.published_at, zone)}` : ''}
+                  {r.revised_at ? ` · ${formatDate(r.revised_at, zone)} 수정됨` : ''}
+                </p>
+              ) : null}
+              {r.summary ? <p class="response-summary">{r.summary}</p> : null}
+              {r.video_url ? (
+                <p class="response-video">
+                  <a href={r.video_url} rel="noopener external">
+                    답변 영상 보기
+                  </a>
+                  {r.video_caption_url ? (
+                    <>
+                      {' · '}
+                      <a href={r.video_caption_url} rel="noopener external">
+                        자막·대본 보기
+                      </a>
+                    </>
+                  ) : null}
+                </p>
+              ) : null}
+              <AnswerBody body={r.body} format={r.body_format} />
+              {extra && extra.alsoCovers.length > 0 ? (
+                <div class="joint-answer">
+                  <p>이 답변은 다음 청원에도 함께 답한 것입니다.</p>
+                  <ul>
+                    {extra.alsoCovers.map((p) => (
+                      <li>
+                        <a href={`/petitions/${p.id}`}>{p.title}</a>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
+              {earlier.length > 0 ? (
+                <details class="response-history">
+                  <summary>수정 이력 ({earlier.length}건)</summary>
+                  <ol>
+                    {earlier.map((v) => (
+                      <li>
+                        <details>
+                          <summary>
+                            {formatDate(v.createdAt, zone)}{' '}
+                            {v.phase === 'published' ? '처음 게시한 답변' : '수정본'}
+                          </summary>
+                          {v.summary ? <p class="response-summary">{v.summary}</p> : null}
+                          <AnswerBody body={v.body} format={v.bodyFormat} />
+                        </details>
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              ) : null}
+            </article>
+          );
+        })
+      )}
+      {row.state === 'open' && row.response_state === 'answered' ? (
+        <p class="list-note">답변이 나온 뒤에도 청원 기간이 끝날 때까지 동의를 받습니다.</p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,181 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { PolicySettings } from '../domain/policy-profiles.js';
+import { assertDebateTransition } from '../domain/response-track.js';
+import type { CommittedBatch } from '../signing/agreement-writer.js';
+import type { CreatorKind, SignerKind } from './templates/notifications.js';
+
+/**
+ * The notification outbox: every event that causes mail writes one `notification_outbox` row IN THE SAME
+ * TRANSACTION as the event (a threshold crossing, a published answer, a review decision), so mail is never lost
+ * when the event committed and never sent when it rolled back. The worker (worker.ts) turns rows into deliveries.
+ *
+ * Each row has a `dedupe_key` (UNIQUE): writing the same event twice stores one row, so a crossing that is undone
+ * and crossed again, or an answer linked twice, notifies once.
+ */
+
+/**
+ * Writes one outbox row unless one with the same `dedupeKey` exists.
+ * @param trx the transaction of the causing event
+ * @param row.payload JSON object handed to the worker (petition id, response id, reason…; never personal data)
+ * @param row.now UTC instant: the row is due at once
+ * @returns true when a row was written, false when the event was already recorded
+ */
+export async function enqueueOutbox(
+  trx: Transaction<Database>,
+  row: {
+    kind: string;
+    dedupeKey: string;
+    petitionId: string | null;
+    payload: Record<string, unknown>;
+    now: Date;
+  },
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('notification_outbox')
+    .values({
+      kind: row.kind,
+      dedupe_key: row.dedupeKey,
+      petition_id: row.petitionId,
+      payload: JSON.stringify(row.payload),
+      next_attempt_at: row.now,
+      created_at: row.now,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * Queues the mail to every opted-in signer of a petition (a fan-out, expanded by the worker in pages): at most once
+ * per petition per kind, ever (dedupe key `<kind>:<petition id>`).
+ * @returns true when queued now, false when this petition's signers were already notified of this kind
+ */
+export function enqueueSignerFanout(
+  trx: Transaction<Database>,
+  petitionId: string,
+  kind: SignerKind,
+  payload: Record<string, unknown>,
+  now: Date,
+): Promise<boolean> {
+  return enqueueOutbox(trx, { kind, dedupeKey: `${kind}:${petitionId}`, petitionId, payload, now });
+}
+
+/** What each creator notification carries. */
+export interface CreatorNotificationData {
+  'creator.pre_agreement_progress': { milestone: 50 | 100; count: number; threshold: number };
+  'creator.review_decision': { decision: 'published' | 'rejected'; reason?: string | null };
+  'creator.threshold_reached': { count: number; threshold: number };
+  'creator.answered': { responseId: string };
+}
+
+/**
+ * Queues a mail to a petition's creator, in the caller's transaction (moderation calls it with the review decision
+ * and reason; the agreement writer's hook with progress and threshold; publishing with the answer). The creator's
+ * address comes from `petition_creators` when the worker sends (a petition without a row there sends nothing).
+ *
+ * Once per petition per kind — per milestone for progress and per decision for review decisions (dedupe keys
+ * `creator.pre_agreement_progress:<id>:<50|100>`, `creator.review_decision:<id>:<decision>`).
+ * @returns true when queued now, false when already queued before
+ */
+export function enqueueCreatorNotification<K extends CreatorKind>(
+  trx: Transaction<Database>,
+  petitionId: string,
+  kind: K,
+  data: CreatorNotificationData[K],
+  now: Date,
+): Promise<boolean> {
+  let key = `${kind}:${petitionId}`;
+  if (kind === 'creator.pre_agreement_progress') {
+    key += `:${(data as CreatorNotificationData['creator.pre_agreement_progress']).milestone}`;
+  } else if (kind === 'creator.review_decision') {
+    key += `:${(data as CreatorNotificationData['creator.review_decision']).decision}`;
+  }
+  return enqueueOutbox(trx, {
+    kind,
+    dedupeKey: key,
+    petitionId,
+    payload: data as unknown as Record<string, unknown>,
+    now,
+  });
+}
+
+/** Pre-agreement progress milestones (percent) that mail the creator. */
+export const PROGRESS_MILESTONES = [50, 100] as const;
+
+/**
+ * The agreement writer's `extraWrites` hook for notifications: in the batch's own transaction, after its counts
+ * and threshold crossings were written, it reads the touched petitions and queues
+ *  - the threshold mail to signers and creator when the response threshold was crossed IN THIS BATCH (the writer
+ *    stores the batch's `now` as `response_threshold_reached_at` on a crossing, and moves the response track to
+ *    `awaiting`; a petition already answered gets no threshold mail);
+ *  - the UK debate track: `debate_state` none → awaiting when the debate threshold was crossed in this batch;
+ *  - the creator's pre-agreement progress mails at 50% and 100% of the profile's pre-agreement threshold (one
+ *    mail for the highest milestone reached, so a jump past both sends one).
+ * Petitions whose thresholds were not crossed cost one indexed read per batch.
+ *
+ * @param deps.settingsFor effective settings of a profile (pre-agreement threshold)
+ */
+export function notificationWrites(deps: { settingsFor: (profile: string) => PolicySettings }) {
+  return async (trx: Transaction<Database>, batch: CommittedBatch): Promise<void> => {
+    const ids = [...new Set(batch.counted.map((c) => c.petitionId))];
+    if (ids.length > 0) await recordCountEvents(trx, ids, batch.now, deps);
+  };
+}
+
+/**
+ * Queues what follows from new counts of `petitionIds` (see `notificationWrites`). Callers that write counts
+ * outside the batch writer (`reconcile --fix`) may call it with the `now` they passed to `writeCount`.
+ */
+export async function recordCountEvents(
+  trx: Transaction<Database>,
+  petitionIds: string[],
+  now: Date,
+  deps: { settingsFor: (profile: string) => PolicySettings },
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('petitions')
+    .select([
+      'id',
+      'profile',
+      'state',
+      'agreement_count',
+      'response_state',
+      'response_threshold',
+      'response_due_at',
+      'response_threshold_reached_at',
+      'debate_threshold_reached_at',
+      'debate_state',
+    ])
+    .where('id', 'in', petitionIds)
+    .execute();
+  const t = now.getTime();
+  for (const p of rows) {
+    const settings = deps.settingsFor(p.profile);
+    if (p.response_threshold_reached_at?.getTime() === t && p.response_state === 'awaiting') {
+      const threshold = p.response_threshold ?? settings.responseThreshold;
+      const payload = { count: p.agreement_count, threshold };
+      await enqueueSignerFanout(trx, p.id, 'signers.threshold_reached', payload, now);
+      await enqueueCreatorNotification(trx, p.id, 'creator.threshold_reached', payload, now);
+    }
+    if (p.debate_threshold_reached_at?.getTime() === t && p.debate_state === 'none') {
+      assertDebateTransition('none', 'awaiting');
+      await trx.updateTable('petitions').set({ debate_state: 'awaiting' }).where('id', '=', p.id).execute();
+    }
+    const pre = settings.preAgreementThreshold;
+    if (pre > 0 && (p.state === 'collecting_pre_agreements' || p.state === 'in_review')) {
+      // only the highest milestone reached: a jump past both 50% and 100% sends one mail, not two
+      const milestone = [...PROGRESS_MILESTONES].reverse().find((m) => p.agreement_count * 100 >= pre * m);
+      if (milestone !== undefined) {
+        await enqueueCreatorNotification(
+          trx,
+          p.id,
+          'creator.pre_agreement_progress',
+          { milestone, count: p.agreement_count, threshold: pre },
+          now,
+        );
+      }
+    }
+  }
+}

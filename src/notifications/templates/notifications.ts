@@ -1,0 +1,226 @@
+import type { RenderedMail } from './agreement-confirmation.js';
+import { escapeHtml, oneLine, shorten } from './text.js';
+
+/** The kinds of notification mail; signer kinds go to every opted-in signer, creator kinds to the creator. */
+export const SIGNER_KINDS = ['signers.threshold_reached', 'signers.answered'] as const;
+export const CREATOR_KINDS = [
+  'creator.pre_agreement_progress',
+  'creator.review_decision',
+  'creator.threshold_reached',
+  'creator.answered',
+] as const;
+export type SignerKind = (typeof SIGNER_KINDS)[number];
+export type CreatorKind = (typeof CREATOR_KINDS)[number];
+export type NotificationKind = SignerKind | CreatorKind;
+
+export function isSignerKind(kind: string): kind is SignerKind {
+  return (SIGNER_KINDS as readonly string[]).includes(kind);
+}
+export function isCreatorKind(kind: string): kind is CreatorKind {
+  return (CREATOR_KINDS as readonly string[]).includes(kind);
+}
+
+export interface NotificationMailInput {
+  kind: NotificationKind;
+  /** The recipient's language: the agreement's locale for signers, the creator's for creators. */
+  locale: 'ko' | 'en';
+  /** Greeting name; blank → a greeting without a name. */
+  displayName: string;
+  petitionTitle: string;
+  /** Absolute http(s) URL of the petition page. */
+  petitionUrl: string;
+  /** Absolute http(s) URL of the unsubscribe page (works without signing in). */
+  unsubscribeUrl: string;
+  /** Agreements (threshold kinds, progress). */
+  count?: number | undefined;
+  /** The threshold the count is measured against (response threshold, or pre-agreements for progress). */
+  threshold?: number | undefined;
+  /** Last allowed local day of the response ('YYYY-MM-DD'), null/absent = no fixed deadline. */
+  dueOn?: string | null | undefined;
+  /** creator.pre_agreement_progress: percent reached (50, 100). */
+  milestone?: number | undefined;
+  /** creator.review_decision. */
+  decision?: 'published' | 'rejected' | undefined;
+  reason?: string | null | undefined;
+  /** *.answered: who answered and when (local date). */
+  response?:
+    | {
+        title: string | null;
+        responderName: string | null;
+        responderTitle: string | null;
+        publishedOn: string;
+      }
+    | undefined;
+}
+
+const numberKo = new Intl.NumberFormat('ko-KR');
+const numberEn = new Intl.NumberFormat('en-GB');
+
+/**
+ * A notification mail in Korean (합쇼체) or English: plain-text and HTML parts saying the same thing, the petition's
+ * link, and an unsubscribe link at the end (the worker also sets the List-Unsubscribe headers, RFC 2369/8058).
+ *
+ * The HTML is a bare document: every interpolated value is escaped (titles, names, reasons are user or staff
+ * text), links are shown as their own address, and there are no images, no remote resources, no tracking pixels
+ * and no JavaScript. User text is put on one line and names are cut to 40 characters so they cannot reshape the
+ * mail. Subjects carry the petition title shortened to 60 characters.
+ *
+ * @throws RangeError for a link that is not absolute http(s), or a kind missing the values it needs
+ *   (progress without `milestone`, review decision without `decision`)
+ */
+export function notificationMail(input: NotificationMailInput): RenderedMail {
+  for (const url of [input.petitionUrl, input.unsubscribeUrl]) checkUrl(url);
+  const ko = input.locale !== 'en';
+  const name = shorten(oneLine(input.displayName), 40);
+  const title = oneLine(input.petitionTitle);
+  const short = shorten(title, 60);
+  const n = (x: number | undefined) => (x === undefined ? '' : (ko ? numberKo : numberEn).format(x));
+  const body: string[] = [];
+  let subject: string;
+  const due = input.dueOn
+    ? ko
+      ? `답변 기한은 ${input.dueOn}까지입니다.`
+      : `The response is due by ${input.dueOn}.`
+    : ko
+      ? ''
+      : '';
+  const answeredBy = (r: NonNullable<NotificationMailInput['response']>) => {
+    const who = oneLine([r.responderTitle, r.responderName].filter(Boolean).join(' '));
+    if (ko)
+      return who
+        ? `${who}이(가) ${r.publishedOn}에 답변했습니다.`
+        : `${r.publishedOn}에 답변이 게시되었습니다.`;
+    return who ? `${who} answered on ${r.publishedOn}.` : `An answer was published on ${r.publishedOn}.`;
+  };
+  switch (input.kind) {
+    case 'signers.threshold_reached':
+    case 'creator.threshold_reached':
+      subject = ko ? `답변 기준 도달: ${short}` : `Petition reached its threshold: ${short}`;
+      body.push(
+        input.kind === 'creator.threshold_reached'
+          ? ko
+            ? '올리신 청원이 답변 기준에 도달했습니다.'
+            : 'Your petition has reached the number of agreements that obliges an official response.'
+          : ko
+            ? '동의하신 청원이 답변 기준에 도달했습니다.'
+            : 'A petition you agreed to has reached the number of agreements that obliges an official response.',
+        ko
+          ? `참여인원 ${n(input.count)}명 (기준 ${n(input.threshold)}명). ${due}`.trim()
+          : `${n(input.count)} agreements (threshold ${n(input.threshold)}). ${due}`.trim(),
+        ko ? '답변이 게시되면 다시 알려 드리겠습니다.' : 'We will let you know when it is answered.',
+      );
+      break;
+    case 'signers.answered':
+    case 'creator.answered':
+      subject = ko ? `청원 답변: ${short}` : `Your petition has been answered: ${short}`;
+      if (input.kind === 'signers.answered' && !ko)
+        subject = `A petition you agreed to has been answered: ${short}`;
+      if (!input.response) throw new RangeError('an answered notification needs `response`');
+      body.push(
+        input.kind === 'creator.answered'
+          ? ko
+            ? '올리신 청원에 공식 답변이 게시되었습니다.'
+            : 'An official response to your petition has been published.'
+          : ko
+            ? '동의하신 청원에 공식 답변이 게시되었습니다.'
+            : 'An official response to a petition you agreed to has been published.',
+        answeredBy(input.response),
+        ko ? '답변 전문은 청원 페이지에서 보실 수 있습니다.' : 'Read the full response on the petition page.',
+      );
+      break;
+    case 'creator.pre_agreement_progress':
+      if (input.milestone === undefined) throw new RangeError('progress needs `milestone`');
+      subject = ko
+        ? `사전동의 ${input.milestone}% 달성: ${short}`
+        : `${input.milestone}% of supporters reached: ${short}`;
+      body.push(
+        ko
+          ? `올리신 청원의 사전동의가 ${n(input.count)}명으로, 필요한 ${n(input.threshold)}명의 ${input.milestone}%에 이르렀습니다.`
+          : `Your petition has ${n(input.count)} supporters: ${input.milestone}% of the ${n(input.threshold)} it needs.`,
+        input.milestone >= 100
+          ? ko
+            ? '이제 청원은 검토를 거쳐 공개됩니다. 결과를 메일로 알려 드리겠습니다.'
+            : 'It will now be checked by a moderator before it is published. We will email you the decision.'
+          : ko
+            ? '사전동의 링크를 더 많은 분께 알려 주십시오.'
+            : 'Keep sharing your supporter link.',
+      );
+      break;
+    case 'creator.review_decision': {
+      if (input.decision === undefined) throw new RangeError('a review decision needs `decision`');
+      const reason = input.reason ? oneLine(input.reason) : '';
+      if (input.decision === 'published') {
+        subject = ko ? `청원 공개: ${short}` : `Your petition has been published: ${short}`;
+        body.push(
+          ko
+            ? '검토를 마치고 청원이 공개되었습니다. 이제 누구나 동의할 수 있습니다.'
+            : 'Your petition has been checked and published. Anyone can now agree to it.',
+        );
+      } else {
+        subject = ko ? `청원 비공개 결정: ${short}` : `Your petition was not published: ${short}`;
+        body.push(
+          ko
+            ? '검토 결과 청원을 공개하지 않기로 결정했습니다.'
+            : 'After checking your petition, we decided not to publish it.',
+        );
+      }
+      if (reason) body.push(ko ? `사유: ${reason}` : `Reason: ${reason}`);
+      break;
+    }
+  }
+  const greeting = ko
+    ? name
+      ? `${name} 님, 안녕하십니까.`
+      : '안녕하십니까.'
+    : name
+      ? `Hello ${name},`
+      : 'Hello,';
+  const petitionLabel = ko ? '청원' : 'Petition';
+  const openLabel = ko ? '청원 보기:' : 'View the petition:';
+  const unsubscribeLabel = ko
+    ? '이 청원에 관한 알림을 더 받지 않으려면 다음 링크를 여십시오 (로그인하지 않아도 됩니다):'
+    : 'To stop notifications about this petition, open this link (no sign-in needed):';
+  const signature = ko ? '청원(Cheongwon)' : 'Cheongwon (청원)';
+  const text = `${[
+    greeting,
+    ...body,
+    `${petitionLabel}: ${title}`,
+    `${openLabel}\n${input.petitionUrl}`,
+    signature,
+    `--\n${unsubscribeLabel}\n${input.unsubscribeUrl}`,
+  ].join('\n\n')}\n`;
+  const e = escapeHtml;
+  const html = [
+    '<!doctype html>',
+    `<html lang="${ko ? 'ko' : 'en'}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${e(subject)}</title>`,
+    '</head>',
+    '<body>',
+    `<p>${e(greeting)}</p>`,
+    ...body.map((p) => `<p>${e(p)}</p>`),
+    `<p>${e(petitionLabel)}: <strong>${e(title)}</strong></p>`,
+    `<p>${e(openLabel)}<br><a href="${e(input.petitionUrl)}">${e(input.petitionUrl)}</a></p>`,
+    `<p>${e(signature)}</p>`,
+    '<hr>',
+    `<p><small>${e(unsubscribeLabel)}<br><a href="${e(input.unsubscribeUrl)}">${e(input.unsubscribeUrl)}</a></small></p>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RangeError('links in mail must be absolute http(s) URLs');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new RangeError('links in mail must be absolute http(s) URLs');
+  }
+}

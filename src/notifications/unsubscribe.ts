@@ -1,0 +1,99 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { DomainError } from '../domain/errors.js';
+
+/**
+ * Unsubscribe links that work without signing in: `/notifications/unsubscribe?r=<recipient>&t=<mac>`, where the
+ * recipient is `a<agreement id>` (a signer's opt-in on one petition) or `c<petition id>` (that petition's creator)
+ * and `t` is HMAC-SHA256(deployment secret, 'unsubscribe\n' + recipient), base64url. Nothing is stored for the link;
+ * it cannot be forged without the secret and names no person (an agreement id is a row number).
+ */
+export type UnsubscribeTarget =
+  | { kind: 'agreement'; agreementId: string }
+  | { kind: 'creator'; petitionId: string };
+
+const RECIPIENT = /^([ac])([1-9][0-9]{0,18})$/;
+
+function recipientCode(target: UnsubscribeTarget): string {
+  return target.kind === 'agreement' ? `a${target.agreementId}` : `c${target.petitionId}`;
+}
+
+function mac(secret: string, recipient: string): string {
+  return createHmac('sha256', secret).update(`unsubscribe\n${recipient}`).digest('base64url');
+}
+
+/** The absolute unsubscribe URL for `target` under `publicUrl` (e.g. 'https://cheongwon.example'). */
+export function unsubscribeUrl(publicUrl: string, secret: string, target: UnsubscribeTarget): string {
+  const r = recipientCode(target);
+  return `${publicUrl.replace(/\/+$/, '')}/notifications/unsubscribe?r=${r}&t=${mac(secret, r)}`;
+}
+
+/**
+ * Checks an unsubscribe link's parameters.
+ * @returns the target it names
+ * @throws DomainError('invalid_token') when the recipient is malformed or the MAC does not verify
+ */
+export function verifyUnsubscribe(secret: string, r: string, t: string): UnsubscribeTarget {
+  const m = RECIPIENT.exec(r);
+  const expected = Buffer.from(m ? mac(secret, r) : '');
+  const given = Buffer.from(t);
+  if (!m || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new DomainError(
+      'invalid_token',
+      '수신 거부 링크가 올바르지 않습니다. 메일에 있는 링크를 그대로 여십시오.',
+    );
+  }
+  const id = m[2] as string;
+  return m[1] === 'a' ? { kind: 'agreement', agreementId: id } : { kind: 'creator', petitionId: id };
+}
+
+/**
+ * Stops notifications for `target`, in one transaction: a signer's agreement loses its opt-in (`notify = false`),
+ * its contact data is deleted once the agreement is confirmed (nothing needs it any more), and its queued mails are
+ * cancelled; a creator is marked unsubscribed and their queued mails are cancelled. Doing it twice changes nothing.
+ * @param now UTC instant recorded for a creator
+ * @returns false when the link names nothing that exists (an agreement or petition since deleted)
+ */
+export async function unsubscribe(
+  db: Kysely<Database>,
+  target: UnsubscribeTarget,
+  now: Date,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (target.kind === 'agreement') {
+      const row = await trx
+        .updateTable('agreements')
+        .set({ notify: false })
+        .where('id', '=', target.agreementId)
+        .returning(['id', 'confirmed_at'])
+        .executeTakeFirst();
+      if (!row) return false;
+      if (row.confirmed_at !== null) {
+        await trx.deleteFrom('agreement_contacts').where('agreement_id', '=', row.id).execute();
+      }
+      await trx
+        .updateTable('notification_deliveries')
+        .set({ state: 'cancelled', lease_owner: null, lease_until: null })
+        .where('agreement_id', '=', row.id)
+        .where('state', '=', 'pending')
+        .execute();
+      return true;
+    }
+    const row = await trx
+      .updateTable('petition_creators')
+      .set((eb) => ({ unsubscribed_at: eb.fn.coalesce('unsubscribed_at', eb.val(now)) }))
+      .where('petition_id', '=', target.petitionId)
+      .returning('petition_id')
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx
+      .updateTable('notification_deliveries')
+      .set({ state: 'cancelled', lease_owner: null, lease_until: null })
+      .where('petition_id', '=', target.petitionId)
+      .where('recipient', '=', 'creator')
+      .where('state', '=', 'pending')
+      .execute();
+    return true;
+  });
+}
