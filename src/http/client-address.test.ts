@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientAddress, parseTrustedProxies } from './client-address.js';
+import { parseTrustedProxies, resolveClientAddress } from './client-address.js';
 
 // A real socket: the peer address comes from the connection, as in production.
 let base = '';
@@ -10,7 +10,7 @@ let close: () => void = () => {};
 let proxies = parseTrustedProxies('');
 beforeAll(async () => {
   const app = new Hono();
-  app.get('/who', (c) => c.text(clientAddress(c, proxies) ?? 'none'));
+  app.get('/who', (c) => c.text(resolveClientAddress(c, proxies) ?? 'none'));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -21,7 +21,7 @@ afterAll(() => close());
 const who = async (xff?: string) =>
   (await fetch(`${base}/who`, { headers: xff ? { 'x-forwarded-for': xff } : {} })).text();
 
-describe('clientAddress', () => {
+describe('resolveClientAddress', () => {
   it('is the socket peer when no proxy is trusted, whatever X-Forwarded-For claims', async () => {
     proxies = parseTrustedProxies(undefined);
     expect(await who()).toMatch(/127\.0\.0\.1$/);

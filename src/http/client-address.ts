@@ -1,6 +1,9 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import ipaddr from 'ipaddr.js';
+
+/** Trusted proxy ranges: (address, prefix length) pairs. */
+export type TrustedProxies = Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
 
 /**
  * The proxies whose `X-Forwarded-For` the deployment trusts, parsed from TRUST_PROXY: a comma-separated list of
@@ -8,7 +11,7 @@ import ipaddr from 'ipaddr.js';
  * is the client.
  * @throws Error naming the entry that is not an address or range
  */
-export function parseTrustedProxies(spec: string | undefined): Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> {
+export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
   return (spec ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -25,7 +28,7 @@ export function parseTrustedProxies(spec: string | undefined): Array<[ipaddr.IPv
     .map(([a, bits]) => [a, bits] as [ipaddr.IPv4 | ipaddr.IPv6, number]);
 }
 
-function trusted(address: string, proxies: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>): boolean {
+function trusted(address: string, proxies: TrustedProxies): boolean {
   if (proxies.length === 0 || !ipaddr.isValid(address)) return false;
   const parsed = ipaddr.process(address); // IPv4-mapped IPv6 (::ffff:10.0.0.1) compares as IPv4
   return proxies.some(([range, bits]) => parsed.kind() === range.kind() && parsed.match(range, bits));
@@ -37,10 +40,7 @@ function trusted(address: string, proxies: Array<[ipaddr.IPv4 | ipaddr.IPv6, num
  * and the first address not itself a trusted proxy is the client (entries left of it could be forged by the client).
  * @returns the address, or undefined for in-process requests (tests) that have no socket
  */
-export function clientAddress(
-  c: Context,
-  proxies: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>,
-): string | undefined {
+export function resolveClientAddress(c: Context, proxies: TrustedProxies): string | undefined {
   let peer: string | undefined;
   try {
     peer = getConnInfo(c).remote.address;
@@ -58,4 +58,27 @@ export function clientAddress(
     if (!trusted(hop, proxies)) return hop;
   }
   return chain[0] ?? peer;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The client's address as `resolveClientAddress` found it (set by `clientAddressFrom`). */
+    clientAddress: string | undefined;
+  }
+}
+
+/** Middleware: resolves the client's address once per request (trusting `proxies`) into `c.var.clientAddress`. */
+export function clientAddressFrom(proxies: TrustedProxies): MiddlewareHandler {
+  return async (c, next) => {
+    c.set('clientAddress', resolveClientAddress(c, proxies));
+    await next();
+  };
+}
+
+/**
+ * The client's address for rate limits: as resolved by the app's `clientAddressFrom` middleware, or — in an app
+ * without it — the socket's peer. Undefined for in-process requests (tests), which have no socket.
+ */
+export function clientAddress(c: Context): string | undefined {
+  return c.var.clientAddress ?? resolveClientAddress(c, []);
 }

@@ -8,14 +8,18 @@ import {
   PROFILE_CODES,
 } from '../domain/policy-profiles.js';
 import { loadProfileOverrides } from '../repositories/profile-settings.js';
+import type { TrustedProxies } from './client-address.js';
 
 /** What a page or presenter needs to know about a petition's policy profile. */
 export interface ProfileView {
   code: string;
   timeZone: string;
   settings: PolicySettings;
-  /** Korean name of a category code; the code itself when the profile does not know it. */
-  categoryName(code: string): string;
+  /**
+   * Name of a category code in `locale` (default: the profile's own language, e.g. Korean for cheongwadae); the
+   * code itself when the profile does not know it.
+   */
+  categoryName(code: string, locale?: 'ko' | 'en'): string;
   responseThreshold: number | null;
   debateThreshold: number | null;
   /** What reaching the response threshold brings, as a Korean label ('답변 기준', '위원회 회부 기준'). */
@@ -43,10 +47,14 @@ export interface Site {
   deploymentProfile: string;
   now(): Date;
   profile(code: string): ProfileView;
-  /** Categories of the deployment's profile, for navigation. */
-  categories(): CategoryLink[];
+  /** Categories of the deployment's profile, for navigation, named in `locale` (default: the profile's). */
+  categories(locale?: 'ko' | 'en'): CategoryLink[];
   /** Reloads runtime settings from the database now. */
   refreshSettings(): Promise<void>;
+  /** The base URL people reach the site at (PUBLIC_URL), if known: its origin may send forms (same-origin check). */
+  publicUrl: string | null;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY; see `clientAddress`). Empty: none. */
+  trustedProxies: TrustedProxies;
   close(): void;
 }
 
@@ -57,6 +65,10 @@ export interface SiteOptions {
   now?: () => Date;
   /** How often runtime settings are re-read (ms, default 30,000; 0 = never automatically). */
   settingsTtlMs?: number;
+  /** PUBLIC_URL of the deployment (default: none; only the request's own origin may post forms). */
+  publicUrl?: string;
+  /** TRUST_PROXY of the deployment, parsed by `parseTrustedProxies` (default: no proxy is trusted). */
+  trustedProxies?: TrustedProxies;
 }
 
 /** Builds the site context and loads runtime settings once. @throws DomainError('unknown_profile') */
@@ -86,13 +98,12 @@ export async function createSite(options: SiteOptions): Promise<Site> {
       if (!view) return profileView(getProfile(code), effectiveSettings(code, {}));
       return view;
     },
-    categories() {
-      return deployment.categories.map((c) => ({
-        code: c.code,
-        name: deployment.locale === 'ko' ? c.ko : c.en,
-      }));
+    categories(locale = deployment.locale) {
+      return deployment.categories.map((c) => ({ code: c.code, name: c[locale] }));
     },
     refreshSettings,
+    publicUrl: options.publicUrl ?? null,
+    trustedProxies: options.trustedProxies ?? [],
     close() {
       if (timer) clearInterval(timer);
     },
@@ -100,12 +111,12 @@ export async function createSite(options: SiteOptions): Promise<Site> {
 }
 
 function profileView(profile: PolicyProfile, settings: PolicySettings): ProfileView {
-  const names = new Map(profile.categories.map((c) => [c.code, profile.locale === 'ko' ? c.ko : c.en]));
+  const names = new Map(profile.categories.map((c) => [c.code, c]));
   return {
     code: profile.code,
     timeZone: profile.timeZone,
     settings,
-    categoryName: (code) => names.get(code) ?? code,
+    categoryName: (code, locale = profile.locale) => names.get(code)?.[locale] ?? code,
     responseThreshold: settings.responseThreshold,
     debateThreshold: settings.debateThreshold,
     responseThresholdLabel: CONSEQUENCE_LABELS[profile.consequences.response],

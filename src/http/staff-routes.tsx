@@ -54,9 +54,10 @@ import {
 } from '../staff/accounts.js';
 import { signInWithOidc } from '../staff/oidc-sign-in.js';
 import { csrfTokenFor } from '../staff/secrets.js';
+import { clientAddress } from './client-address.js';
 import { formatDate } from './format.js';
 import { STATE_LABELS } from './pages/components.js';
-import { clientAddress, formFields } from './signing-routes.js';
+import { formFields } from './signing-routes.js';
 import type { Site } from './site.js';
 
 /** What the staff pages need besides the site. */

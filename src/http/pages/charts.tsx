@@ -19,6 +19,8 @@ export interface ChartText {
   columns: [string, ...string[]];
   /** Formats a count for display (grouping per locale). */
   formatNumber: (n: number) => string;
+  /** Label of the folded data table, e.g. '표로 보기' / 'Show the data as a table'. */
+  tableLabel: string;
 }
 
 const WIDTH = 640;
@@ -99,6 +101,7 @@ export function AgreementsOverTimeChart(props: {
       </svg>
       <DataTable
         caption={props.text.title}
+        label={props.text.tableLabel}
         columns={props.text.columns}
         rows={points.map((p) => [
           props.formatDay(p.day),
@@ -111,15 +114,15 @@ export function AgreementsOverTimeChart(props: {
 }
 
 /**
- * Agreements by region (시·도): one horizontal bar per region, largest first.
- * @param regions name and count per region; regions with no agreements may be left out
+ * One horizontal bar per named row, largest first: agreements by region (시·도), petitions by category or state.
+ * @param rows name and count per row; rows with nothing are left out
  */
-export function AgreementsByRegionChart(props: {
-  regions: Array<{ name: string; count: number }>;
+export function HorizontalBarChart(props: {
+  rows: Array<{ name: string; count: number }>;
   text: ChartText;
   id: string;
 }) {
-  const rows = [...props.regions].filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
+  const rows = [...props.rows].filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
   if (rows.length === 0) return null;
   const barHeight = 22;
   const height = MARGIN.top + rows.length * barHeight + 8;
@@ -158,6 +161,7 @@ export function AgreementsByRegionChart(props: {
       </svg>
       <DataTable
         caption={props.text.title}
+        label={props.text.tableLabel}
         columns={props.text.columns}
         rows={rows.map((r) => [r.name, props.text.formatNumber(r.count)])}
       />
@@ -166,12 +170,10 @@ export function AgreementsByRegionChart(props: {
 }
 
 /** The chart's data as a table, folded under <details> so sighted readers are not shown everything twice. */
-function DataTable(props: { caption: string; columns: string[]; rows: string[][] }) {
+function DataTable(props: { caption: string; label: string; columns: string[]; rows: string[][] }) {
   return (
     <details class="chart-data">
-      <summary>
-        {props.columns[0] === props.caption ? props.caption : `${props.caption} — ${tableWord}`}
-      </summary>
+      <summary>{props.label}</summary>
       <table>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
@@ -190,8 +192,6 @@ function DataTable(props: { caption: string; columns: string[]; rows: string[][]
     </details>
   );
 }
-
-const tableWord = '표';
 
 /**
  * Every local day from the first to the last of `days` ('YYYY-MM-DD', ascending), with 0 where none was listed.

@@ -1,0 +1,67 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/**
+ * Deletes agreements whose emailed link expired unconfirmed, with their contact data (data minimisation: a name
+ * and an address are kept only as long as confirmation needs them). Such agreements were never counted, so counts
+ * do not move; the person may simply agree again. A link is purged `marginMs` after it expired, so a confirmation
+ * racing the expiry is never cut short; a link reissued meanwhile has a later expiry and is kept (the delete
+ * re-checks the row it locks).
+ *
+ * Safe to run from several app servers at once. Deletes in chunks of `chunk` rows (short transactions).
+ * @param now the current instant (UTC)
+ * @returns how many agreements were deleted
+ */
+export async function purgeExpiredAgreements(
+  db: Kysely<Database>,
+  {
+    now = new Date(),
+    marginMs = 3600_000,
+    chunk = 5000,
+  }: { now?: Date; marginMs?: number; chunk?: number } = {},
+): Promise<number> {
+  const before = new Date(now.getTime() - marginMs).toISOString();
+  let total = 0;
+  for (;;) {
+    const result = await sql`
+      delete from agreements where id in (
+        select id from agreements
+        where confirmed_at is null and token_expires_at < ${before}::timestamptz
+        limit ${chunk})
+      and confirmed_at is null and token_expires_at < ${before}::timestamptz`.execute(db);
+    const n = Number(result.numAffectedRows ?? 0n);
+    total += n;
+    if (n < chunk) return total;
+  }
+}
+
+/**
+ * Runs `purgeExpiredAgreements` every `everyMs` (default 10 minutes) until stopped; the first run is one interval
+ * after start. Failures are logged and retried at the next tick (the purge is idempotent). The timer does not keep
+ * the process alive.
+ * @returns stop(): clears the timer and waits for a purge in progress
+ */
+export function schedulePurge(
+  db: Kysely<Database>,
+  { everyMs = 10 * 60_000, log }: { everyMs?: number; log: (line: string) => void },
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = purgeExpiredAgreements(db)
+      .then((n) => {
+        if (n > 0) log(`purged ${n} unconfirmed agreement(s) whose link expired, with their contact data`);
+      })
+      .catch((error: unknown) =>
+        log(
+          `purge of expired agreements failed (retried later): ${error instanceof Error ? error.message : error}`,
+        ),
+      );
+  }, everyMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
