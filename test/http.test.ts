@@ -284,7 +284,7 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
   it('describes itself in an OpenAPI 3.1 document at a stable URL', async () => {
     const doc = await json('/api/v1/openapi.json');
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/petitions', '/petitions/{id}']);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/petitions', '/petitions/{id}']));
     expect(doc.components.schemas).toHaveProperty('Petition');
     expect(doc.components.schemas).toHaveProperty('Error');
     const perPage = doc.paths['/petitions'].get.parameters.find((p: any) => p.name === 'per_page');

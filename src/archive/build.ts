@@ -108,6 +108,7 @@ export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord 
     agreementCount: r.agreementCount,
     sourceState: nul(r.sourceState),
     answered: r.answered,
+    ...(r.answeredAt !== undefined ? { answeredAt: r.answeredAt } : {}),
     response,
     sourceUrl: nulOrNull(r.sourceUrl),
   };
@@ -142,6 +143,7 @@ export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord 
     ['openedAt', out.openedAt],
     ['closedAt', out.closedAt],
     ['response.publishedAt', out.response?.publishedAt ?? null],
+    ['answeredAt', out.answeredAt ?? null],
   ] as const) {
     if (v !== null && Number.isNaN(Date.parse(v))) reject(`${k} is not an instant: ${show(v)}`);
   }

@@ -7,6 +7,7 @@
  *      a whole JSON document with `data.attributes.signature_count` (or `data[0]…`) → 'uk-json';
  *      otherwise JSON Lines, judged by the first line that parses as an object:
  *      keys petition_id + agree → 'cwd-korkeep-jsonl'; num_agree + petition_idx → 'cwd-lovit-jsonl';
+ *      `schema: "cheongwon-dump/N"` → 'cheongwon-dump' (Cheongwon's own open-data dump; unknown N is refused);
  *      a head cut inside a long UK document is recognised by its `"data"`, `"attributes"` and
  *      `"signature_count": <number>` keys.
  *  - otherwise CSV, judged by the header (first line) containing all the columns a parser needs:
@@ -23,6 +24,7 @@ import { CWD_ANSWERS_COLUMNS } from './formats/cwd-answers.js';
 import { KORKEEP_KEYS } from './formats/cwd-korkeep.js';
 import { CWD_LIST_COLUMNS } from './formats/cwd-list.js';
 import { LOVIT_KEYS } from './formats/cwd-lovit.js';
+import { DUMP_SCHEMAS } from './formats/dump.js';
 import { WTP_COLUMNS } from './formats/wtp.js';
 import { hasUtf8Bom, isGzip } from './read-lines.js';
 import type { ArchiveFormat } from './record.js';
@@ -120,6 +122,14 @@ export function detectFormat(firstBytes: Buffer | string): ArchiveFormat {
       }
       if (!isObject(obj)) continue;
       if (isUkDocument(obj)) return 'uk-json';
+      if (typeof obj.schema === 'string' && obj.schema.startsWith('cheongwon-dump/')) {
+        if ((DUMP_SCHEMAS as readonly string[]).includes(obj.schema)) return 'cheongwon-dump';
+        unknown(
+          `A Cheongwon dump of schema ${JSON.stringify(obj.schema)}, which this version cannot read ` +
+            `(it reads ${DUMP_SCHEMAS.join(', ')}).`,
+          { schema: obj.schema },
+        );
+      }
       for (const [format, keys] of JSONL_SIGNATURES) {
         if (keys.every((k) => k in obj)) return format;
       }

@@ -22,6 +22,7 @@ import { CWD_ANSWERS_COLUMNS, createCwdAnswersMapper } from './formats/cwd-answe
 import { mapKorkeep } from './formats/cwd-korkeep.js';
 import { CWD_LIST_COLUMNS, createCwdListMapper } from './formats/cwd-list.js';
 import { mapLovit } from './formats/cwd-lovit.js';
+import { mapDumpLine } from './formats/dump.js';
 import { mapUkPetition, ukPetitionData } from './formats/uk.js';
 import { createWtpMapper, WTP_COLUMNS } from './formats/wtp.js';
 import {
@@ -109,6 +110,8 @@ function rowBatchesOf(format: ArchiveFormat, ctx: Ctx): AsyncGenerator<ParsedRow
       return parseCsv(ctx, format, WTP_COLUMNS, createWtpMapper());
     case 'uk-json':
       return parseUkDocument(ctx);
+    case 'cheongwon-dump':
+      return parseJsonLines(ctx, mapDumpLine);
     default: {
       const never: never = format;
       throw new DomainError('unknown_format', `Unknown archive format ${JSON.stringify(never)}.`);
@@ -120,10 +123,26 @@ function rejected(ctx: Ctx, line: number, reason: string): ParsedRow {
   return { ok: false, rejected: { file: ctx.file, line, reason } };
 }
 
-/** Runs a mapper; a RowRejection becomes a rejected row, any other error is a bug and propagates. */
-function attempt<T>(ctx: Ctx, line: number, map: (input: T) => ArchivedPetitionRecord, input: T): ParsedRow {
+/**
+ * Runs a mapper; a RowRejection becomes a rejected row, any other error is a bug and propagates. A mapper returns
+ * null for a line that holds no petition (a dump's header): no row.
+ */
+function attempt<T>(ctx: Ctx, line: number, map: (input: T) => ArchivedPetitionRecord, input: T): ParsedRow;
+function attempt<T>(
+  ctx: Ctx,
+  line: number,
+  map: (input: T) => ArchivedPetitionRecord | null,
+  input: T,
+): ParsedRow | null;
+function attempt<T>(
+  ctx: Ctx,
+  line: number,
+  map: (input: T) => ArchivedPetitionRecord | null,
+  input: T,
+): ParsedRow | null {
   try {
-    return { ok: true, line, record: map(input) };
+    const record = map(input);
+    return record === null ? null : { ok: true, line, record };
   } catch (e) {
     if (e instanceof RowRejection) return rejected(ctx, line, e.message);
     throw e;
@@ -141,7 +160,7 @@ function jsonError(e: unknown): string {
 
 async function* parseJsonLines(
   ctx: Ctx,
-  map: (o: Record<string, unknown>) => ArchivedPetitionRecord,
+  map: (o: Record<string, unknown>) => ArchivedPetitionRecord | null,
 ): AsyncGenerator<ParsedRow[]> {
   for await (const lines of readRawLineBatches(ctx.path)) {
     const out: ParsedRow[] = [];
@@ -160,9 +179,10 @@ async function* parseJsonLines(
         out.push(rejected(ctx, line, jsonError(e)));
         continue;
       }
-      out.push(
-        isObject(obj) ? attempt(ctx, line, map, obj) : rejected(ctx, line, 'the line is not a JSON object'),
-      );
+      const row = isObject(obj)
+        ? attempt(ctx, line, map, obj)
+        : rejected(ctx, line, 'the line is not a JSON object');
+      if (row) out.push(row);
     }
     yield out;
   }

@@ -4,12 +4,15 @@
  */
 
 /** Which public archive a record came from. `cwd` ids are the president.go.kr/petitions/<id> numbers. */
-export type ArchiveSource =
-  | 'cwd' // 청와대 국민청원 (korkeep, lovit, gyunggyung crawls share the board's own ids)
-  | 'cwd-list' // choi-jiwoo list of CWD petitions 2019–2021: its own numbering, no body text
-  | 'assembly' // 국회 국민동의청원 (jeongkyu-im-git dataset: row numbers only)
-  | 'uk' // petition.parliament.uk
-  | 'wtp'; // We the People (petitions.obamawhitehouse.archives.gov)
+export const ARCHIVE_SOURCES = [
+  'cwd', // 청와대 국민청원 (korkeep, lovit, gyunggyung crawls share the board's own ids)
+  'cwd-list', // choi-jiwoo list of CWD petitions 2019–2021: its own numbering, no body text
+  'assembly', // 국회 국민동의청원 (jeongkyu-im-git dataset: row numbers only)
+  'uk', // petition.parliament.uk
+  'wtp', // We the People (petitions.obamawhitehouse.archives.gov)
+  'cheongwon', // a petition created on a Cheongwon deployment, read from its open-data dump (id = its number there)
+] as const;
+export type ArchiveSource = (typeof ARCHIVE_SOURCES)[number];
 
 /** The archive file formats Cheongwon can read; detected from content (see `detect.ts`). */
 export type ArchiveFormat =
@@ -19,7 +22,8 @@ export type ArchiveFormat =
   | 'cwd-list-csv'
   | 'assembly-csv'
   | 'uk-json'
-  | 'wtp-csv';
+  | 'wtp-csv'
+  | 'cheongwon-dump';
 
 export interface ArchivedResponse {
   /** Full text of the official answer (plain text, paragraphs separated by blank lines). */
@@ -55,6 +59,11 @@ export interface ArchivedPetitionRecord {
   sourceState: string;
   /** True when the source says an official answer was given (CWD '브리핑', UK government_response). */
   answered: boolean;
+  /**
+   * When the petition was answered (UTC ISO-8601), where the source says so apart from the response (Cheongwon
+   * dumps); absent → the response's publishedAt.
+   */
+  answeredAt?: string | null;
   response: ArchivedResponse | null;
   /** Public URL of the original, where known. */
   sourceUrl: string | null;

@@ -1,17 +1,26 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { serve } from '@hono/node-server';
+import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/env.js';
 import { reconcileCounts } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
 import { createApp } from '../http/app.js';
+import { parseTrustedProxies } from '../http/client-address.js';
 import { createSite } from '../http/site.js';
+import { writeDump } from '../open-data/dump.js';
+import { startDailyDumps } from '../open-data/dump-schedule.js';
 import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
+import { purgeExpiredAgreements, schedulePurge } from '../signing/purge.js';
+import { parseRateSpec } from '../signing/rate-limits.js';
 import { createSigning, deploymentSecret } from '../signing/setup.js';
 import { openMigratedDatabase } from './context.js';
 import { importFiles } from './import-files.js';
+import { createNotificationWorker, registerNotificationCommands, workerInServe } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
+import { registerStaffCommands, staffContext } from './staff.js';
 
 const log = (line: string) => console.log(line);
 
@@ -29,9 +38,48 @@ program
     const handle = await openMigratedDatabase(config, log);
     if (config.seed === 'sample')
       await seedIfEmpty(handle.db, { log, progress: process.stdout.isTTY === true });
-    const site = await createSite({ db: handle.db, deploymentProfile: config.profile });
+    const site = await createSite({
+      db: handle.db,
+      deploymentProfile: config.profile,
+      publicUrl: config.publicUrl,
+      trustedProxies: parseTrustedProxies(config.trustProxy),
+    });
     const signing = await createSigning(config, site, handle.db);
-    const app = createApp(site, signing.context);
+    // notification mail from the outbox (NOTIFY_WORKER=off when `cheongwon worker` runs as its own process)
+    const notifications = workerInServe()
+      ? createNotificationWorker(config, handle.db, signing.mailer, log)
+      : null;
+    notifications?.start();
+    const dumps =
+      config.dumps === 'daily'
+        ? startDailyDumps({
+            db: handle.db,
+            kind: handle.kind,
+            dir: config.dumpDir,
+            timeZone: getProfile(site.deploymentProfile).timeZone,
+            now: () => new Date(),
+            generate: (db) =>
+              writeDump(db, {
+                dir: config.dumpDir,
+                now: new Date(),
+                profile: site.profile,
+                publicUrl: config.publicUrl,
+              }),
+            log,
+          })
+        : null;
+    void dumps?.runOnce(); // writes today's dump in the background when it is missing
+    // data minimisation: unconfirmed agreements go with their contact data once their link can no longer be used
+    const purge = schedulePurge(handle.db, { log });
+    const app = createApp(
+      site,
+      signing.context,
+      {
+        rateLimit: parseRateSpec(config.rateLimitApi, 'RATE_LIMIT_API'),
+        dumpDir: config.dumpDir,
+      },
+      await staffContext(config),
+    );
     const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
       const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
       log(`Cheongwon (${site.deploymentProfile}) listening on http://${host}:${info.port}`);
@@ -42,6 +90,9 @@ program
       stopping = true;
       log(`${signal}: finishing open requests, then closing the database`);
       server.close(async () => {
+        await dumps?.stop(); // a dump in progress finishes first
+        await purge.stop();
+        await notifications?.stop(); // the mail in hand is finished; claimed ones are retried after their lease
         await signing.close(); // every queued agreement is written before the database closes
         site.close();
         await handle.close();
@@ -51,6 +102,21 @@ program
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
+program
+  .command('purge')
+  .description(
+    'delete unconfirmed agreements whose emailed link expired, with their contact data (serve does it every 10 min)',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const handle = await openMigratedDatabase(config, () => {});
+    try {
+      log(`purged ${await purgeExpiredAgreements(handle.db)} unconfirmed agreement(s) whose link expired`);
+    } finally {
+      await handle.close();
+    }
   });
 
 program
@@ -81,6 +147,48 @@ program
       await handle.close();
     }
     if (unfixed) process.exitCode = 3; // after close: PGlite's runtime writes process.exitCode when it shuts down
+  });
+
+program
+  .command('dump')
+  .description(
+    'write the open-data dump: every public petition as JSON Lines (gzip) with a SHA-256 checksum file',
+  )
+  .option('--out <dir>', 'directory to write into (default: the one serve publishes, CHEONGWON_DUMP_DIR)')
+  .option('--no-progress', 'no progress bar')
+  .action(async (opts: { out?: string; progress: boolean }) => {
+    const config = loadConfig();
+    const dir = path.resolve(opts.out ?? config.dumpDir);
+    const handle = await openMigratedDatabase(config, log);
+    try {
+      const site = await createSite({ db: handle.db, deploymentProfile: config.profile, settingsTtlMs: 0 });
+      const bar =
+        opts.progress && process.stderr.isTTY
+          ? new SingleBar({
+              format: 'dump [{bar}] {value}/{total} petitions | {duration}s',
+              hideCursor: true,
+            })
+          : null;
+      let started = false;
+      const manifest = await writeDump(handle.db, {
+        dir,
+        now: new Date(),
+        profile: site.profile,
+        publicUrl: config.publicUrl,
+        onProgress: (written, total) => {
+          if (!bar) return;
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(written);
+        },
+      });
+      bar?.stop();
+      site.close();
+      log(`${path.join(dir, manifest.file)}: ${manifest.petitions} petitions, ${manifest.bytes} bytes`);
+      log(`sha256 ${manifest.sha256} (${manifest.file}.sha256; latest.json points at it)`);
+    } finally {
+      await handle.close();
+    }
   });
 
 program
@@ -218,6 +326,9 @@ async function changeSettings(
     await handle.close();
   }
 }
+
+registerStaffCommands(program, loadConfig, log);
+registerNotificationCommands(program, loadConfig, log);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);

@@ -159,7 +159,8 @@ async function storeBatch(
         )
       ).map((e) => [e.archive_source_id, e]),
     );
-    const twinSource = TWIN_SOURCE[source];
+    // a dump's records already carry their final identity: no twin matching, each record is its own petition
+    const twinSource = summary.format === 'cheongwon-dump' ? undefined : TWIN_SOURCE[source];
     const twins = twinSource
       ? await findArchivedByTitles(
           trx,
@@ -250,7 +251,7 @@ async function completeFrom(
   const category = r.category ? findCategory(r.profile, r.category)?.code : undefined;
   if (current.category === null && category) patch.category = category;
   if (current.response_state !== 'answered' && r.answered) {
-    patch.answered = { at: parseInstant(r.response?.publishedAt) };
+    patch.answered = { at: parseInstant(answeredAtOf(r)) };
   }
   const final = isFinalCount(r);
   const moreRecent = final || r.agreementCount > current.archived_agreement_count;
@@ -319,7 +320,7 @@ function toPetitionRow(r: ArchivedPetitionRecord, now: Date): NewPetition {
     opened_at: parseInstant(r.openedAt) ?? memoDay('start', r.openedOn, profile.timeZone),
     closes_at: closesAt,
     closed_at: parseInstant(r.closedAt) ?? closesAt,
-    answered_at: r.answered ? parseInstant(r.response?.publishedAt) : null,
+    answered_at: r.answered ? parseInstant(answeredAtOf(r)) : null,
     archive_source: r.source,
     archive_source_id: r.sourceId,
     archive_source_state: r.sourceState,
@@ -342,6 +343,11 @@ function toResponse(
     summary: response.summary,
     publishedAt: parseInstant(response.publishedAt),
   };
+}
+
+/** When a record's petition was answered: its own `answeredAt` where the source gives one, else its response's date. */
+function answeredAtOf(r: ArchivedPetitionRecord): string | null | undefined {
+  return r.answeredAt !== undefined ? r.answeredAt : r.response?.publishedAt;
 }
 
 function parseInstant(iso: string | null | undefined): Date | null {

@@ -31,6 +31,10 @@ const schema = z.object({
   OIDC_PROVIDERS: z.string().optional(),
   RATE_LIMIT_ADDRESS: z.string().default('30/60'),
   RATE_LIMIT_PETITION: z.string().default('20000/1'),
+  RATE_LIMIT_API: z.string().default('600/60'),
+  TRUST_PROXY: z.string().default(''),
+  CHEONGWON_DUMP_DIR: z.string().min(1).optional(),
+  CHEONGWON_DUMPS: z.enum(['daily', 'off']).default('daily'),
 });
 
 export interface AppConfig {
@@ -58,6 +62,17 @@ export interface AppConfig {
   /** Signing requests allowed per client address (IPv6 by /64) and per petition: "requests/seconds". */
   rateLimitAddress: string;
   rateLimitPetition: string;
+  /** Read-API requests allowed per client address (IPv6 by /64): "requests/seconds". */
+  rateLimitApi: string;
+  /** Proxies whose X-Forwarded-For names the client: comma-separated addresses or CIDR ranges ('' = none). */
+  trustProxy: string;
+  /**
+   * Absolute path of the directory the daily open-data dump is written to and served from (default `var/dumps`
+   * beside the embedded database directory, not inside it). With several app servers it must be shared storage.
+   */
+  dumpDir: string;
+  /** Whether `serve` writes the daily dump ('daily') or not ('off': another process or a cron job does). */
+  dumps: 'daily' | 'off';
 }
 
 export interface OidcProviderSetting {
@@ -111,6 +126,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     oidcProviders: parseOidcProviders(e.OIDC_PROVIDERS),
     rateLimitAddress: e.RATE_LIMIT_ADDRESS,
     rateLimitPetition: e.RATE_LIMIT_PETITION,
+    rateLimitApi: e.RATE_LIMIT_API,
+    trustProxy: e.TRUST_PROXY,
+    dumpDir: path.resolve(
+      cwd,
+      e.CHEONGWON_DUMP_DIR ?? path.join(path.dirname(e.CHEONGWON_DATA_DIR), 'dumps'),
+    ),
+    dumps: e.CHEONGWON_DUMPS,
   };
 }
 

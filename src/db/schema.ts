@@ -35,6 +35,21 @@ export interface PetitionsTable {
   imported_at: Timestamp | null;
   /** SHA-256 hex of the creator's private pre-agreement link token (사전동의), while collecting. */
   sponsor_token_hash: string | null;
+  /** UK debate track: none → awaiting (debate threshold reached) → scheduled → debated | not_debated. */
+  debate_state: Generated<string>;
+  /** Local date ('YYYY-MM-DD') of a scheduled debate. */
+  debate_scheduled_on: ColumnType<string | null, string | null | undefined, string | null>;
+  debate_decided_at: Generated<Date | null>;
+  /** When the petition reached review (in_review), for the queue's waiting time. */
+  review_started_at: Generated<Date | null>;
+  /** The petition this one duplicates (marked by a moderator); its page points there. */
+  duplicate_of: Generated<string | null>;
+  /** State the petition was in when a moderator hid it wholly (for un-hiding). */
+  hidden_from: Generated<string | null>;
+  /** Public reason of a rejection (from `reject_reasons`, possibly edited), shown on the petition page. */
+  rejection_reason: Generated<string | null>;
+  /** True while passages of the title or body are replaced by a visible marker (originals: petition_redactions). */
+  hidden_in_part: Generated<boolean>;
 }
 
 export interface OfficialResponsesTable {
@@ -48,6 +63,109 @@ export interface OfficialResponsesTable {
   created_at: CreatedAt;
   archive_source: string | null;
   archive_source_id: string | null;
+  /** 'draft' (not public) or 'published'; imported archive answers are published. */
+  state: Generated<'draft' | 'published'>;
+  title: Generated<string | null>;
+  /** 'text' (archive answers: paragraphs) or 'markdown' (answers written here; rendered with html off). */
+  body_format: Generated<'text' | 'markdown'>;
+  /** https link to the captions or transcript of `video_url`. */
+  video_caption_url: Generated<string | null>;
+  /** Last revision after publication, or null. */
+  revised_at: Generated<Date | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Every saved version of an official response (append-only). */
+export interface OfficialResponseRevisionsTable {
+  id: Generated<string>;
+  official_response_id: string;
+  revision: number;
+  phase: 'draft' | 'published' | 'revised';
+  title: string | null;
+  summary: string | null;
+  body: string;
+  body_format: 'text' | 'markdown';
+  responder_name: string | null;
+  responder_title: string | null;
+  video_url: string | null;
+  video_caption_url: string | null;
+  actor_label: string;
+  actor_staff_id: string | null;
+  created_at: Timestamp;
+}
+
+/** The creator of a petition, for notifications (filled by petition creation). */
+export interface PetitionCreatorsTable {
+  petition_id: string;
+  email: string;
+  name: string;
+  locale: Generated<'ko' | 'en'>;
+  unsubscribed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** How a petition was created through the form: its idempotency key and the creator's emailed confirmation. */
+export interface PetitionCreationsTable {
+  petition_id: string;
+  /** The form's idempotency token (43 base64url characters): one petition per submitted form. */
+  submission_key: string;
+  /** SHA-256 hex of the emailed confirmation token; null for signed-in creators. */
+  confirmation_token_hash: string | null;
+  token_expires_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface NotificationOutboxTable {
+  id: Generated<string>;
+  kind: string;
+  dedupe_key: string;
+  petition_id: string | null;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  state: Generated<'pending' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  created_at: Timestamp;
+  done_at: Timestamp | null;
+}
+
+export interface NotificationFanoutsTable {
+  id: Generated<string>;
+  outbox_id: string;
+  kind: string;
+  petition_id: string;
+  /** bigint: the last agreement id expanded (decimal string from pg). */
+  cursor: ColumnType<string, string | number | undefined, string | number>;
+  total: Generated<number>;
+  queued: Generated<number>;
+  skipped: Generated<number>;
+  expanded_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  kind: string;
+  petition_id: string;
+  /** 'agreement:<id>' for a signer, 'creator' for the petition's creator. */
+  recipient: string;
+  agreement_id: string | null;
+  fanout_id: string | null;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  state: Generated<'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'cancelled'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  message_id: string;
+  created_at: Timestamp;
+  sending_at: Timestamp | null;
+  sent_at: Timestamp | null;
 }
 
 export interface PetitionOfficialResponsesTable {
@@ -92,16 +210,161 @@ export interface DevMailboxTable {
   sent_at: Timestamp;
 }
 
+export type StaffRole = 'moderator' | 'responder' | 'administrator';
+
+export interface StaffAccountsTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  roles: ColumnType<StaffRole[], StaffRole[] | undefined, StaffRole[]>;
+  /** argon2id PHC string; null until a password is set (OIDC-only staff). */
+  password_hash: string | null;
+  /** TOTP secret, AES-256-GCM encrypted under a key derived from the deployment secret. */
+  totp_secret_enc: string | null;
+  /** Last accepted TOTP time step (30 s units since the epoch); a code is never accepted twice. */
+  totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface StaffOidcIdentitiesTable {
+  staff_id: string;
+  issuer: string;
+  subject: string;
+  created_at: CreatedAt;
+}
+
+export interface StaffSessionsTable {
+  /** SHA-256 hex of the session cookie's random token. */
+  token_hash: string;
+  staff_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  staff_id: string | null;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  reason: string | null;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+}
+
+export interface RejectReasonsTable {
+  code: string;
+  label: string;
+  public_text: string;
+  active: Generated<boolean>;
+  position: Generated<number>;
+}
+
+export interface ModerationCheckoutsTable {
+  petition_id: string;
+  staff_id: string;
+  checked_out_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export type ModerationDecisionKind =
+  | 'publish'
+  | 'reject'
+  | 'hide'
+  | 'unhide'
+  | 'hide_in_part'
+  | 'unhide_in_part'
+  | 'duplicate';
+
+export interface ModerationDecisionsTable {
+  id: Generated<string>;
+  petition_id: string;
+  staff_id: string;
+  decision: ModerationDecisionKind;
+  reason_code: string | null;
+  public_reason: string | null;
+  note: string | null;
+  decided_at: Timestamp;
+  creator_notified_at: Timestamp | null;
+}
+
+/** One hidden passage: offsets in UTF-16 code units of the original text. */
+export interface RedactedPassage {
+  start: number;
+  end: number;
+  text: string;
+  label: string;
+}
+
+export interface PetitionRedactionsTable {
+  id: Generated<string>;
+  petition_id: string;
+  field: 'title' | 'body';
+  original_text: string;
+  masked_text: string;
+  passages: ColumnType<RedactedPassage[], string, never>;
+  staff_id: string;
+  created_at: Timestamp;
+  restored_at: Timestamp | null;
+}
+
+export interface PersonalDataFlagsTable {
+  id: Generated<string>;
+  petition_id: string;
+  version: string;
+  field: 'title' | 'body';
+  kind: string;
+  start_offset: number;
+  end_offset: number;
+  matched_text: string;
+  mask: string;
+  confidence: 'high' | 'review';
+  resolution: 'masked' | 'overridden' | null;
+  resolution_reason: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+}
+
+export interface ModerationSettingsTable {
+  profile: string;
+  review_target_days: Generated<number>;
+  review_near_days: Generated<number>;
+  election_active: Generated<boolean>;
+  election_categories: ColumnType<string[], string[] | undefined, string[]>;
+  election_reason: Generated<string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   petitions: PetitionsTable;
   official_responses: OfficialResponsesTable;
   petition_official_responses: PetitionOfficialResponsesTable;
+  official_response_revisions: OfficialResponseRevisionsTable;
+  petition_creators: PetitionCreatorsTable;
+  petition_creations: PetitionCreationsTable;
+  notification_outbox: NotificationOutboxTable;
+  notification_fanouts: NotificationFanoutsTable;
+  notification_deliveries: NotificationDeliveriesTable;
   profile_settings: ProfileSettingsTable;
   agreements: AgreementsTable;
   agreement_contacts: AgreementContactsTable;
   dev_mailbox: DevMailboxTable;
+  staff_accounts: StaffAccountsTable;
+  staff_oidc_identities: StaffOidcIdentitiesTable;
+  staff_sessions: StaffSessionsTable;
+  audit_log: AuditLogTable;
+  reject_reasons: RejectReasonsTable;
+  moderation_checkouts: ModerationCheckoutsTable;
+  moderation_decisions: ModerationDecisionsTable;
+  petition_redactions: PetitionRedactionsTable;
+  personal_data_flags: PersonalDataFlagsTable;
+  moderation_settings: ModerationSettingsTable;
 }
 
 export type PetitionRow = Selectable<PetitionsTable>;
 export type NewPetition = Insertable<PetitionsTable>;
 export type OfficialResponseRow = Selectable<OfficialResponsesTable>;
+export type StaffAccountRow = Selectable<StaffAccountsTable>;

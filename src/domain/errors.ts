@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'petition_not_found'
   | 'invalid_transition'
   | 'petition_closed'
+  | 'invalid_petition'
   // policy profiles and settings
   | 'unknown_profile'
   | 'unknown_category'
@@ -28,6 +29,19 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'identity_error'
   | 'mail_unavailable'
+  // staff, access and moderation
+  | 'forbidden'
+  | 'csrf_rejected'
+  | 'invalid_credentials'
+  | 'staff_exists'
+  | 'checked_out_elsewhere'
+  | 'checkout_required'
+  | 'personal_data_unresolved'
+  | 'election_withheld'
+  // official responses
+  | 'response_not_found'
+  // open data
+  | 'dump_not_ready'
   // archive import
   | 'unknown_format'
   | 'invalid_record';

@@ -158,6 +158,11 @@ export interface PolicyProfile {
   };
   /** Default settings; runtime overrides are merged over these by `effectiveSettings`. */
   readonly defaults: PolicySettings;
+  /**
+   * Longest title and body a creator may submit, in characters (Unicode code points after NFC, trimmed); see
+   * `checkPetitionText` in petition-text.ts. Fixed per profile (the boards' own forms), not runtime settings.
+   */
+  readonly textLimits: { readonly title: number; readonly body: number };
   /** Where the rules come from (human-readable citations). */
   readonly sources: readonly string[];
 }
@@ -319,6 +324,8 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
       debateThreshold: null,
       responseDeadline: { days: 30, from: 'close' },
     },
+    // the board's form: 제목 100자, 청원내용 10,000자
+    textLimits: { title: 100, body: 10_000 },
     sources: [
       'www1.president.go.kr/petitions: 30일 동안 20만 명 이상 동의한 청원에 정부·청와대 책임자가 30일 이내 답변',
       'CWD rule since 2019-03-31: 사전동의 100명 이상이어야 게시판 공개 (lovit 2019 archives hold only such petitions)',
@@ -341,6 +348,8 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
       debateThreshold: null,
       responseDeadline: null,
     },
+    // the Assembly form's 청원의 제목 / 청원의 내용 fields, kept at the Blue House limits
+    textLimits: { title: 100, body: 10_000 },
     sources: [
       'petitions.assembly.go.kr: 30일 이내 100명 찬성 시 공개, 공개 후 30일 이내 5만 명 동의 시 소관위원회 회부',
       '국회법 제123조·제125조 (청원 요건, 청원심사 기간)',
@@ -363,6 +372,8 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
       debateThreshold: 100_000,
       responseDeadline: { days: 21, from: 'threshold' },
     },
+    // petition.parliament.uk form: action 80 characters; background 300 + additional details 800 as one body
+    textLimits: { title: 80, body: 1_100 },
     sources: [
       'petition.parliament.uk/help: 5 supporters; 6 months; 10,000 → Government response; 100,000 → considered for debate',
       'alphagov/e-petitions: closed_at = (open_at + petition_duration.months).end_of_day; response_threshold_reached_at',
@@ -384,6 +395,8 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
       debateThreshold: null,
       responseDeadline: null,
     },
+    // archive only (no new petitions); the We the People form allowed a 120-character title, 800-character body
+    textLimits: { title: 120, body: 800 },
     sources: [
       'petitions.obamawhitehouse.archives.gov: 150 signatures to be searchable; 100,000 in 30 days for a response (from January 2013; 25,000 before, 5,000 at launch)',
     ],

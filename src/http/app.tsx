@@ -1,17 +1,23 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import { readFileSync } from 'node:fs';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/errors.js';
+import { CATALOGS, errorMessage, formatList, type MessageKey, t } from '../i18n/index.js';
+import { loadModerationSettings, withheldReason } from '../moderation/settings.js';
 import {
   findPetition,
   listPetitions,
   type PetitionSort,
   responsesForPetition,
 } from '../repositories/petitions.js';
-import { apiV1 } from './api/v1.js';
+import { responseExtras } from '../repositories/responses.js';
+import { type PetitionStatistics, petitionStatistics } from '../repositories/statistics.js';
+import { type ApiOptions, apiV1 } from './api/v1.js';
+import { siteAssets } from './assets.js';
+import { clientAddressFrom } from './client-address.js';
+import { registerCreateRoutes } from './create-routes.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import {
   describeIssues,
@@ -21,41 +27,51 @@ import {
   pageQuerySchema,
   toPetitionListQuery,
 } from './list-query.js';
+import { localeMiddleware, localizeApiErrors, pageContext } from './locale.js';
+import { registerNotificationRoutes } from './notification-routes.js';
 import { DataAboutPage, ErrorPage, HomePage, ListPage } from './pages/lists.js';
 import { PetitionPage } from './pages/petition.js';
+import { StatisticsPage } from './pages/statistics.js';
+import { sameOriginWrites } from './same-origin.js';
 import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing-routes.js';
 import type { Site } from './site.js';
+import { registerStaffRoutes, type StaffContext } from './staff-routes.js';
 
-// Read from src/ in both layouts: src/http/app.tsx and the compiled dist/http/app.js sit two levels below the root.
-const stylesheet = readFileSync(new URL('../../src/http/assets/style.css', import.meta.url), 'utf8');
-
-const SORT_LABELS: Array<[PetitionSort, string]> = [
-  ['agreements', '동의 많은 순'],
-  ['newest', '최신 순'],
-  ['closing', '마감 임박 순'],
+/** The orders a list page offers, with their labels' message keys. */
+const SORT_LABELS: Array<[PetitionSort, MessageKey]> = [
+  ['agreements', 'sort.agreements'],
+  ['newest', 'sort.newest'],
+  ['closing', 'sort.closing'],
 ];
 
 /** Petition numbers in URLs: 1, 2, … (bigint range). */
 const PETITION_ID = /^[1-9][0-9]{0,15}$/;
 
 /**
- * The whole web application: public pages (server-rendered HTML, Korean, no JavaScript needed) and the read API
- * under /api/v1. Routes stay thin: parse, call a repository, present.
+ * The whole web application: public pages (server-rendered HTML in Korean or English — `localeMiddleware` — on
+ * KRDS, no JavaScript needed) and the read API under /api/v1. Routes stay thin: parse, call a repository, present.
  */
-export function createApp(site: Site, signing?: SigningContext): Hono {
+export function createApp(
+  site: Site,
+  signing?: SigningContext,
+  api: ApiOptions = {},
+  staff?: StaffContext,
+): Hono {
   const app = new Hono();
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
+  app.use(localeMiddleware);
   app.use(rejectMalformedUrls);
+  app.use(clientAddressFrom(site.trustedProxies));
+  // forms are posted by this site's own pages only (CSRF); programs without browser headers may post too
+  app.use(sameOriginWrites(site.publicUrl ? [site.publicUrl] : []));
   // open data: any site may read the API from a browser
   app.use('/api/v1/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
-  app.route('/api/v1', apiV1(site));
+  app.use('/api/*', localizeApiErrors);
+  app.route('/api/v1', apiV1(site, api));
 
-  app.get('/assets/style.css', (c) => {
-    c.header('Content-Type', 'text/css; charset=utf-8');
-    c.header('Cache-Control', 'public, max-age=3600');
-    return c.body(stylesheet);
-  });
+  siteAssets().register(app);
   app.get('/healthz', (c) => c.json({ ok: true }));
+  if (signing) registerCreateRoutes(app, site, signing); // before /petitions/:id, which would take /petitions/new
 
   app.get('/', async (c) => {
     const list = (sort: PetitionSort, extra: { answered?: boolean } = {}) =>
@@ -68,56 +84,91 @@ export function createApp(site: Site, signing?: SigningContext): Hono {
       list('newest'),
       list('answered', { answered: true }),
     ]);
-    return c.html(<HomePage site={site} lists={{ mostAgreed, endingSoon, newest, answered }} />);
+    const page = pageContext(c);
+    return c.html(<HomePage site={site} page={page} lists={{ mostAgreed, endingSoon, newest, answered }} />);
   });
 
   app.get('/petitions', async (c) => {
     const q = parseListQuery(c);
-    const heading =
-      q.answered === 'true' ? '답변 완료 청원' : q.state === 'open' ? '진행 중인 청원' : '전체 청원';
+    const heading = t(
+      c.var.locale,
+      q.answered === 'true' ? 'list.answered' : q.state === 'open' ? 'list.open' : 'list.all',
+    );
     return renderList(c, q, { heading, path: '/petitions', defaultSort: 'agreements' });
   });
 
   app.get('/categories/:code', async (c) => {
     const code = c.req.param('code');
-    const name = site.categories().find((cat) => cat.code === code)?.name;
-    if (!name) throw new DomainError('not_found', '그런 분야가 없습니다.');
+    const name = site.categories(c.var.locale).find((cat) => cat.code === code)?.name;
+    if (!name) throw new DomainError('not_found', t(c.var.locale, 'errorPage.noSuchCategory'));
     const q = { ...parseListQuery(c), category: code };
     return renderList(c, q, {
-      heading: `${name} 분야 청원`,
+      heading: t(c.var.locale, 'list.category', { name }),
       path: `/categories/${code}`,
       defaultSort: 'agreements',
     });
   });
 
   app.get('/search', async (c) => {
-    const q = parseListQuery(c);
-    if (!q.q) {
+    const parsed = pageQuerySchema.safeParse(c.req.query());
+    if (!parsed.success && parsed.error.issues.some((issue) => issue.path[0] === 'q')) {
+      // a refused search text is a form error: said under the search box and tied to it, not a bare error page
+      const page = pageContext(c);
       return c.html(
         <ListPage
           site={site}
-          heading="청원 검색"
+          page={page}
+          heading={t(page.locale, 'list.search')}
           rows={[]}
           total={0}
-          page={1}
+          pageNumber={1}
+          perPage={20}
+          href={() => '/search'}
+          empty=""
+          searchError={{ code: 'invalid_parameter', message: t(page.locale, 'list.searchInvalid') }}
+        />,
+        HTTP_STATUS.invalid_parameter,
+      );
+    }
+    const q = parseListQuery(c);
+    if (!q.q) {
+      const page = pageContext(c);
+      return c.html(
+        <ListPage
+          site={site}
+          page={page}
+          heading={t(page.locale, 'list.search')}
+          rows={[]}
+          total={0}
+          pageNumber={1}
           perPage={q.per_page}
           href={() => '/search'}
-          empty="검색어를 입력하십시오."
+          empty={t(page.locale, 'list.emptyNoQuery')}
         />,
       );
     }
-    return renderList(c, q, { heading: `‘${q.q}’ 검색 결과`, path: '/search', defaultSort: 'relevance' });
+    const heading = t(c.var.locale, 'list.searchResults', { query: q.q });
+    return renderList(c, q, { heading, path: '/search', defaultSort: 'relevance' });
   });
 
   app.get('/petitions/:id', async (c) => {
     const id = c.req.param('id');
-    if (!PETITION_ID.test(id)) throw new DomainError('invalid_parameter', '청원 번호는 1 이상의 정수입니다.');
+    if (!PETITION_ID.test(id))
+      throw new DomainError('invalid_parameter', t(c.var.locale, 'errorPage.petitionNumber'));
     const row = await findPetition(site.db, id);
-    if (!row || !(PUBLIC_LIST_STATES as readonly string[]).includes(row.state)) {
-      throw new DomainError('petition_not_found', `${id}번 청원을 찾을 수 없습니다.`);
+    // rejected petitions stay reachable by their number to show the public reason (never their text)
+    if (!row || !([...PUBLIC_LIST_STATES, 'rejected'] as readonly string[]).includes(row.state)) {
+      throw new DomainError('petition_not_found', t(c.var.locale, 'errorPage.noSuchPetition', { id }));
     }
+    const withheld = withheldReason(await loadModerationSettings(site.db, row.profile), row.category);
     const responses = await responsesForPetition(site.db, row.id);
-    const collecting = row.state === 'open' && (row.closes_at === null || site.now() < row.closes_at);
+    const extras = await responseExtras(
+      site.db,
+      row.id,
+      responses.map((r) => r.id),
+    );
+    const collecting =
+      row.state === 'open' && withheld === null && (row.closes_at === null || site.now() < row.closes_at);
     const agree =
       signing && collecting
         ? {
@@ -125,11 +176,34 @@ export function createApp(site: Site, signing?: SigningContext): Hono {
             providers: signing.providers.map((p) => ({ id: p.id, label: p.label })),
           }
         : undefined;
-    return c.html(<PetitionPage site={site} row={row} responses={responses} agree={agree} />);
+    return c.html(
+      <PetitionPage
+        site={site}
+        row={row}
+        responses={responses}
+        responseExtras={extras}
+        agree={agree}
+        withheld={withheld}
+      />,
+    );
   });
 
-  app.get('/about/data', (c) => c.html(<DataAboutPage site={site} />));
+  app.get('/about/data', (c) => c.html(<DataAboutPage site={site} page={pageContext(c)} />));
+  // figures over every public petition: three aggregate queries, computed at most once a minute per app server
+  let statistics: { at: number; value: Promise<PetitionStatistics> } | null = null;
+  app.get('/statistics', async (c) => {
+    if (!statistics || Date.now() - statistics.at > 60_000) {
+      const value = petitionStatistics(site.db, site.now());
+      statistics = { at: Date.now(), value };
+      value.catch(() => {
+        statistics = null; // a failed computation is not kept
+      });
+    }
+    return c.html(<StatisticsPage site={site} page={pageContext(c)} stats={await statistics.value} />);
+  });
   if (signing) registerSigningRoutes(app, site, signing);
+  if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });
+  if (staff) registerStaffRoutes(app, site, staff);
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
@@ -141,8 +215,15 @@ export function createApp(site: Site, signing?: SigningContext): Hono {
     }
     if (c.req.path.startsWith('/api/'))
       return c.json(apiError('not_found', `No API resource at ${c.req.path}.`), 404);
+    const page = pageContext(c);
     return c.html(
-      <ErrorPage site={site} status={404} code="not_found" message="요청하신 페이지가 없습니다." />,
+      <ErrorPage
+        site={site}
+        page={page}
+        status={404}
+        code="not_found"
+        message={t(page.locale, 'errorPage.noSuchPage')}
+      />,
       404,
     );
   });
@@ -155,8 +236,15 @@ export function createApp(site: Site, signing?: SigningContext): Hono {
       const json =
         c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
       if (json) return c.json(apiError(error.code, error.message, error.details), status);
+      const page = pageContext(c);
       return c.html(
-        <ErrorPage site={site} status={status} code={error.code} message={error.message} />,
+        <ErrorPage
+          site={site}
+          page={page}
+          status={status}
+          code={error.code}
+          message={errorMessage(page.locale, error.code, error.message)}
+        />,
         status,
       );
     }
@@ -183,36 +271,35 @@ export function createApp(site: Site, signing?: SigningContext): Hono {
       const s = params.toString();
       return s ? `${view.path}?${s}` : view.path;
     };
-    const sorts: Array<[PetitionSort, string]> = q.q
-      ? [['relevance', '관련도 순'], ...SORT_LABELS]
+    const pageCtx = pageContext(c);
+    const { locale } = pageCtx;
+    const sorts: Array<[PetitionSort, MessageKey]> = q.q
+      ? [['relevance', 'sort.relevance'], ...SORT_LABELS]
       : SORT_LABELS;
     const notes: string[] = [];
-    if (query.titlesOnly)
-      notes.push(`${MIN_BODY_SEARCH_LENGTH}글자보다 짧은 검색어는 청원 제목에서만 찾습니다.`);
-    if (query.sort === 'closing') notes.push('마감 임박 순에는 동의를 받고 있는 청원만 나옵니다.');
+    if (query.titlesOnly) notes.push(t(locale, 'list.noteTitlesOnly', { min: MIN_BODY_SEARCH_LENGTH }));
+    if (query.sort === 'closing') notes.push(t(locale, 'list.noteClosing'));
     return c.html(
       <ListPage
         site={site}
+        page={pageCtx}
         heading={view.heading}
         query={q.q}
         rows={page.rows}
         total={page.total}
-        page={q.page}
+        pageNumber={q.page}
         perPage={q.per_page}
         href={(p) => href({ page: p })}
         sortLinks={sorts.map(([sort, label]) => ({
-          label,
+          label: t(locale, label),
           href: href({ sort }),
           current: query.sort === sort,
         }))}
         notes={notes}
-        empty={
-          page.total > 0
-            ? '이 페이지에는 청원이 없습니다. 첫 페이지로 돌아가십시오.'
-            : q.q
-              ? '검색 결과가 없습니다. 다른 낱말로 찾아보십시오.'
-              : '청원이 없습니다.'
-        }
+        empty={t(
+          locale,
+          page.total > 0 ? 'list.emptyPastEnd' : q.q ? 'list.emptyNoResults' : 'list.emptyNone',
+        )}
       />,
     );
   }
@@ -229,25 +316,31 @@ const rejectMalformedUrls: MiddlewareHandler = async (c, next) => {
   try {
     decodeURIComponent(url.slice(url.indexOf('/', url.indexOf('//') + 2)).replace(/\+/g, ' '));
   } catch {
-    throw new DomainError(
-      'invalid_parameter',
-      c.req.path.startsWith('/api/')
-        ? 'The URL contains percent-encoded bytes that are not valid UTF-8.'
-        : '주소에 올바르지 않은 문자 인코딩이 있습니다 (UTF-8이 아닙니다).',
-    );
+    // the API speaks English unless Accept-Language asks for Korean (localizeApiErrors)
+    const locale = c.req.path.startsWith('/api/') ? 'en' : c.var.locale;
+    throw new DomainError('invalid_parameter', t(locale, 'errorPage.malformedUrl'));
   }
   await next();
 };
 
 /**
  * Parses list parameters from a page URL; unknown parameters (utm_source, fbclid…) are ignored.
- * @throws DomainError('invalid_parameter') naming each bad parameter in Korean
+ * @throws DomainError('invalid_parameter') naming each bad parameter in the page's language
  */
 function parseListQuery(c: Context): ListQuery {
   const parsed = pageQuerySchema.safeParse(c.req.query());
   if (!parsed.success) {
-    const { messageKo, fields } = describeIssues(parsed.error);
-    throw new DomainError('invalid_parameter', `잘못된 요청입니다: ${messageKo}`, { fields });
+    const { fields } = describeIssues(parsed.error);
+    const locale = c.var.locale;
+    const names = Object.keys(fields).map((k) => {
+      const key = `parameter.${k}`;
+      return `‘${key in CATALOGS[locale] ? t(locale, key as MessageKey) : k}’`;
+    });
+    throw new DomainError(
+      'invalid_parameter',
+      t(locale, 'errorPage.badParameters', { names: formatList(locale, names) }),
+      { fields },
+    );
   }
   return parsed.data;
 }

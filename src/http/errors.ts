@@ -1,12 +1,16 @@
 import type { ErrorCode } from '../domain/errors.js';
 
+/** The statuses error codes map to. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 503;
+
 /** The one place error codes become HTTP statuses. */
-export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 413 | 422 | 429 | 503> = {
+export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   petition_not_found: 404,
   not_found: 404,
   method_not_allowed: 405,
   invalid_transition: 409,
   petition_closed: 409,
+  invalid_petition: 422,
   unknown_profile: 400,
   unknown_category: 400,
   invalid_setting: 422,
@@ -23,6 +27,16 @@ export const HTTP_STATUS: Record<ErrorCode, 400 | 401 | 404 | 405 | 409 | 410 | 
   unauthenticated: 401,
   identity_error: 400,
   mail_unavailable: 503,
+  forbidden: 403,
+  csrf_rejected: 403,
+  invalid_credentials: 401,
+  staff_exists: 409,
+  checked_out_elsewhere: 409,
+  checkout_required: 409,
+  personal_data_unresolved: 409,
+  election_withheld: 409,
+  response_not_found: 404,
+  dump_not_ready: 503,
   unknown_format: 422,
   invalid_record: 422,
 };

@@ -1,15 +1,17 @@
 import { DateTime } from 'luxon';
+import * as i18n from '../i18n/index.js';
 
-const countFormat = new Intl.NumberFormat('ko-KR');
-
-/** Agreement count as Korean readers expect it: 2715626 → '2,715,626명'. */
+/**
+ * Agreement count as Korean readers expect it: 2715626 → '2,715,626명'. Korean pages not yet translated use
+ * this; translated pages call `formatCount(locale, n)` of src/i18n.
+ */
 export function formatCount(n: number): string {
-  return `${countFormat.format(n)}명`;
+  return i18n.formatCount('ko', n);
 }
 
-/** Plain grouped number: 200000 → '200,000'. */
+/** Plain grouped number: 200000 → '200,000' (Korean; see `formatNumber(locale, n)` of src/i18n). */
 export function formatNumber(n: number): string {
-  return countFormat.format(n);
+  return i18n.formatNumber('ko', n);
 }
 
 /** Local calendar date of an instant in `zone`, as 'YYYY-MM-DD' (e.g. Asia/Seoul). */

@@ -82,21 +82,12 @@ export const pageQuerySchema = z.object(listQueryShape);
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-/** Korean names of the parameters, for messages on pages. */
-const PARAMETER_NAMES_KO: Record<string, string> = {
-  q: '검색어',
-  state: '상태',
-  category: '분야',
-  answered: '답변 여부',
-  sort: '정렬',
-  page: '페이지',
-  per_page: '페이지당 개수',
-};
-
-/** Summary of zod issues: English for the API ('page: page starts at 1'), Korean names for pages. */
+/**
+ * Summary of zod issues for the API ('page: page starts at 1') and the fields at fault; pages name the fields in
+ * their own language (`parameter.*` messages of src/i18n).
+ */
 export function describeIssues(error: z.ZodError): {
   message: string;
-  messageKo: string;
   fields: Record<string, string>;
 } {
   const fields: Record<string, string> = {};
@@ -107,10 +98,7 @@ export function describeIssues(error: z.ZodError): {
   const message = Object.entries(fields)
     .map(([k, v]) => `${k}: ${v}`)
     .join('; ');
-  const messageKo = `${Object.keys(fields)
-    .map((k) => `‘${PARAMETER_NAMES_KO[k] ?? k}’`)
-    .join(', ')} 값이 올바르지 않습니다.`;
-  return { message, messageKo, fields };
+  return { message, fields };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import type { PetitionCountRow } from '../repositories/open-data.js';
 import { formatDate, formatLastDay } from './format.js';
 import type { ProfileView } from './site.js';
 
@@ -78,6 +79,20 @@ export function presentPetition(
   responses: OfficialResponseRow[],
   profile: ProfileView,
 ): PetitionJson {
+  return {
+    ...presentPetitionSummary(row, profile),
+    body: row.body,
+    thresholds: presentThresholds(row, profile),
+    response_due_at: iso(row.response_due_at),
+    official_responses: responses.map(presentOfficialResponse),
+  };
+}
+
+/** The thresholds that apply to a petition, each with the moment it was reached (null: not reached). */
+export function presentThresholds(
+  row: ThresholdColumns,
+  profile: ProfileView,
+): Array<{ kind: 'response' | 'debate'; agreements: number; reached_at: string | null }> {
   const thresholds: PetitionJson['thresholds'] = [];
   const { response, debate } = petitionThresholds(row, profile);
   if (response !== null) {
@@ -90,12 +105,39 @@ export function presentPetition(
   if (debate !== null) {
     thresholds.push({ kind: 'debate', agreements: debate, reached_at: iso(row.debate_threshold_reached_at) });
   }
+  return thresholds;
+}
+
+type ThresholdColumns = Pick<
+  PetitionRow,
+  'response_threshold' | 'debate_threshold' | 'response_threshold_reached_at' | 'debate_threshold_reached_at'
+>;
+
+/**
+ * The live counter of `GET /api/v1/petitions/{id}/count`: a few hundred bytes, no text. `updated_at` is when the
+ * petition row last changed (a count written by the agreement writer, a state change).
+ */
+export interface PetitionCountJson {
+  id: number;
+  count: number;
+  count_source: 'archive' | 'live';
+  state: string;
+  response_state: string;
+  thresholds: PetitionJson['thresholds'];
+  closes_at: string | null;
+  updated_at: string;
+}
+
+export function presentPetitionCount(row: PetitionCountRow, profile: ProfileView): PetitionCountJson {
   return {
-    ...presentPetitionSummary(row, profile),
-    body: row.body,
-    thresholds,
-    response_due_at: iso(row.response_due_at),
-    official_responses: responses.map(presentOfficialResponse),
+    id: Number(row.id),
+    count: row.public_count,
+    count_source: row.archived_agreement_count !== null ? 'archive' : 'live',
+    state: row.state,
+    response_state: row.response_state,
+    thresholds: presentThresholds(row, profile),
+    closes_at: iso(row.closes_at),
+    updated_at: row.updated_at.toISOString(),
   };
 }
 
@@ -116,7 +158,7 @@ export function presentOfficialResponse(r: OfficialResponseRow): OfficialRespons
  * time), else the profile's current settings.
  */
 export function petitionThresholds(
-  row: PetitionRow,
+  row: Pick<PetitionRow, 'response_threshold' | 'debate_threshold'>,
   profile: ProfileView,
 ): { response: number | null; debate: number | null } {
   return {

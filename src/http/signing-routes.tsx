@@ -2,15 +2,17 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DomainError } from '../domain/errors.js';
 import { REGIONS } from '../domain/identity.js';
+import type { Mailer } from '../notifications/mailer.js';
 import type { AgreeOutcome } from '../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin } from '../signing/oidc.js';
 import type { SigningRateLimits } from '../signing/rate-limits.js';
 import { hashToken, isTokenShaped, type SigningService } from '../signing/signing-service.js';
+import { clientAddress } from './client-address.js';
+import { formatDate } from './format.js';
 import { Layout } from './pages/layout.js';
 import type { Site } from './site.js';
 
@@ -26,6 +28,8 @@ export interface SigningContext {
   secureCookies: boolean;
   /** Show sent mail at /dev/mailbox (deployments without SMTP). */
   devMailbox: boolean;
+  /** The deployment's mailer, for mail other than agreements (petition creation); absent → creation is off. */
+  mailer?: Mailer;
 }
 
 export const SESSION_COOKIE = 'cw_session';
@@ -81,25 +85,26 @@ const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('appli
 const MAX_FORM_BYTES = 16 * 1024;
 
 /**
- * Reads a request body of at most `MAX_FORM_BYTES`. On Node it reads the socket's IncomingMessage directly:
- * building a WHATWG Request to read a 30-byte form costs more CPU than the rest of a one-click agreement.
+ * Reads a request body of at most `maxBytes` (default `MAX_FORM_BYTES`). On Node it reads the socket's
+ * IncomingMessage directly: building a WHATWG Request to read a 30-byte form costs more CPU than the rest of a
+ * one-click agreement.
  * @throws DomainError('body_too_large')
  */
-async function readBody(c: Context): Promise<Buffer> {
+async function readBody(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Buffer> {
   const tooLarge = () =>
-    new DomainError('body_too_large', `보낸 내용이 너무 큽니다 (${MAX_FORM_BYTES / 1024} KB까지).`);
-  if (Number(c.req.header('content-length') ?? 0) > MAX_FORM_BYTES) throw tooLarge();
+    new DomainError('body_too_large', `보낸 내용이 너무 큽니다 (${Math.floor(maxBytes / 1024)} KB까지).`);
+  if (Number(c.req.header('content-length') ?? 0) > maxBytes) throw tooLarge();
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming) {
     const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > MAX_FORM_BYTES) throw tooLarge();
+    if (body.length > maxBytes) throw tooLarge();
     return body;
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw tooLarge();
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -108,15 +113,16 @@ async function readBody(c: Context): Promise<Buffer> {
 /**
  * Form fields (application/x-www-form-urlencoded) as strings. Other content types, repeated fields, and text that
  * was not valid UTF-8 (percent-escapes decoding to U+FFFD) are refused.
+ * @param maxBytes largest body accepted (bytes; default 16 KB, the signing path's forms)
  * @throws DomainError('invalid_body' | 'body_too_large')
  */
-async function formFields(c: Context): Promise<Record<string, string>> {
+export async function formFields(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Record<string, string>> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (!type.startsWith('application/x-www-form-urlencoded')) {
     throw new DomainError('invalid_body', '양식으로 보내 주십시오 (application/x-www-form-urlencoded).');
   }
   // the bytes must be UTF-8 as they are, and so must every percent-escape (decoded to U+FFFD otherwise)
-  const params = new URLSearchParams(strictUtf8(await readBody(c)));
+  const params = new URLSearchParams(strictUtf8(await readBody(c, maxBytes)));
   const fields: Record<string, string> = Object.create(null);
   for (const [key, value] of params) {
     if (key.includes('\uFFFD') || value.includes('\uFFFD')) {
@@ -134,14 +140,6 @@ function strictUtf8(bytes: Buffer): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new DomainError('invalid_body', '보낸 내용이 올바른 UTF-8 글자가 아닙니다.');
-  }
-}
-
-function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // in-process requests (tests) have no socket
   }
 }
 
@@ -200,9 +198,9 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     const petition = PETITION_ID.test(petitionId)
       ? await site.db
           .selectFrom('petitions')
-          .select(['id', 'title', 'body', 'state'])
+          .select(['id', 'title', 'body', 'state', 'profile', 'review_started_at'])
           .where('id', '=', petitionId)
-          .where('state', '=', 'collecting_pre_agreements')
+          .where('state', 'in', ['collecting_pre_agreements', 'in_review'])
           .where('sponsor_token_hash', '=', isTokenShaped(token) ? hashToken(token) : '')
           .executeTakeFirst()
       : undefined;
@@ -211,17 +209,29 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
       throw new DomainError('petition_not_found', '이 사전동의 링크로 찾을 수 있는 청원이 없습니다.');
     return c.html(
       <Layout title={`사전동의: ${petition.title}`} categories={site.categories()}>
-        <p class="notice">
-          청원인이 공유한 사전동의 링크입니다. 사전동의가 정해진 수에 이르면 청원은 검토를 거쳐 공개됩니다.
-        </p>
+        {petition.state === 'in_review' ? (
+          <p class="notice" role="status">
+            사전동의가 모여 검토 중입니다
+            {petition.review_started_at
+              ? ` (${formatDate(petition.review_started_at, site.profile(petition.profile).timeZone)}부터)`
+              : ''}
+            . 검토가 끝나면 공개 여부를 알려 드립니다.
+          </p>
+        ) : (
+          <p class="notice">
+            청원인이 공유한 사전동의 링크입니다. 사전동의가 정해진 수에 이르면 청원은 검토를 거쳐 공개됩니다.
+          </p>
+        )}
         <h1>{petition.title}</h1>
         {petition.body ? <p class="petition-body">{petition.body}</p> : null}
-        <AgreementForm
-          petitionId={petition.id}
-          signedIn={sessionPerson(c, signing) !== null}
-          providers={signing.providers.map((p) => ({ id: p.id, label: p.label }))}
-          sponsorToken={token}
-        />
+        {petition.state === 'collecting_pre_agreements' ? (
+          <AgreementForm
+            petitionId={petition.id}
+            signedIn={sessionPerson(c, signing) !== null}
+            providers={signing.providers.map((p) => ({ id: p.id, label: p.label }))}
+            sponsorToken={token}
+          />
+        ) : null}
       </Layout>,
     );
   });

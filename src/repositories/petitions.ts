@@ -111,13 +111,17 @@ export async function findArchivedPetition(
     .executeTakeFirst();
 }
 
-/** Official responses covering this petition, oldest first (one response may cover several petitions). */
+/**
+ * Published official responses covering this petition, oldest first (one response may cover several petitions).
+ * Drafts are never returned.
+ */
 export async function responsesForPetition(db: Executor, petitionId: string): Promise<OfficialResponseRow[]> {
   return db
     .selectFrom('official_responses as r')
     .innerJoin('petition_official_responses as pr', 'pr.official_response_id', 'r.id')
     .selectAll('r')
     .where('pr.petition_id', '=', petitionId)
+    .where('r.state', '=', 'published')
     .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
     .orderBy('r.id')
     .execute();

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js';
 import type { SigningContext } from '../http/signing-routes.js';
 import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
+import { notificationWrites } from '../notifications/outbox.js';
 import { AgreementWriter } from './agreement-writer.js';
 import { createOidcClient } from './oidc.js';
 import { parseRateSpec, SigningRateLimits } from './rate-limits.js';
@@ -41,6 +42,25 @@ export function deploymentSecret(config: AppConfig): string {
   }
 }
 
+/**
+ * The deployment's mailer: SMTP when `SMTP_URL` is set, else the development mailbox (rows in `dev_mailbox`, shown
+ * at /dev/mailbox). Shared by the signing path and the notification worker.
+ */
+export function deploymentMailer(db: Kysely<Database>, env: Record<string, string | undefined>): Mailer {
+  return mailerFromEnv(env, async (mail) => {
+    await db
+      .insertInto('dev_mailbox')
+      .values({
+        recipient: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        sent_at: mail.sentAt,
+      })
+      .execute();
+  });
+}
+
 /** Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits. */
 export async function createSigning(
   config: AppConfig,
@@ -60,19 +80,10 @@ export async function createSigning(
     settingsFor: (profile) => site.profile(profile).settings,
     timeZoneFor: (profile) => site.profile(profile).timeZone,
     now: () => site.now(),
+    // threshold crossings and pre-agreement progress queue their mail in the batch's own transaction
+    extraWrites: notificationWrites({ settingsFor: (profile) => site.profile(profile).settings }),
   });
-  const mailer = mailerFromEnv(env, async (mail) => {
-    await db
-      .insertInto('dev_mailbox')
-      .values({
-        recipient: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        sent_at: mail.sentAt,
-      })
-      .execute();
-  });
+  const mailer = deploymentMailer(db, env);
   const providers = [];
   for (const p of config.oidcProviders) {
     const client = await createOidcClient({
@@ -104,6 +115,7 @@ export async function createSigning(
     cookieSecret: secret,
     secureCookies: config.publicUrl.startsWith('https:'),
     devMailbox: !config.smtpUrl,
+    mailer,
   };
   return {
     context,

@@ -2,6 +2,10 @@ import type { Migration } from 'kysely';
 import * as petitions from './2026-11-29T1500_petitions.js';
 import * as agreements from './2026-11-29T1600_agreements.js';
 import * as sponsorLinks from './2026-11-29T1700_sponsor_links.js';
+import * as staffModeration from './2026-11-29T1800_staff_moderation.js';
+import * as responsesNotifications from './2026-11-29T1900_responses_notifications.js';
+import * as agreementUpkeep from './2026-11-29T2100_agreement_upkeep.js';
+import * as petitionCreation from './2026-11-29T2200_petition_creation.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -12,4 +16,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T1500_petitions': petitions,
   '2026-11-29T1600_agreements': agreements,
   '2026-11-29T1700_sponsor_links': sponsorLinks,
+  '2026-11-29T1800_staff_moderation': staffModeration,
+  '2026-11-29T1900_responses_notifications': responsesNotifications,
+  '2026-11-29T2100_agreement_upkeep': agreementUpkeep,
+  '2026-11-29T2200_petition_creation': petitionCreation,
 };

@@ -1,79 +1,32 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { findPetition, listPetitions, responsesForPetition } from '../../repositories/petitions.js';
+import type { RateSpec } from '../../signing/rate-limits.js';
 import { apiError } from '../errors.js';
 import { describeIssues, listQuerySchema, PUBLIC_LIST_STATES, toPetitionListQuery } from '../list-query.js';
 import { presentPetition, presentPetitionSummary } from '../presenters.js';
 import type { Site } from '../site.js';
+import { registerCountRoutes } from './counts.js';
+import { registerCsvRoute } from './csv.js';
+import { registerDumpRoutes } from './dumps.js';
+import { registerProfileRoutes } from './profiles.js';
+import { apiRateLimit, DEFAULT_API_RATE_LIMIT } from './rate-limit.js';
+import {
+  errorResponse,
+  PetitionIdParams,
+  PetitionSchema,
+  PetitionSummarySchema,
+  RATE_LIMITED_RESPONSE,
+} from './schemas.js';
 
-const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'invalid_parameter' }),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .openapi('Error');
-
-const CategorySchema = z.object({ code: z.string(), name: z.string() }).nullable();
-const ArchiveSchema = z
-  .object({
-    source: z.string(),
-    source_id: z.string(),
-    source_state: z.string().nullable(),
-    url: z.string().nullable(),
-  })
-  .nullable()
-  .openapi({ description: 'Provenance of an imported (archived) petition; null for petitions created here' });
-
-const PetitionSummarySchema = z
-  .object({
-    id: z.number().int(),
-    title: z.string(),
-    profile: z.string(),
-    category: CategorySchema,
-    state: z.string().openapi({ description: 'open | closed' }),
-    response_state: z.string().openapi({ description: 'none | awaiting | answered' }),
-    agreement_count: z.number().int().openapi({ description: 'Public agreement count' }),
-    count_source: z.enum(['archive', 'live']).openapi({
-      description: 'archive: final total imported from a historic platform (no signer rows behind it)',
-    }),
-    opened_at: z.string().nullable(),
-    last_day: z
-      .string()
-      .nullable()
-      .openapi({ description: 'Last day of the period, local date (YYYY-MM-DD)' }),
-    closes_at: z.string().nullable().openapi({ description: 'Exclusive end of the period (UTC instant)' }),
-    closed_at: z.string().nullable(),
-    url: z.string(),
-    archive: ArchiveSchema,
-  })
-  .openapi('PetitionSummary');
-
-const OfficialResponseSchema = z
-  .object({
-    id: z.number().int(),
-    summary: z.string().nullable(),
-    body: z.string(),
-    responder_name: z.string().nullable(),
-    responder_title: z.string().nullable(),
-    video_url: z.string().nullable(),
-    published_at: z.string().nullable(),
-  })
-  .openapi('OfficialResponse');
-
-const PetitionSchema = PetitionSummarySchema.extend({
-  body: z.string().nullable(),
-  thresholds: z.array(
-    z.object({
-      kind: z.enum(['response', 'debate']),
-      agreements: z.number().int(),
-      reached_at: z.string().nullable(),
-    }),
-  ),
-  response_due_at: z.string().nullable(),
-  official_responses: z.array(OfficialResponseSchema),
-}).openapi('Petition');
+/** Deployment options of the open-data API. */
+export interface ApiOptions {
+  /** Requests per client address (IPv6 by /64); default 600 per 60 s (RATE_LIMIT_API). */
+  rateLimit?: RateSpec;
+  /** Directory holding the daily dump (`cheongwon serve` writes it); null/absent: the dump routes answer 503. */
+  dumpDir?: string | null;
+  /** How long the count endpoint's in-process cache keeps an answer (ms; default 1,000; 0 = no cache). */
+  countCacheMs?: number;
+}
 
 const listRoute = createRoute({
   method: 'get',
@@ -92,7 +45,8 @@ const listRoute = createRoute({
         },
       },
     },
-    400: { description: 'Bad query parameter', content: { 'application/json': { schema: ErrorSchema } } },
+    400: errorResponse('Bad query parameter'),
+    429: RATE_LIMITED_RESPONSE,
   },
 });
 
@@ -100,23 +54,17 @@ const getRoute = createRoute({
   method: 'get',
   path: '/petitions/{id}',
   summary: 'One petition with its official response(s)',
-  request: {
-    params: z.object({
-      id: z
-        .string()
-        .regex(/^[1-9][0-9]{0,15}$/, 'id must be a petition number')
-        .openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
-    }),
-  },
+  request: { params: PetitionIdParams },
   responses: {
     200: { description: 'The petition', content: { 'application/json': { schema: PetitionSchema } } },
-    400: { description: 'Malformed id', content: { 'application/json': { schema: ErrorSchema } } },
-    404: { description: 'No such public petition', content: { 'application/json': { schema: ErrorSchema } } },
+    400: errorResponse('Malformed id'),
+    404: errorResponse('No such public petition'),
+    429: RATE_LIMITED_RESPONSE,
   },
 });
 
 /** `GET /api/v1/…`: the public read API, described by the OpenAPI document at `/api/v1/openapi.json`. */
-export function apiV1(site: Site): OpenAPIHono {
+export function apiV1(site: Site, options: ApiOptions = {}): OpenAPIHono {
   const api = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -125,6 +73,8 @@ export function apiV1(site: Site): OpenAPIHono {
       }
     },
   });
+
+  api.use('*', apiRateLimit(options.rateLimit ?? DEFAULT_API_RATE_LIMIT));
 
   api.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
@@ -148,6 +98,11 @@ export function apiV1(site: Site): OpenAPIHono {
     return c.json(presentPetition(row, responses, site.profile(row.profile)), 200);
   });
 
+  registerCsvRoute(api, site);
+  registerCountRoutes(api, site, { ttlMs: options.countCacheMs ?? 1000 });
+  registerProfileRoutes(api, site);
+  registerDumpRoutes(api, options.dumpDir ?? null);
+
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -155,7 +110,10 @@ export function apiV1(site: Site): OpenAPIHono {
       version: '1.0.0',
       description:
         'Read-only open data of the Cheongwon e-petition platform. No per-signer data is ever published. ' +
-        'Errors are `{ "error": { "code", "message", "details"? } }` with a stable code.',
+        'Errors are `{ "error": { "code", "message", "details"? } }` with a stable code. Every client address ' +
+        '(IPv6 by /64) may make a limited number of requests per window (default 600 per 60 s); beyond it the ' +
+        'answer is 429 `rate_limited` with `Retry-After`. Counts are aggregates only. Schema changes are ' +
+        'additive within v1.',
     },
     servers: [{ url: '/api/v1' }],
   });

@@ -121,6 +121,9 @@ export function Layout(props: LayoutProps) {
                   <a href="/about/data">{m('layout.footerSourcesLink')}</a>
                 </li>
                 <li>
+                  <a href="/statistics">{m('layout.statistics')}</a>
+                </li>
+                <li>
                   <a href="/api/v1/openapi.json">{m('layout.footerOpenData')}</a>
                 </li>
               </ul>

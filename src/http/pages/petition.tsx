@@ -1,11 +1,13 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
-import { formatCount, formatDate, formatNumber, progressPercent } from '../format.js';
+import type { ResponseExtras } from '../../repositories/responses.js';
+import { formatCount, formatNumber, progressPercent } from '../format.js';
 import { periodText, petitionThresholds } from '../presenters.js';
 import { AgreementForm } from '../signing-routes.js';
 import type { Site } from '../site.js';
 import { RESPONSE_LABELS, STATE_LABELS } from './components.js';
 import { Layout } from './layout.js';
+import { OfficialResponses, Paragraphs, ResponseTrack } from './official-response.js';
 
 const ARCHIVE_NAMES: Record<string, string> = {
   cwd: '청와대 국민청원',
@@ -15,20 +17,6 @@ const ARCHIVE_NAMES: Record<string, string> = {
   wtp: 'We the People (미국 백악관)',
 };
 
-function Paragraphs(props: { text: string }) {
-  return (
-    <>
-      {props.text
-        .split(/\n{2,}/)
-        .map((p) => p.trim())
-        .filter((p) => p.length > 0)
-        .map((p) => (
-          <p>{p}</p>
-        ))}
-    </>
-  );
-}
-
 /** The petition page: what was asked, by when, how many agreed, and the official answer. */
 export function PetitionPage(props: {
   row: PetitionRow;
@@ -36,6 +24,10 @@ export function PetitionPage(props: {
   site: Site;
   /** The agreement form, when the petition is open and the site takes agreements. */
   agree?: { signedIn: boolean; providers: Array<{ id: string; label: string }> } | undefined;
+  /** Revision history and joint-answer petitions of each response (by response id). */
+  responseExtras?: Map<string, ResponseExtras> | undefined;
+  /** The public reason its category is withheld (election-period switch), or null. */
+  withheld?: string | null | undefined;
 }) {
   const { row, responses, site } = props;
   const profile = site.profile(row.profile);
@@ -86,6 +78,7 @@ export function PetitionPage(props: {
             </progress>
           </div>
         ) : null}
+        <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} />
         {archived ? (
           <p class="notice">
             {`보관 기록입니다. 참여인원은 ${ARCHIVE_NAMES[row.archive_source ?? ''] ?? row.archive_source}에서 가져온 `}
@@ -103,6 +96,27 @@ export function PetitionPage(props: {
             ) : null}
           </p>
         ) : null}
+        {row.duplicate_of ? (
+          <p class="notice">
+            이 청원은 <a href={`/petitions/${row.duplicate_of}`}>{row.duplicate_of}번 청원</a>과 같은
+            내용입니다. 그 청원에 동의해 주십시오.
+          </p>
+        ) : null}
+        {row.state === 'rejected' ? (
+          <p class="notice" role="status">
+            공개하지 않기로 결정된 청원입니다. 사유: {row.rejection_reason ?? '운영 원칙에 맞지 않습니다.'}
+          </p>
+        ) : null}
+        {props.withheld ? (
+          <p class="notice" role="status">
+            선거 기간 공개 보류: {props.withheld}
+          </p>
+        ) : null}
+        {row.hidden_in_part ? (
+          <p class="notice">
+            운영 원칙에 따라 이 청원의 일부를 숨겼습니다. 숨긴 곳은 [일부 숨김: …]으로 표시됩니다.
+          </p>
+        ) : null}
         {props.agree ? (
           <AgreementForm
             petitionId={row.id}
@@ -112,33 +126,20 @@ export function PetitionPage(props: {
         ) : null}
         <section class="petition-body" aria-labelledby="body-heading">
           <h2 id="body-heading">청원 내용</h2>
-          {row.body ? (
+          {row.state === 'rejected' || props.withheld ? (
+            <p class="empty">청원 내용을 공개하지 않습니다.</p>
+          ) : row.body ? (
             <Paragraphs text={row.body} />
           ) : (
             <p class="empty">보관 자료에 청원 본문이 남아 있지 않습니다.</p>
           )}
         </section>
-        {responses.length > 0 || row.response_state === 'answered' ? (
-          <section class="official-response" aria-labelledby="response-heading">
-            <h2 id="response-heading">공식 답변</h2>
-            {responses.length === 0 ? (
-              <p class="empty">답변이 완료된 청원이지만 보관 자료에 답변 원문이 없습니다.</p>
-            ) : (
-              responses.map((r) => (
-                <div class="response">
-                  {r.responder_name || r.published_at ? (
-                    <p class="response-meta">
-                      {[r.responder_title, r.responder_name].filter(Boolean).join(' ')}
-                      {r.published_at ? ` · ${formatDate(r.published_at, profile.timeZone)}` : ''}
-                    </p>
-                  ) : null}
-                  {r.summary ? <p class="response-summary">{r.summary}</p> : null}
-                  <Paragraphs text={r.body} />
-                </div>
-              ))
-            )}
-          </section>
-        ) : null}
+        <OfficialResponses
+          row={row}
+          responses={responses}
+          extras={props.responseExtras}
+          zone={profile.timeZone}
+        />
       </article>
     </Layout>
   );
