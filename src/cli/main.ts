@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { purgeExpired, schedulePurge } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
 import { reconcileCounts } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
@@ -13,7 +14,6 @@ import { createSite } from '../http/site.js';
 import { writeDump } from '../open-data/dump.js';
 import { startDailyDumps } from '../open-data/dump-schedule.js';
 import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
-import { purgeExpiredAgreements, schedulePurge } from '../signing/purge.js';
 import { parseRateSpec } from '../signing/rate-limits.js';
 import { createSigning, deploymentSecret } from '../signing/setup.js';
 import { openMigratedDatabase } from './context.js';
@@ -107,13 +107,16 @@ program
 program
   .command('purge')
   .description(
-    'delete unconfirmed agreements whose emailed link expired, with their contact data (serve does it every 10 min)',
+    'delete unconfirmed agreements and draft petitions whose emailed link expired, with their contact data (serve does it every 10 min)',
   )
   .action(async () => {
     const config = loadConfig();
     const handle = await openMigratedDatabase(config, () => {});
     try {
-      log(`purged ${await purgeExpiredAgreements(handle.db)} unconfirmed agreement(s) whose link expired`);
+      const n = await purgeExpired(handle.db);
+      log(
+        `purged expired links: ${n.agreements} agreement(s), ${n.petitions} draft petition(s), with their contact data`,
+      );
     } finally {
       await handle.close();
     }

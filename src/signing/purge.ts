@@ -34,34 +34,3 @@ export async function purgeExpiredAgreements(
     if (n < chunk) return total;
   }
 }
-
-/**
- * Runs `purgeExpiredAgreements` every `everyMs` (default 10 minutes) until stopped; the first run is one interval
- * after start. Failures are logged and retried at the next tick (the purge is idempotent). The timer does not keep
- * the process alive.
- * @returns stop(): clears the timer and waits for a purge in progress
- */
-export function schedulePurge(
-  db: Kysely<Database>,
-  { everyMs = 10 * 60_000, log }: { everyMs?: number; log: (line: string) => void },
-): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = purgeExpiredAgreements(db)
-      .then((n) => {
-        if (n > 0) log(`purged ${n} unconfirmed agreement(s) whose link expired, with their contact data`);
-      })
-      .catch((error: unknown) =>
-        log(
-          `purge of expired agreements failed (retried later): ${error instanceof Error ? error.message : error}`,
-        ),
-      );
-  }, everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

@@ -32,8 +32,9 @@ export function apiRateLimit(spec: RateSpec = DEFAULT_API_RATE_LIMIT): Middlewar
         { retryAfterSeconds, limit: spec.points, windowSeconds: spec.seconds },
       );
     }
-    await next();
+    // before the route answers (a header added to a finished response makes Hono copy it into a streamed one)
     c.header('RateLimit-Limit', String(spec.points));
     c.header('RateLimit-Remaining', String(remaining));
+    await next();
   };
 }

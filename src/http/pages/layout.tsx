@@ -55,6 +55,9 @@ export function Layout(props: LayoutProps) {
                 <span class="brand-name">{m('site.name')}</span>
                 <span class="brand-tagline">{m('site.tagline')}</span>
               </a>
+              <a class="krds-btn small primary start-petition" href="/petitions/new">
+                {m('layout.startPetition')}
+              </a>
               <a
                 class="krds-btn small tertiary lang-switch"
                 href={withLanguage(props.url ?? '/', other)}

@@ -98,6 +98,7 @@ export const en: Record<MessageKey, string> = {
   'stats.agreements': 'Agreements',
   'chart.tableLabel': 'Show the data as a table',
   'layout.statistics': 'Statistics',
+  'layout.startPetition': 'Start a petition',
 
   // about the data
   'about.title': 'Data sources and terms of use',

@@ -101,6 +101,7 @@ export const ko = {
   'stats.agreements': '동의',
   'chart.tableLabel': '표로 보기',
   'layout.statistics': '통계',
+  'layout.startPetition': '청원하기',
 
   // about the data
   'about.title': '자료 출처와 이용 조건',
