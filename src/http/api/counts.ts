@@ -144,14 +144,17 @@ const REGION_ORDER = new Map(REGIONS.map((r, i) => [r.code as string, i]));
  * @param options.ttlMs lifetime of a cached count answer (ms; 0 = every request reads the database)
  */
 export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttlMs: number }): void {
-  const cache = new CountCache(async (id) => {
-    const row = await findPetitionCount(site.db, id);
-    if (!row || !isPublic(row.state)) return null;
-    const json = JSON.stringify(presentPetitionCount(row, site.profile(row.profile)));
-    // strong: the same tag always means byte-identical bodies
-    const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
-    return { json, etag };
-  }, { ttlMs: options.ttlMs });
+  const cache = new CountCache(
+    async (id) => {
+      const row = await findPetitionCount(site.db, id);
+      if (!row || !isPublic(row.state)) return null;
+      const json = JSON.stringify(presentPetitionCount(row, site.profile(row.profile)));
+      // strong: the same tag always means byte-identical bodies
+      const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
+      return { json, etag };
+    },
+    { ttlMs: options.ttlMs },
+  );
 
   api.openapi(countRoute, async (c) => {
     const { id } = c.req.valid('param');
