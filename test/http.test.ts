@@ -66,7 +66,7 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
     const page = await html(`/petitions/${roomNId}`);
     expect(page).toContain('<h1>텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요</h1>');
     expect(page).toContain('안전/환경');
-    expect(page).toContain('2020-03-18 ~ 2020-04-17');
+    expect(page).toContain('2020. 3. 18. ~ 2020. 4. 17.');
     expect(page).toContain('2,715,626명');
     expect(page).toContain('답변 기준 200,000명 중 100% — 기준 도달');
     expect(page).toContain('답변 완료');

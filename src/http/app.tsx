@@ -7,6 +7,12 @@ import { DomainError } from '../domain/errors.js';
 import { CATALOGS, errorMessage, formatList, type MessageKey, t } from '../i18n/index.js';
 import { loadModerationSettings, withheldReason } from '../moderation/settings.js';
 import {
+  agreementsByDay,
+  agreementsByRegion,
+  type DayCount,
+  type RegionCount,
+} from '../repositories/open-data.js';
+import {
   findPetition,
   listPetitions,
   type PetitionSort,
@@ -151,6 +157,25 @@ export function createApp(
     return renderList(c, q, { heading, path: '/search', defaultSort: 'relevance' });
   });
 
+  // Agreements by day and by region scan a petition's agreement rows (two million for the largest of 2020): each app
+  // server computes them at most every 30 s per petition, however many people open the page during a surge.
+  const seriesCache = new Map<
+    string,
+    { at: number; value: Promise<{ byDay: DayCount[]; byRegion: RegionCount[] }> }
+  >();
+  const agreementSeries = (id: string, profile: string) => {
+    const hit = seriesCache.get(id);
+    if (hit && Date.now() - hit.at < 30_000) return hit.value;
+    if (seriesCache.size > 10_000) seriesCache.clear();
+    const value = Promise.all([
+      agreementsByDay(site.db, id, site.profile(profile).timeZone),
+      agreementsByRegion(site.db, id),
+    ]).then(([byDay, byRegion]) => ({ byDay, byRegion }));
+    seriesCache.set(id, { at: Date.now(), value });
+    value.catch(() => seriesCache.delete(id));
+    return value;
+  };
+
   app.get('/petitions/:id', async (c) => {
     const id = c.req.param('id');
     if (!PETITION_ID.test(id))
@@ -176,14 +201,20 @@ export function createApp(
             providers: signing.providers.map((p) => ({ id: p.id, label: p.label })),
           }
         : undefined;
+    const series =
+      row.agreement_count > 0 && !withheld ? await agreementSeries(row.id, row.profile) : undefined;
     return c.html(
       <PetitionPage
         site={site}
+        page={pageContext(c)}
         row={row}
         responses={responses}
         responseExtras={extras}
         agree={agree}
         withheld={withheld}
+        byDay={series?.byDay}
+        byRegion={series?.byRegion}
+        publicUrl={site.publicUrl ?? new URL(c.req.url).origin}
       />,
     );
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Context, Hono } from 'hono';
 
@@ -24,6 +25,8 @@ interface Asset {
 export interface SiteAssets {
   /** The URL pages link the stylesheet bundle with. */
   stylesheetUrl: string;
+  /** Hashed URLs of the enhancement scripts (progressive: every page works without them). */
+  scripts: Record<(typeof SCRIPTS)[number], string>;
   /** Registers `GET /assets/*` (and the legacy `/assets/style.css`, the same bundle with a one-hour cache). */
   register(app: Hono): void;
 }
@@ -34,6 +37,8 @@ const KRDS = path.join(
 );
 // src/http/assets/site.css in both layouts: src/http/assets.ts and dist/http/assets.js sit two levels below the root
 const SITE_CSS = new URL('../../src/http/assets/site.css', import.meta.url);
+/** Same-origin enhancement scripts in src/http/assets/ (the CSP allows no inline or foreign script). */
+const SCRIPTS = ['live-count', 'petition-form'] as const;
 const KRDS_CSS = ['css/token/krds_tokens.css', 'css/common/common.css', 'css/component/component.css'];
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -41,6 +46,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
   '.png': 'image/png',
+  '.js': 'text/javascript; charset=utf-8',
 };
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -90,9 +96,16 @@ export function loadSiteAssets(): SiteAssets {
   const stylesheetUrl = `/assets/krds.${sha256(bundle).slice(0, 12)}.css`;
   const stylesheet = makeAsset(bundle, TYPES['.css'] as string);
   files.set(stylesheetUrl, stylesheet);
+  const scripts = Object.fromEntries(
+    SCRIPTS.map((name) => [
+      name,
+      packageFile(fileURLToPath(new URL(`../../src/http/assets/${name}.js`, import.meta.url))),
+    ]),
+  ) as SiteAssets['scripts'];
 
   return {
     stylesheetUrl,
+    scripts,
     register(app) {
       app.get('/assets/style.css', (c) => serve(c, stylesheet, 'public, max-age=3600'));
       app.get('/assets/:file', (c, next) => {

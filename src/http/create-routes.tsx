@@ -1,7 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import {
   confirmPetition,
@@ -22,6 +21,7 @@ import { formatNumber, type Locale, type MessageKey, t } from '../i18n/index.js'
 import { detectPersonalData, type PersonalDataFlag } from '../moderation/personal-data.js';
 import { type SimilarPetition, similarPetitions } from '../moderation/similar.js';
 import { isTokenShaped } from '../signing/signing-service.js';
+import { siteAssets } from './assets.js';
 import { clientAddress } from './client-address.js';
 import { HTTP_STATUS } from './errors.js';
 import { type PageContext, pageContext } from './locale.js';
@@ -41,8 +41,6 @@ type Stage = 'title' | 'similar' | 'body' | 'check';
 const STAGES: readonly Stage[] = ['title', 'similar', 'body', 'check'];
 
 /** The small same-origin script that shows limits as the creator types (progressive enhancement). */
-const SCRIPT_SOURCE = readFileSync(new URL('../../src/http/assets/petition-form.js', import.meta.url));
-const SCRIPT_URL = `/assets/petition-form.${createHash('sha256').update(SCRIPT_SOURCE).digest('hex').slice(0, 12)}.js`;
 
 /** A refusal shown in the form: the field it belongs to (its input's id) and the sentence. */
 interface FieldError {
@@ -80,16 +78,6 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
     issueSponsorToken: (id) => signing.service.issueSponsorToken(id),
     preAgreementThreshold: (code) => site.profile(code).settings.preAgreementThreshold,
   });
-  const etag = `"${createHash('sha256').update(SCRIPT_SOURCE).digest('hex')}"`;
-
-  app.get(SCRIPT_URL, (c) => {
-    c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    c.header('ETag', etag);
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    c.header('Content-Type', 'text/javascript; charset=utf-8');
-    return c.body(new Uint8Array(SCRIPT_SOURCE));
-  });
-
   app.use('/petitions/new', sameOriginWrites(site.publicUrl ? [site.publicUrl] : []));
   app.use('/petitions/new/*', sameOriginWrites(site.publicUrl ? [site.publicUrl] : []));
 
@@ -602,7 +590,7 @@ function CreateForm(props: {
       categories={site.categories(locale)}
       locale={locale}
       url="/petitions/new"
-      head={<script src={SCRIPT_URL} defer />}
+      head={<script src={siteAssets().scripts['petition-form']} defer />}
     >
       <ErrorSummary locale={locale} errors={errors} />
       <h1>{m('create.title')}</h1>

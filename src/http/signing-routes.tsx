@@ -6,6 +6,7 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DomainError } from '../domain/errors.js';
 import { REGIONS } from '../domain/identity.js';
+import { type Locale, t } from '../i18n/index.js';
 import type { Mailer } from '../notifications/mailer.js';
 import type { AgreeOutcome } from '../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin } from '../signing/oidc.js';
@@ -165,6 +166,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         personId: person,
         region: fields.region,
         notify,
+        locale: c.var.locale,
         sponsorToken: fields.sponsor_token,
       });
     } else {
@@ -175,6 +177,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         email: fields.email ?? '',
         region: fields.region,
         notify,
+        locale: c.var.locale,
         sponsorToken: fields.sponsor_token,
       });
     }
@@ -411,32 +414,36 @@ export function AgreementForm(props: {
   providers: Array<{ id: string; label: string }>;
   /** Present on the creator's private pre-agreement page (사전동의). */
   sponsorToken?: string;
+  /** Language of the page (default Korean). */
+  locale?: Locale;
 }) {
+  const locale = props.locale ?? 'ko';
+  const m = (key: Parameters<typeof t>[1]) => t(locale, key);
   const sponsorField = props.sponsorToken ? (
     <input type="hidden" name="sponsor_token" value={props.sponsorToken} />
   ) : null;
   const action = `/petitions/${props.petitionId}/agreements`;
   const regionSelect = (
     <p>
-      <label for="agree-region">지역 (선택, 통계에만 쓰입니다)</label>
+      <label for="agree-region">{m('agree.region')}</label>
       <select id="agree-region" name="region">
-        <option value="">선택하지 않음</option>
+        <option value="">{m('agree.regionNone')}</option>
         {REGIONS.map((r) => (
-          <option value={r.code}>{r.ko}</option>
+          <option value={r.code}>{r[locale]}</option>
         ))}
       </select>
     </p>
   );
   return (
     <section class="agree" aria-labelledby="agree-heading">
-      <h2 id="agree-heading">이 청원에 동의하기</h2>
+      <h2 id="agree-heading">{m('agree.heading')}</h2>
       {props.signedIn ? (
         <form method="post" action={action}>
           <input type="hidden" name="method" value="oidc" />
           {sponsorField}
           {regionSelect}
           <button type="submit" class="button">
-            동의합니다
+            {m('agree.oneClick')}
           </button>
         </form>
       ) : (
@@ -457,11 +464,11 @@ export function AgreementForm(props: {
             <input type="hidden" name="method" value="email" />
             {sponsorField}
             <p>
-              <label for="agree-name">이름</label>
+              <label for="agree-name">{m('agree.name')}</label>
               <input id="agree-name" name="name" required maxlength={100} autocomplete="name" />
             </p>
             <p>
-              <label for="agree-email">이메일</label>
+              <label for="agree-email">{m('agree.email')}</label>
               <input
                 id="agree-email"
                 name="email"
@@ -474,12 +481,12 @@ export function AgreementForm(props: {
             {regionSelect}
             <p>
               <input id="agree-notify" name="notify" type="checkbox" />
-              <label for="agree-notify">답변이 나오면 메일로 알려 주십시오</label>
+              <label for="agree-notify">{m('agree.notify')}</label>
             </p>
             <button type="submit" class="button">
-              이메일로 동의하기
+              {m('agree.byEmail')}
             </button>
-            <p class="list-note">이름과 이메일은 공개되지 않으며, 동의 확인에 필요한 동안만 보관합니다.</p>
+            <p class="list-note">{m('agree.privacy')}</p>
           </form>
         </>
       )}

@@ -1,48 +1,123 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
+import { REGIONS } from '../../domain/identity.js';
+import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
+import type { DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
-import { formatCount, formatNumber, progressPercent } from '../format.js';
-import { periodText, petitionThresholds } from '../presenters.js';
+import { siteAssets } from '../assets.js';
+import { progressPercent } from '../format.js';
+import type { PageContext } from '../locale.js';
+import { petitionThresholds } from '../presenters.js';
 import { AgreementForm } from '../signing-routes.js';
 import type { Site } from '../site.js';
-import { RESPONSE_LABELS, STATE_LABELS } from './components.js';
+import { AgreementsOverTimeChart, type ChartText, HorizontalBarChart } from './charts.js';
+import { stateLabel } from './components.js';
 import { Layout } from './layout.js';
 import { OfficialResponses, Paragraphs, ResponseTrack } from './official-response.js';
 
-const ARCHIVE_NAMES: Record<string, string> = {
-  cwd: '청와대 국민청원',
-  'cwd-list': '청와대 국민청원 (목록 수집본)',
-  assembly: '국회 국민동의청원',
-  uk: 'UK Parliament petitions',
-  wtp: 'We the People (미국 백악관)',
+const ARCHIVE_NAMES: Record<Locale, Record<string, string>> = {
+  ko: {
+    cwd: '청와대 국민청원',
+    'cwd-list': '청와대 국민청원 (목록 수집본)',
+    assembly: '국회 국민동의청원',
+    uk: 'UK Parliament petitions',
+    wtp: 'We the People (미국 백악관)',
+    cheongwon: '청원 공개 자료',
+  },
+  en: {
+    cwd: 'the Blue House national petitions (청와대 국민청원)',
+    'cwd-list': 'the Blue House national petitions (list crawl)',
+    assembly: 'the National Assembly petitions (국민동의청원)',
+    uk: 'UK Parliament petitions',
+    wtp: 'We the People (the White House)',
+    cheongwon: 'a Cheongwon open-data dump',
+  },
 };
 
-/** The petition page: what was asked, by when, how many agreed, and the official answer. */
+/**
+ * A hashtag people can rally around (in 2020 the Room-N campaign spread on Instagram under hashtags): the title's
+ * first words joined with underscores, letters and digits only, at most 30 characters.
+ */
+export function suggestedHashtag(title: string): string {
+  const words = title.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  let tag = '';
+  for (const w of words) {
+    const next = tag ? `${tag}_${w}` : w;
+    if (next.length > 30) break;
+    tag = next;
+  }
+  return `#${tag || '청원'}`;
+}
+
+/** The petition page: what was asked, by when, how many agreed, over time and where, and the official answer. */
 export function PetitionPage(props: {
   row: PetitionRow;
   responses: OfficialResponseRow[];
   site: Site;
+  /** Language and URL of the page (default Korean, for callers not yet passing one). */
+  page?: PageContext | undefined;
   /** The agreement form, when the petition is open and the site takes agreements. */
   agree?: { signedIn: boolean; providers: Array<{ id: string; label: string }> } | undefined;
   /** Revision history and joint-answer petitions of each response (by response id). */
   responseExtras?: Map<string, ResponseExtras> | undefined;
   /** The public reason its category is withheld (election-period switch), or null. */
   withheld?: string | null | undefined;
+  /** Confirmed agreements per local day and per region (petitions with agreement rows; archived ones have none). */
+  byDay?: DayCount[] | undefined;
+  byRegion?: RegionCount[] | undefined;
+  /** Absolute base URL for share links and Open Graph (PUBLIC_URL), if known. */
+  publicUrl?: string | null | undefined;
 }) {
   const { row, responses, site } = props;
+  const locale: Locale = props.page?.locale ?? 'ko';
+  const m = (key: Parameters<typeof t>[1], values?: Parameters<typeof t>[2]) => t(locale, key, values);
   const profile = site.profile(row.profile);
   const threshold = petitionThresholds(row, profile).response;
   const ownCategory = row.profile === site.deploymentProfile;
   const percent = progressPercent(row.public_count, threshold);
   const archived = row.archived_agreement_count !== null;
+  const live = row.state === 'open';
+  const pageUrl = `${props.publicUrl ?? ''}/petitions/${row.id}`;
+  const hashtag = suggestedHashtag(row.title);
+  const n = (v: number) => formatNumber(locale, v);
+  const chartText = (over: Omit<ChartText, 'formatNumber' | 'tableLabel'>): ChartText => ({
+    ...over,
+    formatNumber: n,
+    tableLabel: m('chart.tableLabel'),
+  });
+  const days = props.byDay ?? [];
+  const peak = days.reduce<DayCount | null>((a, d) => (a === null || d.count > a.count ? d : a), null);
+  const dayLabel = (day: string) => formatDate(locale, new Date(`${day}T12:00:00Z`), 'UTC');
+  const regions = (props.byRegion ?? [])
+    .filter((r) => r.region !== null)
+    .map((r) => {
+      const region = REGIONS.find((x) => x.code === r.region);
+      return { name: region ? region[locale] : String(r.region), count: r.count };
+    })
+    .sort((a, b) => b.count - a.count);
+  const regionTotal = regions.reduce((a, r) => a + r.count, 0);
   return (
     <Layout
       title={row.title}
-      categories={site.categories()}
+      categories={site.categories(locale)}
+      locale={locale}
+      url={props.page?.url ?? `/petitions/${row.id}`}
       head={
         <>
+          <meta property="og:type" content="article" />
           <meta property="og:title" content={row.title} />
-          <meta property="og:description" content={`${formatCount(row.public_count)} 동의`} />
+          <meta
+            property="og:description"
+            content={m('petition.ogDescription', { count: row.public_count })}
+          />
+          {props.publicUrl ? <meta property="og:url" content={pageUrl} /> : null}
+          <meta name="twitter:card" content="summary" />
+          <meta name="twitter:title" content={row.title} />
+          <meta
+            name="twitter:description"
+            content={m('petition.ogDescription', { count: row.public_count })}
+          />
+          {live ? <script src={siteAssets().scripts['live-count']} defer /> : null}
         </>
       }
     >
@@ -50,30 +125,49 @@ export function PetitionPage(props: {
         <p class="petition-labels">
           {row.category && ownCategory ? (
             <a class="tag" href={`/categories/${row.category}`}>
-              {profile.categoryName(row.category)}
+              {profile.categoryName(row.category, locale)}
             </a>
           ) : row.category ? (
-            <span class="tag">{profile.categoryName(row.category)}</span>
+            <span class="tag">{profile.categoryName(row.category, locale)}</span>
           ) : null}
-          <span class={`state state-${row.state}`}>{STATE_LABELS[row.state] ?? row.state}</span>
-          {RESPONSE_LABELS[row.response_state] ? (
-            <span class={`state state-${row.response_state}`}>{RESPONSE_LABELS[row.response_state]}</span>
+          <span class={`state state-${row.state}`}>{stateLabel(locale, row.state)}</span>
+          {row.response_state === 'awaiting' || row.response_state === 'answered' ? (
+            <span class={`state state-${row.response_state}`}>{m(`response.${row.response_state}`)}</span>
           ) : null}
         </p>
-        <h1>{row.title}</h1>
+        <h1 lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.title) ? 'ko' : undefined}>{row.title}</h1>
         <dl class="petition-facts">
-          <dt>청원기간</dt>
-          <dd>{periodText(row, profile)}</dd>
-          <dt>참여인원</dt>
-          <dd class="count-large">{formatCount(row.public_count)}</dd>
+          <dt>{m('petition.period')}</dt>
+          <dd>{formatPeriod(locale, row.opened_at, row.closes_at, profile.timeZone)}</dd>
+          <dt>{m('petition.agreements')}</dt>
+          <dd
+            class="count-large"
+            data-live-count={live ? `/api/v1/petitions/${row.id}/count` : undefined}
+            data-count={String(row.public_count)}
+            data-format-one={live ? t(locale, 'petition.count', { count: 1 }).replace('1', '#') : undefined}
+            data-format-other={live ? t(locale, 'petition.count', { count: 7 }).replace('7', '#') : undefined}
+          >
+            {formatCount(locale, row.public_count)}
+          </dd>
         </dl>
         {threshold !== null ? (
           <div class="threshold">
             <label for="threshold-progress">
-              {profile.responseThresholdLabel} {formatNumber(threshold)}명 중 {percent}%
-              {row.public_count >= threshold ? ' — 기준 도달' : ''}
+              {m('petition.thresholdProgress', {
+                label:
+                  locale === 'ko' ? profile.responseThresholdLabel : m('response.awaiting').toLowerCase(),
+                threshold,
+                percent,
+              })}
+              {row.public_count >= threshold ? m('petition.thresholdReached') : ''}
             </label>
-            <progress id="threshold-progress" max={100} value={percent}>
+            {/* max is the threshold itself, so past it the bar simply stays full while the count goes on */}
+            <progress
+              id="threshold-progress"
+              max={threshold}
+              value={Math.min(row.public_count, threshold)}
+              data-live-progress={live ? '' : undefined}
+            >
               {percent}%
             </progress>
           </div>
@@ -81,16 +175,18 @@ export function PetitionPage(props: {
         <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} />
         {archived ? (
           <p class="notice">
-            {`보관 기록입니다. 참여인원은 ${ARCHIVE_NAMES[row.archive_source ?? ''] ?? row.archive_source}에서 가져온 `}
-            {row.archived_count_final === false
-              ? '청원 마감 전에 수집된 집계로, 최종 인원이 아닙니다. '
-              : '최종 집계이며, '}
-            이 플랫폼에 개별 동의 기록은 없습니다.
+            {m('petition.archived', {
+              source:
+                ARCHIVE_NAMES[locale][row.archive_source ?? ''] ??
+                row.archive_source ??
+                m('petition.sourceLink'),
+              final: row.archived_count_final === false ? 'false' : 'true',
+            })}
             {row.archive_source_url ? (
               <>
                 {' '}
                 <a href={row.archive_source_url} rel="noopener external">
-                  원문 주소
+                  {m('petition.sourceLink')}
                 </a>
               </>
             ) : null}
@@ -98,48 +194,110 @@ export function PetitionPage(props: {
         ) : null}
         {row.duplicate_of ? (
           <p class="notice">
-            이 청원은 <a href={`/petitions/${row.duplicate_of}`}>{row.duplicate_of}번 청원</a>과 같은
-            내용입니다. 그 청원에 동의해 주십시오.
+            {m('petition.duplicate')}{' '}
+            <a href={`/petitions/${row.duplicate_of}`}>
+              {m('petition.duplicateLink', { id: row.duplicate_of })}
+            </a>
           </p>
         ) : null}
         {row.state === 'rejected' ? (
           <p class="notice" role="status">
-            공개하지 않기로 결정된 청원입니다. 사유: {row.rejection_reason ?? '운영 원칙에 맞지 않습니다.'}
+            {m('petition.rejected', { reason: row.rejection_reason ?? m('petition.rejectedDefault') })}
           </p>
         ) : null}
         {props.withheld ? (
           <p class="notice" role="status">
-            선거 기간 공개 보류: {props.withheld}
+            {m('petition.withheld', { reason: props.withheld })}
           </p>
         ) : null}
-        {row.hidden_in_part ? (
-          <p class="notice">
-            운영 원칙에 따라 이 청원의 일부를 숨겼습니다. 숨긴 곳은 [일부 숨김: …]으로 표시됩니다.
-          </p>
-        ) : null}
+        {row.hidden_in_part ? <p class="notice">{m('petition.hiddenInPart')}</p> : null}
         {props.agree ? (
           <AgreementForm
             petitionId={row.id}
             signedIn={props.agree.signedIn}
             providers={props.agree.providers}
+            locale={locale}
           />
         ) : null}
         <section class="petition-body" aria-labelledby="body-heading">
-          <h2 id="body-heading">청원 내용</h2>
+          <h2 id="body-heading">{m('petition.bodyHeading')}</h2>
           {row.state === 'rejected' || props.withheld ? (
-            <p class="empty">청원 내용을 공개하지 않습니다.</p>
+            <p class="empty">{m('petition.bodyWithheld')}</p>
           ) : row.body ? (
-            <Paragraphs text={row.body} />
+            <div lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.body) ? 'ko' : undefined}>
+              <Paragraphs text={row.body} />
+            </div>
           ) : (
-            <p class="empty">보관 자료에 청원 본문이 남아 있지 않습니다.</p>
+            <p class="empty">{m('petition.bodyMissing')}</p>
           )}
         </section>
+        {peak ? (
+          <AgreementsOverTimeChart
+            id="agreements-by-day"
+            days={days}
+            formatDay={dayLabel}
+            text={chartText({
+              title: m('petition.byDay'),
+              summary: m('petition.byDaySummary', {
+                days: days.length,
+                total: days.reduce((a, d) => a + d.count, 0),
+                peakDay: dayLabel(peak.day),
+                peak: peak.count,
+              }),
+              columns: [m('petition.day'), m('petition.newAgreements'), m('petition.totalAgreements')],
+            })}
+          />
+        ) : null}
+        {regions.length > 0 ? (
+          <HorizontalBarChart
+            id="agreements-by-region"
+            rows={regions}
+            text={chartText({
+              title: m('petition.byRegion'),
+              summary: m('petition.byRegionSummary', {
+                total: regionTotal,
+                top: regions[0]?.name ?? '',
+                topCount: regions[0]?.count ?? 0,
+              }),
+              columns: [m('petition.region'), m('petition.agreements')],
+            })}
+          />
+        ) : null}
         <OfficialResponses
           row={row}
           responses={responses}
           extras={props.responseExtras}
           zone={profile.timeZone}
         />
+        {row.state === 'open' || row.state === 'closed' ? (
+          <section class="share" aria-labelledby="share-heading">
+            <h2 id="share-heading">{m('petition.share')}</h2>
+            <p>
+              {m('petition.hashtag')}: <strong>{hashtag}</strong>
+            </p>
+            <ul class="share-links">
+              <li>
+                <a
+                  href={`https://twitter.com/intent/tweet?${new URLSearchParams({ text: `${row.title} ${hashtag}`, url: pageUrl }).toString()}`}
+                  rel="noopener external"
+                >
+                  {m('petition.shareX')}
+                </a>
+              </li>
+              <li>
+                <a
+                  href={`https://www.facebook.com/sharer/sharer.php?${new URLSearchParams({ u: pageUrl }).toString()}`}
+                  rel="noopener external"
+                >
+                  {m('petition.shareFacebook')}
+                </a>
+              </li>
+              <li>
+                {m('petition.shareLink')}: <code>{pageUrl}</code>
+              </li>
+            </ul>
+          </section>
+        ) : null}
       </article>
     </Layout>
   );
