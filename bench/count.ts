@@ -13,9 +13,10 @@
 import {
   appendToBenchmarks,
   benchDatabase,
-  type LoadResult,
   loadGet,
   machine,
+  resultTable,
+  type ScenarioResult,
   startBenchServer,
 } from './support/harness.js';
 
@@ -31,7 +32,7 @@ const id = info('petition');
 const etag = info('etag');
 const target = `http://127.0.0.1:${port}`;
 
-const rows: Array<{ scenario: string; connections: number; result: LoadResult }> = [];
+const rows: ScenarioResult[] = [];
 try {
   for (const pathname of [`/api/v1/petitions/${id}/count`, `/uncached/api/v1/petitions/${id}/count`]) {
     const check = await fetch(`${target}${pathname}`);
@@ -54,21 +55,7 @@ try {
   await database.drop();
 }
 
-const ceiling = new Map(
-  rows.filter((r) => r.scenario.startsWith('bare')).map((r) => [r.connections, r.result.perSecond]),
-);
-const table = [
-  '| scenario | connections | answers/s | of ceiling | p50 ms | p99 ms | statuses |',
-  '|---|---|---|---|---|---|---|',
-  ...rows.map(({ scenario, connections, result: r }) => {
-    const share = Math.round((100 * r.perSecond) / (ceiling.get(connections) ?? r.perSecond));
-    const statuses = Object.entries(r.statuses)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ');
-    return `| ${scenario} | ${connections} | ${r.perSecond.toLocaleString('en')} | ${share} % | ${r.p50} | ${r.p99} | ${statuses}${r.errors ? `, ${r.errors} errors` : ''} |`;
-  }),
-].join('\n');
+const table = resultTable(rows, (r) => r.scenario.startsWith('bare'), 'answers/s');
 const date = new Date().toISOString().slice(0, 10);
 const section = [
   `### ${date}, ${engineLabel}: ${machine()}; ${seconds} s per scenario; autocannon on the same cores`,

@@ -10,9 +10,10 @@
 import {
   appendToBenchmarks,
   benchDatabase,
-  type LoadResult,
   loadGet,
   machine,
+  resultTable,
+  type ScenarioResult,
   startBenchServer,
 } from './support/harness.js';
 
@@ -25,7 +26,7 @@ const info = (key: string) => server.output.find((l) => l.startsWith(`${key} `))
 const id = info('petition');
 const target = `http://127.0.0.1:${port}`;
 
-const rows: Array<{ scenario: string; connections: number; result: LoadResult }> = [];
+const rows: ScenarioResult[] = [];
 try {
   for (const connections of [64, 256]) {
     const run = async (scenario: string, pathname: string) => {
@@ -40,21 +41,7 @@ try {
   await database.drop();
 }
 
-const ceiling = new Map(
-  rows.filter((r) => r.scenario.startsWith('static')).map((r) => [r.connections, r.result.perSecond]),
-);
-const table = [
-  '| scenario | connections | pages/s | of ceiling | p50 ms | p99 ms | statuses |',
-  '|---|---|---|---|---|---|---|',
-  ...rows.map(({ scenario, connections, result: r }) => {
-    const share = Math.round((100 * r.perSecond) / (ceiling.get(connections) ?? r.perSecond));
-    const statuses = Object.entries(r.statuses)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ');
-    return `| ${scenario} | ${connections} | ${r.perSecond.toLocaleString('en')} | ${share} % | ${r.p50} | ${r.p99} | ${statuses}${r.errors ? `, ${r.errors} errors` : ''} |`;
-  }),
-].join('\n');
+const table = resultTable(rows, (r) => r.scenario.startsWith('static'), 'pages/s');
 const section = [
   `### ${new Date().toISOString().slice(0, 10)}, pages, ${database.label}: ${machine()}; ${seconds} s per scenario; autocannon on the same cores`,
   '',

@@ -138,3 +138,35 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     drop: () => scratch.drop(),
   };
 }
+
+/** One measured scenario of a run. */
+export interface ScenarioResult {
+  scenario: string;
+  connections: number;
+  result: LoadResult;
+}
+
+/**
+ * The Markdown table of a run: answers per second, share of the ceiling measured at the same connection count in
+ * the same run (the row `isCeiling` picks), latency and statuses.
+ * @param unit column heading of the rate, e.g. 'answers/s' or 'pages/s'
+ */
+export function resultTable(
+  rows: ScenarioResult[],
+  isCeiling: (r: ScenarioResult) => boolean,
+  unit: string,
+): string {
+  const ceiling = new Map(rows.filter(isCeiling).map((r) => [r.connections, r.result.perSecond]));
+  return [
+    `| scenario | connections | ${unit} | of ceiling | p50 ms | p99 ms | statuses |`,
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(({ scenario, connections, result: r }) => {
+      const share = Math.round((100 * r.perSecond) / (ceiling.get(connections) ?? r.perSecond));
+      const statuses = Object.entries(r.statuses)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      return `| ${scenario} | ${connections} | ${r.perSecond.toLocaleString('en')} | ${share} % | ${r.p50} | ${r.p99} | ${statuses}${r.errors ? `, ${r.errors} errors` : ''} |`;
+    }),
+  ].join('\n');
+}

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { area, line } from 'd3-shape';
+import type { Child } from 'hono/jsx';
 
 /**
  * Server-rendered SVG charts of a petition's agreements. No script and no inline style (the site's CSP allows
@@ -63,53 +64,39 @@ export function AgreementsOverTimeChart(props: {
     .x((p) => mid(p.day))
     .y((p) => y(p.total))(points);
   const step = Math.max(1, Math.ceil(points.length / 6)); // at most ~6 day labels
-  const titleId = `${props.id}-title`;
-  const descId = `${props.id}-desc`;
   return (
-    <figure class="chart" id={props.id}>
-      <figcaption id={titleId}>{props.text.title}</figcaption>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        role="img"
-        aria-labelledby={`${titleId}-svg`}
-        aria-describedby={descId}
-        class="chart-svg"
-      >
-        <title id={`${titleId}-svg`}>{props.text.title}</title>
-        <desc id={descId}>{props.text.summary}</desc>
-        {y.ticks(4).map((t) => (
-          <g class="chart-grid">
-            <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(t)} y2={y(t)} />
-            <text x={MARGIN.left - 6} y={y(t)} dy="0.32em" text-anchor="end">
-              {props.text.formatNumber(t)}
-            </text>
-          </g>
+    <ChartFigure
+      id={props.id}
+      text={props.text}
+      height={HEIGHT}
+      table={points.map((p) => [
+        props.formatDay(p.day),
+        props.text.formatNumber(p.count),
+        props.text.formatNumber(p.total),
+      ])}
+    >
+      {y.ticks(4).map((t) => (
+        <g class="chart-grid">
+          <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(t)} y2={y(t)} />
+          <text x={MARGIN.left - 6} y={y(t)} dy="0.32em" text-anchor="end">
+            {props.text.formatNumber(t)}
+          </text>
+        </g>
+      ))}
+      {areaPath ? <path class="chart-area" d={areaPath} /> : null}
+      {linePath ? <path class="chart-line" d={linePath} /> : null}
+      {points.map((p) => {
+        const h = y(0) - y(p.count);
+        return <rect class="chart-bar" x={x(p.day)} y={y(0) - h} width={x.bandwidth()} height={h} />;
+      })}
+      {points
+        .filter((_, i) => i % step === 0)
+        .map((p) => (
+          <text class="chart-axis" x={mid(p.day)} y={HEIGHT - 8} text-anchor="middle">
+            {props.formatDay(p.day)}
+          </text>
         ))}
-        {areaPath ? <path class="chart-area" d={areaPath} /> : null}
-        {linePath ? <path class="chart-line" d={linePath} /> : null}
-        {points.map((p) => {
-          const h = y(0) - y(p.count);
-          return <rect class="chart-bar" x={x(p.day)} y={y(0) - h} width={x.bandwidth()} height={h} />;
-        })}
-        {points
-          .filter((_, i) => i % step === 0)
-          .map((p) => (
-            <text class="chart-axis" x={mid(p.day)} y={HEIGHT - 8} text-anchor="middle">
-              {props.formatDay(p.day)}
-            </text>
-          ))}
-      </svg>
-      <DataTable
-        caption={props.text.title}
-        label={props.text.tableLabel}
-        columns={props.text.columns}
-        rows={points.map((p) => [
-          props.formatDay(p.day),
-          props.text.formatNumber(p.count),
-          props.text.formatNumber(p.total),
-        ])}
-      />
-    </figure>
+    </ChartFigure>
   );
 }
 
@@ -130,13 +117,49 @@ export function HorizontalBarChart(props: {
   const x = scaleLinear()
     .domain([0, rows[0]?.count ?? 1])
     .range([left, WIDTH - MARGIN.right - 72]);
+  return (
+    <ChartFigure
+      id={props.id}
+      text={props.text}
+      height={height}
+      table={rows.map((r) => [r.name, props.text.formatNumber(r.count)])}
+    >
+      {rows.map((r, i) => {
+        const top = MARGIN.top + i * barHeight;
+        return (
+          <g>
+            <text class="chart-axis" x={left - 8} y={top + barHeight / 2} dy="0.32em" text-anchor="end">
+              {r.name}
+            </text>
+            <rect class="chart-bar" x={left} y={top + 3} width={x(r.count) - left} height={barHeight - 6} />
+            <text class="chart-value" x={x(r.count) + 6} y={top + barHeight / 2} dy="0.32em">
+              {props.text.formatNumber(r.count)}
+            </text>
+          </g>
+        );
+      })}
+    </ChartFigure>
+  );
+}
+
+/**
+ * A chart's frame: the figure and its visible caption, the SVG (role="img", titled and described for screen readers)
+ * around `children`, and the data as a table.
+ */
+function ChartFigure(props: {
+  id: string;
+  text: ChartText;
+  height: number;
+  table: string[][];
+  children?: Child;
+}) {
   const titleId = `${props.id}-title`;
   const descId = `${props.id}-desc`;
   return (
     <figure class="chart" id={props.id}>
       <figcaption id={titleId}>{props.text.title}</figcaption>
       <svg
-        viewBox={`0 0 ${WIDTH} ${height}`}
+        viewBox={`0 0 ${WIDTH} ${props.height}`}
         role="img"
         aria-labelledby={`${titleId}-svg`}
         aria-describedby={descId}
@@ -144,26 +167,13 @@ export function HorizontalBarChart(props: {
       >
         <title id={`${titleId}-svg`}>{props.text.title}</title>
         <desc id={descId}>{props.text.summary}</desc>
-        {rows.map((r, i) => {
-          const top = MARGIN.top + i * barHeight;
-          return (
-            <g>
-              <text class="chart-axis" x={left - 8} y={top + barHeight / 2} dy="0.32em" text-anchor="end">
-                {r.name}
-              </text>
-              <rect class="chart-bar" x={left} y={top + 3} width={x(r.count) - left} height={barHeight - 6} />
-              <text class="chart-value" x={x(r.count) + 6} y={top + barHeight / 2} dy="0.32em">
-                {props.text.formatNumber(r.count)}
-              </text>
-            </g>
-          );
-        })}
+        {props.children}
       </svg>
       <DataTable
         caption={props.text.title}
         label={props.text.tableLabel}
         columns={props.text.columns}
-        rows={rows.map((r) => [r.name, props.text.formatNumber(r.count)])}
+        rows={props.table}
       />
     </figure>
   );

@@ -1,4 +1,4 @@
-import { escapeHtml, oneLine, shorten } from './text.js';
+import { escapeHtml, htmlDocument, oneLine, shorten } from './text.js';
 
 export interface AgreementConfirmationInput {
   /** 'ko' (default language of the platform) or 'en'. */
@@ -64,15 +64,7 @@ export function agreementConfirmationMail(input: AgreementConfirmationInput): Re
     copy.signature,
   ].join('\n\n')}\n`;
   const e = escapeHtml;
-  const html = [
-    '<!doctype html>',
-    `<html lang="${input.locale === 'en' ? 'en' : 'ko'}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${e(subject)}</title>`,
-    '</head>',
-    '<body>',
+  const html = htmlDocument(input.locale === 'en' ? 'en' : 'ko', subject, [
     `<p>${e(copy.greeting)}</p>`,
     `<p>${e(copy.requested)}</p>`,
     `<p>${e(copy.petitionLabel)}: <strong>${e(v.title)}</strong></p>`,
@@ -80,10 +72,7 @@ export function agreementConfirmationMail(input: AgreementConfirmationInput): Re
     `<p>${e(copy.notCounted)} ${e(copy.expires)}</p>`,
     `<p>${e(copy.ignore)}</p>`,
     `<p>${e(copy.signature)}</p>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ]);
   return { subject, text, html };
 }
 

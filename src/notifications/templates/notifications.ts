@@ -1,5 +1,5 @@
 import type { RenderedMail } from './agreement-confirmation.js';
-import { escapeHtml, oneLine, shorten } from './text.js';
+import { escapeHtml, htmlDocument, oneLine, shorten } from './text.js';
 
 /** The kinds of notification mail; signer kinds go to every opted-in signer, creator kinds to the creator. */
 export const SIGNER_KINDS = ['signers.threshold_reached', 'signers.answered'] as const;
@@ -190,15 +190,7 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
     `--\n${unsubscribeLabel}\n${input.unsubscribeUrl}`,
   ].join('\n\n')}\n`;
   const e = escapeHtml;
-  const html = [
-    '<!doctype html>',
-    `<html lang="${ko ? 'ko' : 'en'}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${e(subject)}</title>`,
-    '</head>',
-    '<body>',
+  const html = htmlDocument(ko ? 'ko' : 'en', subject, [
     `<p>${e(greeting)}</p>`,
     ...body.map((p) => `<p>${e(p)}</p>`),
     `<p>${e(petitionLabel)}: <strong>${e(title)}</strong></p>`,
@@ -206,10 +198,7 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
     `<p>${e(signature)}</p>`,
     '<hr>',
     `<p><small>${e(unsubscribeLabel)}<br><a href="${e(input.unsubscribeUrl)}">${e(input.unsubscribeUrl)}</a></small></p>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ]);
   return { subject, text, html };
 }
 

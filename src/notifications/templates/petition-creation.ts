@@ -1,5 +1,5 @@
 import type { RenderedMail } from './agreement-confirmation.js';
-import { escapeHtml, oneLine, shorten } from './text.js';
+import { escapeHtml, htmlDocument, oneLine, shorten } from './text.js';
 
 /**
  * The two mails of petition creation, in Korean (합쇼체) or English. Same construction as the agreement
@@ -24,22 +24,11 @@ function checkLink(url: string, hours?: number): void {
 function render(locale: 'ko' | 'en', subject: string, paragraphs: string[], link: string): RenderedMail {
   const text = `${paragraphs.map((p) => (p === '{link}' ? link : p)).join('\n\n')}\n`;
   const e = escapeHtml;
-  const html = [
-    '<!doctype html>',
-    `<html lang="${locale}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${e(subject)}</title>`,
-    '</head>',
-    '<body>',
+  const html = htmlDocument(locale, subject, [
     ...paragraphs.map((p) =>
       p === '{link}' ? `<p><a href="${e(link)}">${e(link)}</a></p>` : `<p>${e(p)}</p>`,
     ),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ]);
   return { subject, text, html };
 }
 

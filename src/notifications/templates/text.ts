@@ -26,3 +26,24 @@ export function escapeHtml(s: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 }
+
+/**
+ * The HTML part of a mail: a minimal document in `locale` titled `subject` around `body` (already escaped HTML
+ * lines). No images, no remote resources, no tracking.
+ */
+export function htmlDocument(locale: 'ko' | 'en', subject: string, body: string[]): string {
+  return [
+    '<!doctype html>',
+    `<html lang="${locale}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(subject)}</title>`,
+    '</head>',
+    '<body>',
+    ...body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
