@@ -94,6 +94,12 @@ describe(`a citizen in the browser (${TEST_ENGINE})`, () => {
     expect(await page.textContent('main')).toContain('2,715,626');
     expect(await page.textContent('main')).toMatch(/답변/);
     await saveScreenshot(page, `petition-ko-${TEST_ENGINE}`);
+    // the same petition in English, from the visible switch
+    await page.getByRole('link', { name: 'Read this page in English' }).click();
+    await page.waitForURL(/lang=en/);
+    await visited(page);
+    expect(await page.textContent('main')).toContain('2,715,626 agreements');
+    await saveScreenshot(page, `petition-en-${TEST_ENGINE}`);
     await context.close();
   });
 
