@@ -41,11 +41,18 @@ export function likePattern(text: string): string {
  * One page of petitions matching `query`, with the total count.
  * Text search: title or body contains the text, case-insensitively ('n번방' finds 'N번방'); with sort
  * 'relevance', title matches come first, then by agreements. Ties are broken by id (newest first) so pages are
- * stable.
+ * stable. Petitions of categories withheld by the election-period switch (moderation_settings) are left out.
  */
 export async function listPetitions(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
   if (query.states.length === 0) return { rows: [], total: 0 };
-  let base = db.selectFrom('petitions').where('state', 'in', [...query.states]);
+  let base = db
+    .selectFrom('petitions')
+    .where('state', 'in', [...query.states])
+    // the election-period switch withholds whole categories of a profile from every list (their pages say why)
+    .where(
+      sql<boolean>`not exists (select 1 from moderation_settings ms where ms.profile = petitions.profile
+        and ms.election_active and petitions.category = any (ms.election_categories))`,
+    );
   if (query.category) base = base.where('category', '=', query.category);
   if (query.answered !== undefined) {
     base = base.where('response_state', query.answered ? '=' : '<>', 'answered');
