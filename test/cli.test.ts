@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databas
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
+/** tsx's loader by absolute URL: the serve test runs in a scratch directory, where `--import tsx` would not resolve. */
+const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const main = path.join(root, 'src/cli/main.ts');
 
 /**
@@ -131,7 +134,12 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
     // a database of its own: the import test above already stored petitions in the shared one
     const other = db ? await freshDatabase() : null;
     if (other) serveEnv.DATABASE_URL = other.url ?? '';
-    const child: ChildProcess = spawn(tsx, [main, 'serve'], { env: serveEnv, cwd: serveDir });
+    // node itself, not the tsx wrapper: the wrapper SIGKILLs a child whose event loop does not answer a relayed
+    // signal within 30 ms (exit 143), which a busy first start (sample import, first dump) can miss
+    const child: ChildProcess = spawn(process.execPath, ['--import', tsxLoader, main, 'serve'], {
+      env: serveEnv,
+      cwd: serveDir,
+    });
     let output = '';
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout?.on('data', (chunk: Buffer) => {

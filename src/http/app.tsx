@@ -38,6 +38,7 @@ import { registerNotificationRoutes } from './notification-routes.js';
 import { DataAboutPage, ErrorPage, HomePage, ListPage } from './pages/lists.js';
 import { PetitionPage } from './pages/petition.js';
 import { StatisticsPage } from './pages/statistics.js';
+import { registerResponseRoutes } from './response-routes.js';
 import { sameOriginWrites } from './same-origin.js';
 import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing-routes.js';
 import type { Site } from './site.js';
@@ -234,7 +235,7 @@ export function createApp(
   });
   if (signing) registerSigningRoutes(app, site, signing);
   if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });
-  if (staff) registerStaffRoutes(app, site, staff);
+  if (staff) registerResponseRoutes(site, registerStaffRoutes(app, site, staff));
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') && c.req.method !== 'GET' && c.req.method !== 'HEAD') {

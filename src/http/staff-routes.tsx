@@ -151,9 +151,13 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
     return who ? { who, token } : null;
   }
 
+  // The page's Origin, or — when the browser withholds it (Chromium sends `Origin: null` on form POSTs from pages
+  // served with `Referrer-Policy: no-referrer`) — the browser-set, unforgeable `Sec-Fetch-Site: same-origin`
+  // (OWASP CSRF cheat sheet, "Fetch Metadata headers"). No header at all is refused.
   function checkOrigin(c: Context): void {
     const origin = c.req.header('origin');
-    if (origin !== staff.publicOrigin) {
+    const withheld = origin === undefined || origin === 'null';
+    if (origin !== staff.publicOrigin && !(withheld && c.req.header('sec-fetch-site') === 'same-origin')) {
       throw new DomainError(
         'csrf_rejected',
         '요청 출처를 확인할 수 없습니다. 페이지를 새로 고친 뒤 다시 시도하십시오.',
@@ -195,12 +199,7 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
     });
   }
 
-  const page = (r: StaffRequest, title: string, children: Child) =>
-    r.c.html(
-      <StaffLayout title={title} who={r.who} csrf={r.csrf}>
-        {children}
-      </StaffLayout>,
-    );
+  const page = (r: StaffRequest, title: string, children: Child) => staffPage(r, title, children);
   const petitionId = (c: Context) => {
     const id = c.req.param('id') ?? '';
     if (!PETITION_ID.test(id)) throw new DomainError('invalid_parameter', '청원 번호는 1 이상의 정수입니다.');
@@ -629,6 +628,10 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
       '답변 대기 청원',
       <>
         <h1>답변 대기 청원</h1>
+        <p>
+          <a href="/staff/responses/new">새 답변 쓰기</a> ·{' '}
+          <a href="/staff/responses/drafts">쓴 답변과 초안</a>
+        </p>
         {rows.length === 0 ? <p class="empty">답변을 기다리는 청원이 없습니다.</p> : null}
         <ol>
           {rows.map((p) => (
@@ -638,7 +641,8 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
               </a>{' '}
               · 기준 도달 {shortDateTime(p.response_threshold_reached_at, site.profile(p.profile).timeZone)} ·
               답변 기한{' '}
-              {p.response_due_at ? formatDate(p.response_due_at, site.profile(p.profile).timeZone) : '없음'}
+              {p.response_due_at ? formatDate(p.response_due_at, site.profile(p.profile).timeZone) : '없음'} ·{' '}
+              <a href={`/staff/responses/new?petitions=${p.id}`}>이 청원에 답변하기</a>
             </li>
           ))}
         </ol>
@@ -990,7 +994,22 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
   return route;
 }
 
-const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
+/** Whether the client asked for JSON (`Accept: application/json`) rather than a page. */
+export const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
+
+/** A staff page (the staff layout with its menu and logout form) for a guarded request, with `status` (200). */
+export const staffPage = (
+  r: StaffRequest,
+  title: string,
+  children: Child,
+  status: 200 | 404 | 409 | 422 = 200,
+) =>
+  r.c.html(
+    <StaffLayout title={title} who={r.who} csrf={r.csrf}>
+      {children}
+    </StaffLayout>,
+    status,
+  );
 
 function ReasonField() {
   return (

@@ -10,7 +10,7 @@ export interface AuditEntry {
   actor: string;
   /** What, as a dotted verb: 'petition.publish', 'staff.roles', 'settings.policy', … */
   action: string;
-  subjectType: 'petition' | 'staff' | 'settings' | 'reject_reason';
+  subjectType: 'petition' | 'staff' | 'settings' | 'reject_reason' | 'response';
   subjectId: string | null;
   /** Why: the reason the staff member gave (free text), or null. */
   reason?: string | null;

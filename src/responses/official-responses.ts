@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../db/schema.js';
+import type { Database, OfficialResponsesTable } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import {
   assertResponseTransition,
@@ -9,6 +9,7 @@ import {
   type ResponseState,
 } from '../domain/petition-states.js';
 import { enqueueCreatorNotification, enqueueSignerFanout } from '../notifications/outbox.js';
+import { appendAudit } from '../repositories/audit.js';
 import { MAX_ANSWER_BODY } from './format.js';
 
 /**
@@ -22,7 +23,9 @@ import { MAX_ANSWER_BODY } from './format.js';
  * creator's mail — each at most once per petition, whatever later answers or revisions follow. Revisions notify
  * nobody; they are shown on the page ("revised on …").
  *
- * Staff authentication and the responder's web pages belong to the staff area; callers pass an actor.
+ * Publishing and revising also append an entry to the audit log (`response.publish`, `response.revise`) in the
+ * same transaction. Staff authentication and the responder's web pages belong to the staff area; callers pass an
+ * actor.
  */
 
 /** Who acts: a staff account (`staffId`) and/or a label recorded with the revision (e.g. 'cli:kim'). */
@@ -69,6 +72,7 @@ const httpsUrl = (label: string) =>
     .trim()
     .max(2000, `${label}: 주소가 너무 깁니다.`)
     .refine((s) => {
+      if (s === '') return true; // an empty form field: no address
       try {
         const u = new URL(s);
         return u.protocol === 'https:' && u.hostname !== '' && u.username === '' && u.password === '';
@@ -98,7 +102,8 @@ type ParsedContent = z.output<typeof contentSchema>;
 
 /**
  * Validates an answer's content.
- * @throws DomainError('invalid_parameter') with details `{ fields: { name: message } }` naming each bad field
+ * @throws DomainError('invalid_parameter') with details `{ fields: [name…], messages: { name: message } }` naming
+ *   each bad field (names as in `ResponseContent`) and what is wrong with it
  */
 export function parseResponseContent(input: unknown): ParsedContent {
   const parsed = contentSchema.safeParse(input);
@@ -108,9 +113,7 @@ export function parseResponseContent(input: unknown): ParsedContent {
   throw new DomainError(
     'invalid_parameter',
     `답변 내용이 올바르지 않습니다: ${Object.values(fields).join(' ')}`,
-    {
-      fields: Object.keys(fields),
-    },
+    { fields: Object.keys(fields), messages: fields },
   );
 }
 
@@ -211,6 +214,29 @@ const columns = (c: ParsedContent) => ({
   video_caption_url: c.videoCaptionUrl,
 });
 
+/**
+ * Records a staff action on an answer in the audit log, in the caller's transaction (publish and revise; drafts
+ * are not public and are kept in the revision history only).
+ */
+function auditResponse(
+  trx: Transaction<Database>,
+  action: 'response.publish' | 'response.revise',
+  responseId: string,
+  actor: ResponseActor,
+  now: Date,
+  change: { before?: unknown; after: unknown },
+): Promise<void> {
+  return appendAudit(trx, {
+    at: now,
+    staffId: actor.staffId ?? null,
+    actor: actor.label.trim(),
+    action,
+    subjectType: 'response',
+    subjectId: responseId,
+    ...change,
+  });
+}
+
 /** Links petitions to a response; when it is published, marks them answered and queues their notifications. */
 async function cover(
   trx: Transaction<Database>,
@@ -292,8 +318,11 @@ export async function publishResponse(
       .values({ ...columns(content), state: 'published', published_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await writeRevision(trx, row.id, 'published', content, actor, now);
+    const revision = await writeRevision(trx, row.id, 'published', content, actor, now);
     await cover(trx, row.id, true, petitions, now);
+    await auditResponse(trx, 'response.publish', row.id, actor, now, {
+      after: { petitionIds: ids, title: content.title, revision },
+    });
     return { responseId: row.id, petitionIds: ids };
   });
 }
@@ -354,8 +383,12 @@ export async function publishDraft(
       .set({ state: 'published', published_at: now, updated_at: now })
       .where('id', '=', responseId)
       .execute();
-    await writeRevision(trx, responseId, 'published', content, actor, now);
+    const revision = await writeRevision(trx, responseId, 'published', content, actor, now);
     await cover(trx, responseId, true, petitions, now);
+    await auditResponse(trx, 'response.publish', responseId, actor, now, {
+      before: { state: 'draft' },
+      after: { petitionIds: [...ids].sort(), title: content.title, revision },
+    });
     return { responseId, petitionIds: ids.sort() };
   });
 }
@@ -398,7 +431,19 @@ export async function reviseResponse(
       .set({ ...columns(content), updated_at: now, ...(published ? { revised_at: now } : {}) })
       .where('id', '=', responseId)
       .execute();
-    return writeRevision(trx, responseId, published ? 'revised' : 'draft', content, actor, now);
+    const revision = await writeRevision(
+      trx,
+      responseId,
+      published ? 'revised' : 'draft',
+      content,
+      actor,
+      now,
+    );
+    await auditResponse(trx, 'response.revise', responseId, actor, now, {
+      before: { state: r.state, title: r.title, bodyChars: r.body.length },
+      after: { state: r.state, title: content.title, bodyChars: content.body.length, revision },
+    });
+    return revision;
   });
 }
 
@@ -421,4 +466,87 @@ export async function linkPetitions(
     const petitions = await lockAnswerable(trx, ids);
     await cover(trx, responseId, r.state === 'published', petitions, now);
   });
+}
+
+/** An answer as the responder's pages show it: its content, state and the petitions it covers (id order). */
+export interface StaffResponseView {
+  id: string;
+  state: 'draft' | 'published';
+  content: Required<ResponseContent>;
+  petitionIds: string[];
+  publishedAt: Date | null;
+  updatedAt: Date;
+}
+
+/**
+ * Answers written on this platform (not archive imports) for the staff pages: drafts first, then published ones,
+ * newest change first, `limit` of them (1–500).
+ */
+export async function listStaffResponses(db: Kysely<Database>, limit = 200): Promise<StaffResponseView[]> {
+  const rows = await db
+    .selectFrom('official_responses')
+    .selectAll()
+    .where('archive_source', 'is', null)
+    .orderBy('state', 'asc') // 'draft' < 'published'
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(Math.min(Math.max(limit, 1), 500))
+    .execute();
+  return withPetitions(db, rows);
+}
+
+/**
+ * One answer written on this platform, for the revise form.
+ * @throws DomainError('response_not_found') for an unknown id or an archive answer
+ */
+export async function loadStaffResponse(
+  db: Kysely<Database>,
+  responseId: string,
+): Promise<StaffResponseView> {
+  const row = /^[1-9][0-9]{0,15}$/.test(responseId)
+    ? await db
+        .selectFrom('official_responses')
+        .selectAll()
+        .where('id', '=', responseId)
+        .where('archive_source', 'is', null)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new DomainError('response_not_found', `${responseId}번 답변을 찾을 수 없습니다.`);
+  const [view] = await withPetitions(db, [row]);
+  return view as StaffResponseView;
+}
+
+async function withPetitions(
+  db: Kysely<Database>,
+  rows: Array<Selectable<OfficialResponsesTable>>,
+): Promise<StaffResponseView[]> {
+  const links =
+    rows.length === 0
+      ? []
+      : await db
+          .selectFrom('petition_official_responses')
+          .select(['official_response_id', 'petition_id'])
+          .where(
+            'official_response_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('petition_id')
+          .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    state: r.state,
+    content: {
+      title: r.title,
+      summary: r.summary,
+      body: r.body,
+      responderName: r.responder_name ?? '',
+      responderTitle: r.responder_title ?? '',
+      videoUrl: r.video_url,
+      videoCaptionUrl: r.video_caption_url,
+    },
+    petitionIds: links.filter((l) => l.official_response_id === r.id).map((l) => l.petition_id),
+    publishedAt: r.published_at,
+    updatedAt: r.updated_at,
+  }));
 }
