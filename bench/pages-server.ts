@@ -36,9 +36,10 @@ app.get('/bench/static', (c) => {
 });
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, (info) => {
-  console.log(`bench server listening on ${info.port}`);
+  // the details first: the harness reads them as soon as it sees "listening"
   console.log(`petition ${id}`);
   console.log(`bytes ${bytes.length}`);
+  console.log(`bench server listening on ${info.port}`);
 });
 process.on('SIGTERM', () => {
   server.close(async () => {
