@@ -201,6 +201,10 @@ describe('responder pages', () => {
     const list = await (await seo.get(res.headers.get('location') ?? '')).text();
     expect(list).toContain(`${published.id}번 답변을 게시했습니다`);
     expect(list).toContain(`href="/staff/responses/new?response=${published.id}"`);
+    // the answer's mail to each petition's signers shows as a fan-out in progress, for staff to follow
+    const progress = await (await seo.get('/staff/responses')).text();
+    expect(progress).toContain('알림 발송 진행');
+    expect(progress).toMatch(/발송 대기열: [^<]*pending [1-9]/);
   });
 
   it('refuses a moderator (403) on every responder page and stores nothing', async () => {

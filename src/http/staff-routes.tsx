@@ -36,6 +36,7 @@ import {
 import { similarPetitions } from '../moderation/similar.js';
 import { listAudit } from '../repositories/audit.js';
 import { loadProfileOverrides } from '../repositories/profile-settings.js';
+import { fanoutProgress, notificationTotals } from '../repositories/responses.js';
 import type { OidcClient, PendingLogin } from '../signing/oidc.js';
 import { clientKey } from '../signing/rate-limits.js';
 import {
@@ -623,6 +624,7 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
       .orderBy('id')
       .limit(200)
       .execute();
+    const [fanouts, totals] = await Promise.all([fanoutProgress(site.db, 20), notificationTotals(site.db)]);
     return page(
       r,
       '답변 대기 청원',
@@ -646,6 +648,53 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
             </li>
           ))}
         </ol>
+        <h2>알림 발송 진행</h2>
+        <p>
+          발송 대기열:{' '}
+          {Object.entries(totals.outbox)
+            .map(([state, n]) => `${state} ${n}`)
+            .join(', ') || '없음'}{' '}
+          · 개별 메일:{' '}
+          {Object.entries(totals.deliveries)
+            .map(([state, n]) => `${state} ${n}`)
+            .join(', ') || '없음'}
+        </p>
+        {fanouts.length === 0 ? (
+          <p class="empty">보낸 알림이 없습니다.</p>
+        ) : (
+          <table class="audit">
+            <caption class="sr-only">청원별 동의자 알림 발송 진행 (최근 20건)</caption>
+            <thead>
+              <tr>
+                <th scope="col">청원</th>
+                <th scope="col">종류</th>
+                <th scope="col">대상(추정)</th>
+                <th scope="col">보냄</th>
+                <th scope="col">대기</th>
+                <th scope="col">실패</th>
+                <th scope="col">제외</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fanouts.map((f) => (
+                <tr>
+                  <td>
+                    <a href={`/petitions/${f.petitionId}`}>{f.petitionId}</a>
+                  </td>
+                  <td>{f.kind}</td>
+                  <td>
+                    {f.total}
+                    {f.expanded ? '' : ' (펼치는 중)'}
+                  </td>
+                  <td>{f.sent}</td>
+                  <td>{f.pending}</td>
+                  <td>{f.failed}</td>
+                  <td>{f.skipped}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </>,
     );
   });
