@@ -169,6 +169,32 @@ describe(`agreeing by email (${TEST_ENGINE})`, () => {
     expect(againText).not.toContain('minji@example.kr');
   });
 
+  it('Emma agrees in English: English pages, an English mail whose link opens the English confirmation', async () => {
+    const id = await openPetition(h.db, { title: '디지털 성범죄 피해자 지원' });
+    const emma = new Browser();
+    const page = await (await emma.request(`/petitions/${id}?lang=en`)).text();
+    expect(page).toContain('Agree by email');
+    const res = await emma.post(`/petitions/${id}/agreements`, {
+      method: 'email',
+      name: 'Emma Clarke',
+      email: 'emma@example.org',
+    });
+    expect(await res.text()).toContain('We have sent you a confirmation email');
+    const mail = await smtp.waitFor((m) => m.to.includes('emma@example.org'));
+    const link = /http:\/\/cheongwon\.test(\/agreements\/confirm\?token=[A-Za-z0-9_-]{43}&lang=en)/.exec(
+      mail.text,
+    )?.[1] as string;
+    expect(link).toBeTruthy();
+    // opened on another device, without the language cookie
+    const confirmPage = await (await new Browser().request(link)).text();
+    expect(confirmPage).toContain('<html lang="en"');
+    expect(confirmPage).toContain('Confirm my agreement');
+    const token = new URL(link, PUBLIC_URL).searchParams.get('token') as string;
+    const confirmed = await emma.post('/agreements/confirm', { token });
+    expect(await confirmed.text()).toContain('Your agreement is confirmed');
+    expect(await count(id)).toBe(1);
+  });
+
   it('a double-clicked submit gives one agreement, one email and the same page twice', async () => {
     const id = await openPetition(h.db);
     const b = new Browser();

@@ -14,6 +14,7 @@ import type { SigningRateLimits } from '../signing/rate-limits.js';
 import { hashToken, isTokenShaped, type SigningService } from '../signing/signing-service.js';
 import { clientAddress } from './client-address.js';
 import { formatDate } from './format.js';
+import { type PageContext, pageContext } from './locale.js';
 import { Layout } from './pages/layout.js';
 import type { Site } from './site.js';
 
@@ -191,6 +192,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         petitionId={petitionId}
         status={shown}
         devMailbox={signing.devMailbox}
+        page={pageContext(c)}
       />,
     );
   });
@@ -242,14 +244,21 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
   app.get('/agreements/confirm', (c) => {
     const token = c.req.query('token') ?? '';
     // shows a button, changes nothing: link scanners that prefetch it confirm nothing
+    const page = pageContext(c);
+    const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
     return c.html(
-      <Layout title="동의 확인" categories={site.categories()}>
-        <h1>동의 확인</h1>
-        <p>아래 단추를 누르면 청원 동의가 확인되어 참여인원에 더해집니다.</p>
+      <Layout
+        title={m('confirm.title')}
+        categories={site.categories(page.locale)}
+        locale={page.locale}
+        url={page.url}
+      >
+        <h1>{m('confirm.title')}</h1>
+        <p>{m('confirm.explain')}</p>
         <form method="post" action="/agreements/confirm">
           <input type="hidden" name="token" value={token} />
           <button type="submit" class="button">
-            동의 확인
+            {m('confirm.button')}
           </button>
         </form>
       </Layout>,
@@ -261,12 +270,19 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     await signing.limits.take(clientAddress(c), 'confirm');
     const outcome = await signing.service.confirm(fields.token ?? '');
     if (wantsJson(c)) return c.json({ status: outcome.status, petition_id: Number(outcome.petitionId) });
+    const page = pageContext(c);
+    const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
     return c.html(
-      <Layout title="동의가 확인되었습니다" categories={site.categories()}>
-        <h1>동의가 확인되었습니다</h1>
-        <p role="status">청원 동의가 확인되어 참여인원에 더해졌습니다. 참여해 주셔서 감사합니다.</p>
+      <Layout
+        title={m('confirm.doneTitle')}
+        categories={site.categories(page.locale)}
+        locale={page.locale}
+        url={page.url}
+      >
+        <h1>{m('confirm.doneTitle')}</h1>
+        <p role="status">{m('confirm.done')}</p>
         <p>
-          <a href={`/petitions/${outcome.petitionId}`}>청원으로 돌아가기</a>
+          <a href={`/petitions/${outcome.petitionId}`}>{m('agreed.back')}</a>
         </p>
       </Layout>,
     );
@@ -372,36 +388,36 @@ function AgreementResultPage(props: {
   petitionId: string;
   status: AgreeOutcome['status'];
   devMailbox: boolean;
+  page: PageContext;
 }) {
-  const title =
+  const { locale } = props.page;
+  const m = (key: Parameters<typeof t>[1]) => t(locale, key);
+  const title = m(
     props.status === 'pending'
-      ? '확인 메일을 보냈습니다'
+      ? 'agreed.pendingTitle'
       : props.status === 'agreed'
-        ? '동의했습니다'
-        : '이미 동의하셨습니다';
+        ? 'agreed.agreedTitle'
+        : 'agreed.alreadyTitle',
+  );
   return (
-    <Layout title={title} categories={props.site.categories()}>
+    <Layout title={title} categories={props.site.categories(locale)} locale={locale} url={props.page.url}>
       <h1>{title}</h1>
       {props.status === 'pending' ? (
         <>
-          <p role="status">
-            메일의 링크를 열어 동의를 확인해 주십시오. 확인하기 전에는 참여인원에 더해지지 않습니다. 링크는
-            24시간 동안 유효합니다.
-          </p>
+          <p role="status">{m('agreed.pending')}</p>
           {props.devMailbox ? (
             <p>
-              이 사이트는 메일 서버 없이 실행 중입니다: <a href="/dev/mailbox">개발용 메일함</a>에서 메일을
-              보십시오.
+              {m('agreed.devMailbox')} <a href="/dev/mailbox">{m('agreed.devMailboxLink')}</a>
             </p>
           ) : null}
         </>
       ) : props.status === 'agreed' ? (
-        <p role="status">청원에 동의하셨습니다. 참여해 주셔서 감사합니다.</p>
+        <p role="status">{m('agreed.agreed')}</p>
       ) : (
-        <p role="status">이 청원에는 이미 동의하셨습니다. 한 사람은 한 청원에 한 번 동의할 수 있습니다.</p>
+        <p role="status">{m('agreed.already')}</p>
       )}
       <p>
-        <a href={`/petitions/${props.petitionId}`}>청원으로 돌아가기</a>
+        <a href={`/petitions/${props.petitionId}`}>{m('agreed.back')}</a>
       </p>
     </Layout>
   );

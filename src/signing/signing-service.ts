@@ -111,7 +111,7 @@ export class SigningService {
       locale: input.locale ?? 'ko',
       displayName: name,
       petitionTitle: petition.title,
-      confirmUrl: `${this.#o.publicUrl.replace(/\/+$/, '')}/agreements/confirm?token=${token}`,
+      confirmUrl: `${this.#o.publicUrl.replace(/\/+$/, '')}/agreements/confirm?token=${token}${input.locale === 'en' ? '&lang=en' : ''}`,
       expiresInHours: hours,
     });
     try {
