@@ -124,9 +124,11 @@ describe(`a creator in the browser (${TEST_ENGINE})`, () => {
       expect(await page.textContent('#error-summary')).toContain(s.tooLong);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
       await visited(page, `create-1-error-${story.locale}`);
-      await page.keyboard.press('Tab'); // the summary's link to the title field
+      // the summary's link to the title field (focus the summary again: axe above may have moved it)
+      await page.focus('#error-summary');
+      await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
-      expect(page.url()).toMatch(/#title$/);
+      await expect.poll(() => page.url()).toMatch(/#title$/);
 
       await page.fill('#title', '');
       await page.focus('#title');
