@@ -12,10 +12,10 @@ import { createOidcClient } from '../src/signing/oidc.js';
 import { createSigning } from '../src/signing/setup.js';
 import { hashToken } from '../src/signing/signing-service.js';
 import { addStaff } from '../src/staff/accounts.js';
-import { csrfTokenFor } from '../src/staff/secrets.js';
 import { freshDatabase, type TestDatabase } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';
 import { loginAs, startTestProvider } from './support/oidc-provider.js';
+import { StaffBrowser } from './support/staff-browser.js';
 
 /**
  * Staff, access, audit and the moderation queue, through the staff web as a browser uses it (in-process requests).
@@ -42,50 +42,10 @@ interface Credentials {
 }
 const people: Record<'admin' | 'mina' | 'joon' | 'seo', Credentials> = {} as never;
 
-/** A browser with a cookie jar; `csrf` is read from the staff pages' forms. */
-class Browser {
-  cookies = new Map<string, string>();
-  setCookies: string[] = [];
-  constructor(readonly target?: ReturnType<typeof createApp>) {}
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0)
-      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await (this.target ?? app).request(`${ORIGIN}${path}`, { ...init, headers });
-    for (const line of res.headers.getSetCookie()) {
-      this.setCookies.push(line);
-      const [pair, ...attrs] = line.split(';');
-      const [name, ...rest] = (pair ?? '').split('=');
-      const value = rest.join('=');
-      if (!name) continue;
-      if (attrs.some((a) => /max-age=0/i.test(a)) || value === '') this.cookies.delete(name.trim());
-      else this.cookies.set(name.trim(), value);
-    }
-    return res;
-  }
-  get(path: string, json = false) {
-    return this.request(path, json ? { headers: { accept: 'application/json' } } : {});
-  }
-  post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return this.request(path, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: ORIGIN,
-        accept: 'application/json',
-        ...headers,
-      },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-  /** The per-session CSRF token, as the forms carry it. */
-  get csrf(): string {
-    const token = this.cookies.get('cw_staff');
-    return token ? csrfTokenFor(token, SECRET) : '';
-  }
-  /** POST with the session's CSRF token. */
-  act(path: string, fields: Record<string, string> = {}) {
-    return this.post(path, { csrf: this.csrf, ...fields });
+/** A staff browser on this file's app (or `target`), asking for JSON so refusals can be asserted by code. */
+class Browser extends StaffBrowser {
+  constructor(target?: ReturnType<typeof createApp>) {
+    super(target ?? app, ORIGIN, SECRET, { json: true });
   }
 }
 

@@ -5,10 +5,10 @@ import { createApp } from '../src/http/app.js';
 import { createSite, type Site } from '../src/http/site.js';
 import type { StaffContext } from '../src/http/staff-routes.js';
 import { addStaff } from '../src/staff/accounts.js';
-import { csrfTokenFor } from '../src/staff/secrets.js';
 import { freshDatabase, type TestDatabase } from './support/databases.js';
 import { contentDigest } from './support/digest.js';
 import { openPetition } from './support/factories.js';
+import { StaffBrowser } from './support/staff-browser.js';
 
 /**
  * The responder's pages (/staff/responses), through the staff web as a browser uses it (in-process requests).
@@ -31,49 +31,10 @@ interface Credentials {
 }
 const people: Record<'seo' | 'mina', Credentials> = {} as never;
 
-/** A browser with a cookie jar, posting forms from the deployment's origin with the session's CSRF token. */
-class StaffBrowser {
-  cookies = new Map<string, string>();
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0)
-      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await app.request(`${ORIGIN}${path}`, { ...init, headers });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...rest] = (pair ?? '').split('=');
-      if (name) this.cookies.set(name.trim(), rest.join('='));
-    }
-    return res;
-  }
-  get(path: string) {
-    return this.request(path);
-  }
-  /** POSTs a form (URL-encoded `body` as given) the way a page's form does: HTML back, redirects not followed. */
-  postRaw(path: string, body: string) {
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
-      body,
-    });
-  }
-  act(path: string, fields: Record<string, string> = {}) {
-    return this.postRaw(path, new URLSearchParams({ csrf: this.csrf, ...fields }).toString());
-  }
-  get csrf(): string {
-    const token = this.cookies.get('cw_staff');
-    return token ? csrfTokenFor(token, SECRET) : '';
-  }
-}
-
 async function signIn(who: Credentials): Promise<StaffBrowser> {
-  const b = new StaffBrowser();
+  const b = new StaffBrowser(app, ORIGIN, SECRET);
   const code = URI.parse(who.totpUri).generate({ timestamp: clock.now.getTime() });
-  const res = await b.request('/staff/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
-    body: new URLSearchParams({ email: who.email, password: who.password, code }).toString(),
-  });
+  const res = await b.post('/staff/login', { email: who.email, password: who.password, code });
   expect(res.status, await res.clone().text()).toBe(303);
   clock.now = new Date(clock.now.getTime() + 31_000); // a TOTP code is accepted once
   return b;

@@ -1,24 +1,16 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { AppConfig } from '../config/env.js';
+import { type AppConfig, oidcProviderSchema } from '../config/env.js';
 import type { StaffContext } from '../http/staff-routes.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { deploymentSecret } from '../signing/setup.js';
 import { type Actor, addStaff, disableStaff, STAFF_ROLES, setStaffRoles } from '../staff/accounts.js';
 import { openMigratedDatabase } from './context.js';
 
+// staff identities are mapped by (issuer, sub) or a verified email, never by a person claim
 const staffOidcSchema = z.array(
-  z.object({
-    id: z.string().regex(/^[a-z0-9-]{1,30}$/),
-    label: z.string().min(1),
-    issuer: z.string().url(),
-    clientId: z.string().min(1),
-    clientSecret: z.string().optional(),
-    scope: z.string().optional(),
-    allowHttp: z.boolean().optional(),
-    matchEmail: z.boolean().optional(),
-  }),
+  oidcProviderSchema.omit({ personClaim: true }).extend({ matchEmail: z.boolean().optional() }),
 );
 
 /**

@@ -88,18 +88,19 @@ export interface OidcProviderSetting {
   allowHttp?: boolean | undefined;
 }
 
-const oidcProvidersSchema = z.array(
-  z.object({
-    id: z.string().regex(/^[a-z0-9-]{1,30}$/),
-    label: z.string().min(1),
-    issuer: z.string().url(),
-    clientId: z.string().min(1),
-    clientSecret: z.string().optional(),
-    personClaim: z.string().optional(),
-    scope: z.string().optional(),
-    allowHttp: z.boolean().optional(),
-  }),
-);
+/** One OpenID Connect provider as configured in JSON (OIDC_PROVIDERS; STAFF_OIDC_PROVIDERS extends it). */
+export const oidcProviderSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,30}$/),
+  label: z.string().min(1),
+  issuer: z.string().url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().optional(),
+  personClaim: z.string().optional(),
+  scope: z.string().optional(),
+  allowHttp: z.boolean().optional(),
+});
+
+const oidcProvidersSchema = z.array(oidcProviderSchema);
 
 /**
  * Parses configuration from `env` (default `process.env`).

@@ -278,20 +278,7 @@ export async function draftResponse(
   actor: ResponseActor,
   now: Date,
 ): Promise<string> {
-  const content = parseResponseContent(input.content);
-  const ids = checkPetitionIds(input.petitionIds);
-  checkActor(actor);
-  return db.transaction().execute(async (trx) => {
-    const petitions = await lockAnswerable(trx, ids);
-    const row = await trx
-      .insertInto('official_responses')
-      .values({ ...columns(content), state: 'draft', published_at: null, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await writeRevision(trx, row.id, 'draft', content, actor, now);
-    await cover(trx, row.id, false, petitions, now);
-    return row.id;
-  });
+  return (await insertResponse(db, input, actor, now, 'draft')).responseId;
 }
 
 /**
@@ -308,21 +295,38 @@ export async function publishResponse(
   actor: ResponseActor,
   now: Date,
 ): Promise<{ responseId: string; petitionIds: string[] }> {
+  return insertResponse(db, input, actor, now, 'published');
+}
+
+/**
+ * A new answer as a draft or published at once, in one transaction: the answer, its first revision, the petitions
+ * it covers (published: answered, signers' mail queued) and, when published, the audit entry.
+ */
+async function insertResponse(
+  db: Kysely<Database>,
+  input: { petitionIds: readonly string[]; content: ResponseContent },
+  actor: ResponseActor,
+  now: Date,
+  state: 'draft' | 'published',
+): Promise<{ responseId: string; petitionIds: string[] }> {
   const content = parseResponseContent(input.content);
   const ids = checkPetitionIds(input.petitionIds);
   checkActor(actor);
+  const published = state === 'published';
   return db.transaction().execute(async (trx) => {
     const petitions = await lockAnswerable(trx, ids);
     const row = await trx
       .insertInto('official_responses')
-      .values({ ...columns(content), state: 'published', published_at: now, updated_at: now })
+      .values({ ...columns(content), state, published_at: published ? now : null, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const revision = await writeRevision(trx, row.id, 'published', content, actor, now);
-    await cover(trx, row.id, true, petitions, now);
-    await auditResponse(trx, 'response.publish', row.id, actor, now, {
-      after: { petitionIds: ids, title: content.title, revision },
-    });
+    const revision = await writeRevision(trx, row.id, state, content, actor, now);
+    await cover(trx, row.id, published, petitions, now);
+    if (published) {
+      await auditResponse(trx, 'response.publish', row.id, actor, now, {
+        after: { petitionIds: ids, title: content.title, revision },
+      });
+    }
     return { responseId: row.id, petitionIds: ids };
   });
 }
