@@ -2,7 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTrustedProxies, resolveClientAddress } from './client-address.js';
+import {
+  clientAddress,
+  clientAddressFrom,
+  parseTrustedProxies,
+  resolveClientAddress,
+} from './client-address.js';
 
 // A real socket: the peer address comes from the connection, as in production.
 let base = '';
@@ -11,6 +16,11 @@ let proxies = parseTrustedProxies('');
 beforeAll(async () => {
   const app = new Hono();
   app.get('/who', (c) => c.text(resolveClientAddress(c, proxies) ?? 'none'));
+  // as the app wires it: the middleware hands the deployment's proxies to every rate-limited route
+  app.get('/wired', clientAddressFrom(parseTrustedProxies('127.0.0.1')), (c) =>
+    c.text(clientAddress(c) ?? 'none'),
+  );
+  app.get('/unwired', (c) => c.text(clientAddress(c) ?? 'none'));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -36,6 +46,12 @@ describe('resolveClientAddress', () => {
     expect(await who('2001:db8::1')).toBe('2001:db8::1');
     expect(await who('not-an-address')).toMatch(/127\.0\.0\.1$/);
     expect(await who()).toMatch(/127\.0\.0\.1$/);
+  });
+
+  it('reaches rate-limited routes through clientAddressFrom, and trusts nobody without it', async () => {
+    const xff = { 'x-forwarded-for': '203.0.113.9' };
+    expect(await (await fetch(`${base}/wired`, { headers: xff })).text()).toBe('203.0.113.9');
+    expect(await (await fetch(`${base}/unwired`, { headers: xff })).text()).toMatch(/127\.0\.0\.1$/);
   });
 
   it('refuses a TRUST_PROXY entry that is not an address or range', () => {

@@ -62,23 +62,26 @@ export function resolveClientAddress(c: Context, proxies: TrustedProxies): strin
 
 declare module 'hono' {
   interface ContextVariableMap {
-    /** The client's address as `resolveClientAddress` found it (set by `clientAddressFrom`). */
-    clientAddress: string | undefined;
+    /** The deployment's trusted proxies (set by `clientAddressFrom`). */
+    trustedProxies: TrustedProxies;
   }
 }
 
-/** Middleware: resolves the client's address once per request (trusting `proxies`) into `c.var.clientAddress`. */
+/**
+ * Middleware: makes the deployment's trusted proxies known to `clientAddress`. Nothing is resolved here: only the
+ * routes that rate-limit ask for the address, so pages and assets spend nothing on it.
+ */
 export function clientAddressFrom(proxies: TrustedProxies): MiddlewareHandler {
   return async (c, next) => {
-    c.set('clientAddress', resolveClientAddress(c, proxies));
+    c.set('trustedProxies', proxies);
     await next();
   };
 }
 
 /**
- * The client's address for rate limits: as resolved by the app's `clientAddressFrom` middleware, or — in an app
- * without it — the socket's peer. Undefined for in-process requests (tests), which have no socket.
+ * The client's address for rate limits (see `resolveClientAddress`), trusting the proxies `clientAddressFrom`
+ * set — none in an app without it. Undefined for in-process requests (tests), which have no socket.
  */
 export function clientAddress(c: Context): string | undefined {
-  return c.var.clientAddress ?? resolveClientAddress(c, []);
+  return resolveClientAddress(c, c.var.trustedProxies ?? []);
 }
