@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
-import { AgreementWriter, type NewAgreement } from '../src/signing/agreement-writer.js';
+import { sql } from 'kysely';
+import {
+  AgreementWriter,
+  COUNTED_COLUMNS,
+  countEffects,
+  guardedCountUpdate,
+  type NewAgreement,
+} from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition, signer, writerDeps } from './support/factories.js';
 
@@ -100,6 +107,74 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
     expect((await petition(id)).response_threshold_reached_at?.toISOString()).toBe(
       '2026-11-29T07:00:00.000Z',
     );
+  });
+
+  it('writes a hot petition in one statement per batch, and redoes carefully the batch that crosses', async () => {
+    const own = new AgreementWriter({ db: h.db, ...writerDeps, now });
+    const id = await openPetition(h.db, { responseThreshold: 150 });
+    await own.agree(oneClick(id, signer(23_000))); // the first batch learns the petition's profile
+    expect(own.stats).toEqual({ single: 0, split: 1, careful: 0, redone: 0 });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => own.agree(oneClick(id, signer(23_001 + i)))));
+    expect(own.stats).toMatchObject({ careful: 0, redone: 0 });
+    expect(own.stats.single).toBeGreaterThan(0);
+    // 50 more: the guarded count refuses the crossing, the batch is redone carefully and the crossing recorded once
+    await Promise.all(Array.from({ length: 50 }, (_, i) => own.agree(oneClick(id, signer(23_200 + i)))));
+    expect(own.stats.redone).toBe(1);
+    expect(own.stats.careful).toBe(1);
+    await own.close();
+    expect(await petition(id)).toMatchObject({ agreement_count: 151, response_state: 'awaiting' });
+    expect((await petition(id)).response_threshold_reached_at).not.toBeNull();
+    expect(await rows(id)).toBe(151);
+  });
+
+  it('guards a count exactly where countEffects finds effects (every state, threshold side and jump)', async () => {
+    const id = await openPetition(h.db);
+    const at = new Date('2026-11-29T05:00:00Z');
+    let cases = 0;
+    for (const profile of ['cheongwadae', 'uk'])
+      for (const state of ['open', 'closed', 'collecting_pre_agreements'])
+        for (const count of [0, 98, 99, 100, 150])
+          for (const added of [1, 2, 60])
+            for (const reached of [null, at])
+              for (const debateThreshold of [null, 120]) {
+                await h.db
+                  .updateTable('petitions')
+                  .set({
+                    profile,
+                    state,
+                    agreement_count: count,
+                    response_threshold: 100,
+                    response_threshold_reached_at: reached,
+                    debate_threshold: debateThreshold,
+                    debate_threshold_reached_at: debateThreshold !== null && count >= 120 ? at : null,
+                  })
+                  .where('id', '=', id)
+                  .execute();
+                const stored = await h.db
+                  .selectFrom('petitions')
+                  .select([...COUNTED_COLUMNS])
+                  .where('id', '=', id)
+                  .executeTakeFirstOrThrow();
+                const effects = countEffects(stored, count + added, clock, writerDeps);
+                const statement = guardedCountUpdate(
+                  [{ petitionId: id, added, profile }],
+                  clock,
+                  writerDeps.settingsFor,
+                );
+                const raised = await h.db
+                  .transaction()
+                  .execute(async (trx) => {
+                    await sql.raw(statement).execute(trx);
+                    throw new Error('roll back');
+                  })
+                  .catch((error: { code?: string }) => error.code === 'CW001');
+                const label = JSON.stringify({ profile, state, count, added, reached, debateThreshold });
+                if (effects !== null) expect(raised, label).toBe(true);
+                if (state === 'open') expect(raised, label).toBe(effects !== null);
+                cases++;
+              }
+    expect(cases).toBe(360);
+    await h.db.updateTable('petitions').set({ state: 'hidden', agreement_count: 0 }).where('id', '=', id).execute();
   });
 
   it('refuses agreements to closed, unpublished and unknown petitions, storing nothing', async () => {

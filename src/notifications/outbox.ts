@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
 import { assertDebateTransition } from '../domain/response-track.js';
@@ -22,7 +22,7 @@ import type { CreatorKind, SignerKind } from './templates/notifications.js';
  * @returns true when a row was written, false when the event was already recorded
  */
 export async function enqueueOutbox(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   row: {
     kind: string;
     dedupeKey: string;
@@ -53,7 +53,7 @@ export async function enqueueOutbox(
  * @returns true when queued now, false when this petition's signers were already notified of this kind
  */
 export function enqueueSignerFanout(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   petitionId: string,
   kind: SignerKind,
   payload: Record<string, unknown>,
@@ -80,7 +80,7 @@ export interface CreatorNotificationData {
  * @returns true when queued now, false when already queued before
  */
 export function enqueueCreatorNotification<K extends CreatorKind>(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   petitionId: string,
   kind: K,
   data: CreatorNotificationData[K],
@@ -105,7 +105,7 @@ export function enqueueCreatorNotification<K extends CreatorKind>(
 export const PROGRESS_MILESTONES = [50, 100] as const;
 
 /**
- * The agreement writer's `extraWrites` hook for notifications: in the batch's own transaction, after its counts
+ * The agreement writer's `effectWrites` hook for notifications: in the batch's own transaction, after its counts
  * and threshold crossings were written, it reads the touched petitions and queues
  *  - the threshold mail to signers and creator when the response threshold was crossed IN THIS BATCH (the writer
  *    stores the batch's `now` as `response_threshold_reached_at` on a crossing, and moves the response track to
@@ -113,12 +113,13 @@ export const PROGRESS_MILESTONES = [50, 100] as const;
  *  - the UK debate track: `debate_state` none → awaiting when the debate threshold was crossed in this batch;
  *  - the creator's pre-agreement progress mails at 50% and 100% of the profile's pre-agreement threshold (one
  *    mail for the highest milestone reached, so a jump past both sends one).
- * Petitions whose thresholds were not crossed cost one indexed read per batch.
+ * It is the writer's `effectWrites`: only batches whose counts may have effects (the careful path) call it, at the
+ * cost of one indexed read.
  *
  * @param deps.settingsFor effective settings of a profile (pre-agreement threshold)
  */
 export function notificationWrites(deps: { settingsFor: (profile: string) => PolicySettings }) {
-  return async (trx: Transaction<Database>, batch: CommittedBatch): Promise<void> => {
+  return async (trx: Kysely<Database>, batch: CommittedBatch): Promise<void> => {
     const ids = [...new Set(batch.counted.map((c) => c.petitionId))];
     if (ids.length > 0) await recordCountEvents(trx, ids, batch.now, deps);
   };
@@ -129,7 +130,7 @@ export function notificationWrites(deps: { settingsFor: (profile: string) => Pol
  * outside the batch writer (`reconcile --fix`) may call it with the `now` they passed to `writeCount`.
  */
 export async function recordCountEvents(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   petitionIds: string[],
   now: Date,
   deps: { settingsFor: (profile: string) => PolicySettings },

@@ -54,7 +54,10 @@ export interface AgreementWriterOptions {
   /** Time zone of a profile (response deadlines are local days). */
   timeZoneFor: (profile: string) => string;
   now?: () => Date;
-  /** How long a batch may gather requests once the first arrives (ms, default 2). */
+  /**
+   * How long a batch may gather requests once the first arrives (ms). Default 0: until the event loop has read
+   * what arrived in the same turn — under load, batches grow by themselves while earlier ones are written.
+   */
   maxWaitMs?: number;
   /** Largest batch (default 1,000 requests). */
   maxBatch?: number;
@@ -66,11 +69,29 @@ export interface AgreementWriterOptions {
   /** Emailed links can still be confirmed this long after the petition closed (ms, default 24 h). */
   confirmGraceMs?: number;
   /**
-   * More writes in the same transaction, after the agreements and counts: e.g. the coming per-petition append-only
-   * log of agreement commitments, which must never miss an acknowledged agreement. Throwing aborts the batch.
+   * More writes in every batch's transaction, after the agreements: e.g. the coming per-petition append-only log of
+   * agreement commitments, which must never miss an acknowledged agreement. Throwing aborts the batch. Counts may
+   * be written after this hook (fast paths). Configuring it gives every batch an explicit transaction, so the
+   * one-statement fast path is not used.
    */
-  extraWrites?: (trx: Transaction<Database>, batch: CommittedBatch) => Promise<void>;
+  extraWrites?: (trx: Kysely<Database>, batch: CommittedBatch) => Promise<void>;
+  /**
+   * Writes that follow from counts, in the transaction of the batches whose counts may have effects (a threshold
+   * crossed or undone, a petition collecting pre-agreements): the careful path, where the counts and their effects
+   * are already written when it runs. Batches on the fast paths have no such effects and do not call it.
+   */
+  effectWrites?: (trx: Kysely<Database>, batch: CommittedBatch) => Promise<void>;
 }
+
+/**
+ * How a batch is written (see `AgreementWriter`):
+ *  - `single`: one autocommitted statement — inserts, contacts and each petition's guarded count update;
+ *  - `split`: BEGIN, the batch statement and lookups and `extraWrites`, then `update …count…; commit` as ONE
+ *    message (confirmations, `extraWrites`, or a petition whose profile this writer has not seen yet);
+ *  - `careful`: one transaction that updates the counts in the batch statement, then writes their effects and
+ *    calls `effectWrites` (a guarded update refused, CW001; the petition then starts careful for a few seconds).
+ */
+type Mode = 'single' | 'split' | 'careful';
 
 type Op =
   | { kind: 'agree'; request: NewAgreement; resolve: (o: AgreeOutcome) => void; reject: (e: unknown) => void }
@@ -101,9 +122,16 @@ export class AgreementWriter {
   readonly #options: AgreementWriterOptions;
   readonly #now: () => Date;
   #queue: Op[] = [];
-  #timer: NodeJS.Timeout | null = null;
+  /** Cancels the scheduled start of the next batch, when one is scheduled. */
+  #cancelScheduled: (() => void) | null = null;
   readonly #inFlight = new Set<Promise<void>>();
   #closed = false;
+  /** Petitions whose count recently needed the careful path, until when (epoch ms): their batches start careful. */
+  readonly #careful = new Map<string, number>();
+  /** Each petition's policy profile (it never changes), learned from batches: the guarded update needs thresholds. */
+  readonly #profiles = new Map<string, string>();
+  /** Batches written so far, by path (see `Mode`), and batches redone carefully after a guarded count refused. */
+  readonly stats = { single: 0, split: 0, careful: 0, redone: 0 };
 
   constructor(options: AgreementWriterOptions) {
     this.#db = options.db;
@@ -133,10 +161,7 @@ export class AgreementWriter {
   /** Stops taking requests and resolves once every queued request has been written (graceful shutdown). */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
+    this.#cancelScheduled?.();
     while (this.#queue.length > 0 || this.#inFlight.size > 0) {
       while (this.#queue.length > 0 && this.#inFlight.size < this.#maxInFlight) this.#startFlush();
       await Promise.race(this.#inFlight);
@@ -161,22 +186,36 @@ export class AgreementWriter {
     else this.#schedule();
   }
 
-  /** Starts a batch after `maxWaitMs`, gathering what arrives meanwhile (once per window). */
+  /**
+   * Starts a batch once the current turn of the event loop has read what arrived with it (`setImmediate`), or after
+   * `maxWaitMs` when set: a burst becomes one batch, and a lone request waits for nothing.
+   */
   #schedule(): void {
-    if (this.#timer || this.#queue.length === 0) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
+    if (this.#cancelScheduled || this.#queue.length === 0) return;
+    const fire = () => {
+      this.#cancelScheduled = null;
       this.#startFlush();
-    }, this.#options.maxWaitMs ?? 2);
+    };
+    const wait = this.#options.maxWaitMs ?? 0;
+    if (wait > 0) {
+      const timer = setTimeout(fire, wait);
+      this.#cancelScheduled = () => {
+        clearTimeout(timer);
+        this.#cancelScheduled = null;
+      };
+    } else {
+      const immediate = setImmediate(fire);
+      this.#cancelScheduled = () => {
+        clearImmediate(immediate);
+        this.#cancelScheduled = null;
+      };
+    }
   }
 
   #startFlush(): void {
     if (this.#queue.length === 0) return;
     if (this.#inFlight.size >= this.#maxInFlight) return; // a finishing batch schedules the next
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
+    this.#cancelScheduled?.();
     const batch = this.#queue.splice(0, this.#maxBatch);
     const flight: Promise<void> = this.#write(batch).finally(() => {
       this.#inFlight.delete(flight);
@@ -188,14 +227,31 @@ export class AgreementWriter {
 
   async #write(batch: Op[]): Promise<void> {
     let settle: Array<() => void> = [];
+    let mode = this.#modeFor(batch);
     for (let attempt = 1; ; attempt++) {
       settle = [];
+      const now = this.#now();
       try {
-        await this.#db.transaction().execute((trx) => this.#writeBatch(trx, batch, settle));
+        if (mode === 'careful') {
+          await this.#db.transaction().execute((trx) => this.#writeBatch(trx, batch, settle, now, mode));
+        } else if (mode === 'split') {
+          await this.#writeSplit(batch, settle, now);
+        } else {
+          await this.#writeBatch(this.#db, batch, settle, now, mode);
+        }
+        this.stats[mode]++;
         break;
       } catch (error) {
-        // a deadlock or serialization failure rolled everything back: the batch can simply run again
         const code = (error as { code?: string }).code;
+        if (code === COUNT_NEEDS_CARE && mode !== 'careful') {
+          // a guarded count would have had effects; its transaction wrote nothing: redo the batch carefully
+          this.#careful.set(String((error as { detail?: string }).detail), Date.now() + CAREFUL_MS);
+          mode = 'careful';
+          this.stats.redone++;
+          attempt--;
+          continue;
+        }
+        // a deadlock or serialization failure rolled everything back: the batch can simply run again
         if (attempt < 3 && (code === '40P01' || code === '40001')) continue;
         for (const op of batch) op.reject(error);
         return;
@@ -204,8 +260,58 @@ export class AgreementWriter {
     for (const s of settle) s(); // answer only after commit
   }
 
-  async #writeBatch(trx: Transaction<Database>, batch: Op[], settle: Array<() => void>): Promise<void> {
-    const now = this.#now();
+  /** How to write a batch (see `Mode`). */
+  #modeFor(batch: Op[]): Mode {
+    if (this.#careful.size > 0) {
+      const now = Date.now();
+      for (const [id, until] of this.#careful) if (until <= now) this.#careful.delete(id);
+      if (batch.some((op) => op.kind === 'agree' && this.#careful.has(op.request.petitionId)))
+        return 'careful';
+    }
+    if (this.#options.extraWrites) return 'split';
+    for (const op of batch) {
+      if (op.kind === 'confirm' || !this.#profiles.has(op.request.petitionId)) return 'split';
+    }
+    return 'single';
+  }
+
+  /**
+   * The split path, on one pinned connection: BEGIN, the batch's writes and hooks, then the count update and
+   * COMMIT sent as ONE simple-query message. The petitions' row locks, taken by that update, are held only while
+   * the server commits — never across a round trip to this process, whose event loop is busy answering HTTP.
+   */
+  async #writeSplit(batch: Op[], settle: Array<() => void>, now: Date): Promise<void> {
+    await this.#db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      try {
+        const deltas = await this.#writeBatch(conn, batch, settle, now, 'split');
+        await sql.raw(`${guardedCountUpdate(deltas, now, this.#options.settingsFor)}commit`).execute(conn);
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  /** Thresholds of a petition for the guarded update: its profile's (the petition's own override them in SQL). */
+  #thresholds(petitionId: string): { response: number; debate: number | null } {
+    const settings = this.#options.settingsFor(this.#profiles.get(petitionId) as string);
+    return { response: settings.responseThreshold, debate: settings.debateThreshold };
+  }
+
+  /**
+   * Writes a batch: in the caller's transaction (`careful`, `split`), or as one autocommitted statement followed by
+   * reads (`single`; `trx` is then the pool). `careful` and `single` update the counts in the batch statement;
+   * `split` leaves them to the caller and returns what each petition's count must move by.
+   */
+  async #writeBatch(
+    trx: Kysely<Database>,
+    batch: Op[],
+    settle: Array<() => void>,
+    now: Date,
+    mode: Mode,
+  ): Promise<CountDelta[]> {
+    const deltas: CountDelta[] = [];
     const agrees = batch.filter((op): op is Extract<Op, { kind: 'agree' }> => op.kind === 'agree');
     const confirms = batch.filter((op): op is Extract<Op, { kind: 'confirm' }> => op.kind === 'confirm');
 
@@ -362,23 +468,24 @@ export class AgreementWriter {
           ) as x (petition_id, n)
           group by petition_id
         ),
-        counts as (
-          update petitions p set agreement_count = p.agreement_count + d.n, updated_at = ${now.toISOString()}::timestamptz
-          from d where p.id = d.petition_id
-          returning ${sql.join(COUNTED_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, d.n as added
-        )
+        ${this.#countsStep(mode, now, [...new Set(unique.map((op) => op.request.petitionId))])}
         select
           (select coalesce(json_agg(json_build_object('id', id::text, 'petition_id', petition_id::text,
                    'signer_key', signer_key, 'counted', confirmed_at is not null)), '[]') from ins) as inserted,
           (select coalesce(json_agg(counts), '[]') from counts) as counts`.execute(trx);
       const row = result.rows[0];
+      for (const c of row?.counts ?? []) {
+        this.#profiles.set(String(c.id), c.profile);
+        deltas.push({ petitionId: String(c.id), added: c.added, profile: c.profile });
+      }
+      if (this.#profiles.size > MAX_KNOWN_PROFILES) this.#profiles.clear(); // relearned by the next batches
       for (const a of row?.inserted ?? []) {
         inserted.set(`${a.petition_id}\n${a.signer_key}`, { id: a.id, confirmed: a.counted });
         if (a.counted)
           counted.push({ agreementId: a.id, petitionId: a.petition_id, signerKey: a.signer_key });
       }
       // what follows from the new counts (threshold crossings, review): rare, in the same transaction
-      for (const c of row?.counts ?? []) {
+      for (const c of mode === 'careful' ? (row?.counts ?? []) : []) {
         const after: CountedPetition = {
           ...c,
           id: String(c.id),
@@ -461,8 +568,108 @@ export class AgreementWriter {
       };
       settle.push(() => op.resolve(outcome));
     }
-    await this.#options.extraWrites?.(trx, { now, counted });
+    const written: CommittedBatch = { now, counted };
+    if (mode === 'careful') await this.#options.effectWrites?.(trx, written);
+    await this.#options.extraWrites?.(trx, written);
+    return deltas;
   }
+
+  /**
+   * The batch statement's last step, `counts`, over `d` (petition_id, n) — rows of petitions (`id`, `profile`,
+   * `added`, and in careful mode the `COUNTED_COLUMNS` after the update):
+   *  - careful: adds to each count (the transaction then writes the effects);
+   *  - single: adds only where that has no effects, else raises CW001 (`agreement_count_needs_care`);
+   *  - split: reads the profiles only; the caller updates the counts at commit.
+   * @param petitionIds the batch's new agreements' petitions (single: their profiles are known, see `#modeFor`)
+   */
+  #countsStep(mode: Mode, now: Date, petitionIds: string[]) {
+    if (mode === 'split') {
+      return sql`counts as (
+          select d.petition_id as id, d.n as added, p.profile from d join petitions p on p.id = d.petition_id)`;
+    }
+    if (mode === 'careful') {
+      return sql`counts as (
+          update petitions p set agreement_count = p.agreement_count + d.n, updated_at = ${now.toISOString()}::timestamptz
+          from d where p.id = d.petition_id
+          returning ${sql.join(COUNTED_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, d.n as added)`;
+    }
+    const thresholds = petitionIds.map((id) => this.#thresholds(id));
+    return sql`counts as (
+          update petitions p set agreement_count = ${sql.raw(guardedSum('t.rt', 't.dt'))},
+                 updated_at = ${now.toISOString()}::timestamptz
+          from d join unnest(${petitionIds}::bigint[], ${thresholds.map((t) => t.response)}::int[],
+                             ${thresholds.map((t) => t.debate)}::int[]) as t (id, rt, dt) on t.id = d.petition_id
+          where p.id = d.petition_id
+          returning p.id, p.profile, d.n as added)`;
+  }
+}
+
+/** SQLSTATE raised by `agreement_count_needs_care` (migration 2300_count_guard). */
+const COUNT_NEEDS_CARE = 'CW001';
+
+/** How long a petition whose count needed the careful path starts its batches careful (ms). */
+const CAREFUL_MS = 5_000;
+
+/** Petitions whose profile the writer remembers before it forgets them all (they are relearned in split batches). */
+const MAX_KNOWN_PROFILES = 100_000;
+
+/** What the fast path adds to one petition's count. */
+interface CountDelta {
+  petitionId: string;
+  added: number;
+  profile: string;
+}
+
+/**
+ * The fast path's count update, as SQL text ending in `;` (values inlined: it is sent with COMMIT as one
+ * simple-query message, which takes no parameters; every value is an integer or a profile's threshold). Each
+ * petition's count moves by its delta only where that has no effect on anything else — the petition is open, and
+ * each of its thresholds stays on the side it was (not reached and still below, or reached and still at or above);
+ * otherwise the update calls `agreement_count_needs_care`, which aborts the transaction with CW001.
+ * Empty string when there is nothing to count.
+ */
+export function guardedCountUpdate(
+  deltas: CountDelta[],
+  now: Date,
+  settingsFor: (profile: string) => PolicySettings,
+): string {
+  if (deltas.length === 0) return '';
+  const int = (n: number | null) => {
+    if (n === null) return 'null::int';
+    if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer: ${n}`);
+    return `${n}::int`;
+  };
+  const rows = deltas.map((d) => {
+    if (!/^[1-9][0-9]*$/.test(d.petitionId)) throw new RangeError(`not a petition id: ${d.petitionId}`);
+    const settings = settingsFor(d.profile);
+    return `(${d.petitionId}::bigint, ${int(d.added)}, ${int(settings.responseThreshold)}, ${int(settings.debateThreshold)})`;
+  });
+  return `update petitions p set agreement_count = ${guardedSum('d.rt', 'd.dt')},
+      updated_at = '${now.toISOString()}'::timestamptz
+    from (values ${rows.join(', ')}) as d (id, n, rt, dt)
+    where p.id = d.id;
+`;
+}
+
+/**
+ * SQL for `petitions p`'s count plus `d.n` where that has no effect on anything else — the petition is open and
+ * each threshold stays on its side (not reached and still below, or reached and still at or above; the petition's
+ * own threshold, else the profile's `responseThreshold`/`debateThreshold` expressions) — and a call of
+ * `agreement_count_needs_care(p.id)`, which raises CW001, otherwise. Mirrors `countEffects`: whenever that would
+ * return effects, this raises.
+ */
+function guardedSum(profileResponseThreshold: string, profileDebateThreshold: string): string {
+  const stays = (threshold: string, reachedAt: string) =>
+    `(case when ${reachedAt} is null then p.agreement_count + d.n < ${threshold}
+           else p.agreement_count + d.n >= ${threshold} end)`;
+  const response = `coalesce(p.response_threshold, ${profileResponseThreshold})`;
+  const debate = `coalesce(p.debate_threshold, ${profileDebateThreshold})`;
+  return `case
+        when p.state = 'open'
+         and ${stays(response, 'p.response_threshold_reached_at')}
+         and (${debate} is null or ${stays(debate, 'p.debate_threshold_reached_at')})
+        then p.agreement_count + d.n
+        else agreement_count_needs_care(p.id) end`;
 }
 
 /** The petition columns `writeCount` reads (selected `FOR UPDATE` by its caller). */

@@ -81,7 +81,7 @@ export async function createSigning(
     timeZoneFor: (profile) => site.profile(profile).timeZone,
     now: () => site.now(),
     // threshold crossings and pre-agreement progress queue their mail in the batch's own transaction
-    extraWrites: notificationWrites({ settingsFor: (profile) => site.profile(profile).settings }),
+    effectWrites: notificationWrites({ settingsFor: (profile) => site.profile(profile).settings }),
   });
   const mailer = deploymentMailer(db, env);
   const providers = [];

@@ -16,7 +16,7 @@ export interface TestSigner {
 
 /** The agreement writer as the app builds it: with the notification hook in its batch transaction. */
 export function writerWithNotifications(db: Kysely<Database>, now: () => Date): AgreementWriter {
-  return new AgreementWriter({ db, ...writerDeps, now, extraWrites: notificationWrites(writerDeps) });
+  return new AgreementWriter({ db, ...writerDeps, now, effectWrites: notificationWrites(writerDeps) });
 }
 
 /**

@@ -6,6 +6,7 @@ import * as staffModeration from './2026-11-29T1800_staff_moderation.js';
 import * as responsesNotifications from './2026-11-29T1900_responses_notifications.js';
 import * as agreementUpkeep from './2026-11-29T2100_agreement_upkeep.js';
 import * as petitionCreation from './2026-11-29T2200_petition_creation.js';
+import * as countGuard from './2026-11-29T2300_count_guard.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T1900_responses_notifications': responsesNotifications,
   '2026-11-29T2100_agreement_upkeep': agreementUpkeep,
   '2026-11-29T2200_petition_creation': petitionCreation,
+  '2026-11-29T2300_count_guard': countGuard,
 };
