@@ -76,7 +76,15 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer({ rejectRecipient: (a) => a.startsWith('bounce') });
   mailer = createSmtpMailer({ url: smtp.url, from: 'Cheongwon <no-reply@cheongwon.test>' });
   writer = writerWithNotifications(h.db, now);
-  site = await createSite({ db: h.db, deploymentProfile: 'cheongwadae', now, settingsTtlMs: 0 });
+  // answers are published here through the library, as the CLI does from its own process: pages would show them
+  // within the page cache's second (src/http/page-cache.test.ts); these tests read pages right after, uncached
+  site = await createSite({
+    db: h.db,
+    deploymentProfile: 'cheongwadae',
+    now,
+    settingsTtlMs: 0,
+    pageCacheMs: 0,
+  });
 });
 afterAll(async () => {
   await writer?.close();

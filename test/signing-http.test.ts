@@ -251,6 +251,24 @@ describe(`agreeing with a verified identity (${TEST_ENGINE})`, () => {
     expect(await count(id)).toBe(1);
   });
 
+  it('shares a rendered page among visitors, yet shows a signer their agreement when they reload', async () => {
+    const id = await openPetition(h.db);
+    const visitor = new Browser();
+    const shown = async () =>
+      /data-count="(\d+)"/.exec(await (await visitor.request(`/petitions/${id}`)).text())?.[1];
+    expect(await shown()).toBe('0');
+    // another app server's agreement (written straight to the database): shared pages show it within a second
+    await h.db.updateTable('petitions').set({ agreement_count: 5 }).where('id', '=', id).execute();
+    expect(await shown()).toBe('0');
+    const minji = new Browser();
+    await signIn(minji, 'kakao', 'kakao-77', `/petitions/${id}`);
+    await new Promise((r) => setTimeout(r, 120)); // past the 100 ms a count change lets a shared page live
+    expect((await minji.post(`/petitions/${id}/agreements`, { method: 'oidc' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await shown()).toBe('6');
+    await h.db.updateTable('petitions').set({ agreement_count: 1 }).where('id', '=', id).execute();
+  });
+
   it('counts one person once across providers when they share the CI claim', async () => {
     const id = await openPetition(h.db);
     const viaKakao = new Browser();

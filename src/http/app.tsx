@@ -33,7 +33,7 @@ import {
   pageQuerySchema,
   toPetitionListQuery,
 } from './list-query.js';
-import { localeMiddleware, localizeApiErrors, pageContext } from './locale.js';
+import { localeMiddleware, localizeApiErrors, type PageContext, pageContext } from './locale.js';
 import { registerNotificationRoutes } from './notification-routes.js';
 import { DataAboutPage, ErrorPage, HomePage, ListPage } from './pages/lists.js';
 import { PetitionPage } from './pages/petition.js';
@@ -181,13 +181,39 @@ export function createApp(
     const id = c.req.param('id');
     if (!PETITION_ID.test(id))
       throw new DomainError('invalid_parameter', t(c.var.locale, 'errorPage.petitionNumber'));
+    const page = pageContext(c);
+    const signedIn = signing ? sessionPerson(c, signing) !== null : false;
+    const publicUrl = site.publicUrl ?? new URL(c.req.url).origin;
+    const render = () => renderPetitionPage(id, page, signedIn, publicUrl);
+    // a page with a query string (?lang=en, tracking parameters) is rendered for its request alone
+    const shared = !c.req.url.includes('?');
+    return c.html(
+      shared
+        ? await site.pages.get(`${id} ${page.locale} ${signedIn} ${publicUrl}`, id, render)
+        : await render(),
+    );
+  });
+
+  /**
+   * The petition page's HTML: everything in it follows from the petition's data and the arguments, so it may be
+   * shared by every visitor with the same arguments (`site.pages`).
+   * @throws DomainError('petition_not_found') for petitions the public may not see
+   */
+  const renderPetitionPage = async (
+    id: string,
+    page: PageContext,
+    signedIn: boolean,
+    publicUrl: string,
+  ): Promise<string> => {
     const row = await findPetition(site.db, id);
     // rejected petitions stay reachable by their number to show the public reason (never their text)
     if (!row || !([...PUBLIC_LIST_STATES, 'rejected'] as readonly string[]).includes(row.state)) {
-      throw new DomainError('petition_not_found', t(c.var.locale, 'errorPage.noSuchPetition', { id }));
+      throw new DomainError('petition_not_found', t(page.locale, 'errorPage.noSuchPetition', { id }));
     }
-    const withheld = withheldReason(await loadModerationSettings(site.db, row.profile), row.category);
-    const responses = await responsesForPetition(site.db, row.id);
+    const [withheld, responses] = await Promise.all([
+      loadModerationSettings(site.db, row.profile).then((settings) => withheldReason(settings, row.category)),
+      responsesForPetition(site.db, row.id),
+    ]);
     const extras = await responseExtras(
       site.db,
       row.id,
@@ -197,17 +223,14 @@ export function createApp(
       row.state === 'open' && withheld === null && (row.closes_at === null || site.now() < row.closes_at);
     const agree =
       signing && collecting
-        ? {
-            signedIn: sessionPerson(c, signing) !== null,
-            providers: signing.providers.map((p) => ({ id: p.id, label: p.label })),
-          }
+        ? { signedIn, providers: signing.providers.map((p) => ({ id: p.id, label: p.label })) }
         : undefined;
     const series =
       row.agreement_count > 0 && !withheld ? await agreementSeries(row.id, row.profile) : undefined;
-    return c.html(
+    const html = (
       <PetitionPage
         site={site}
-        page={pageContext(c)}
+        page={page}
         row={row}
         responses={responses}
         responseExtras={extras}
@@ -215,10 +238,11 @@ export function createApp(
         withheld={withheld}
         byDay={series?.byDay}
         byRegion={series?.byRegion}
-        publicUrl={site.publicUrl ?? new URL(c.req.url).origin}
-      />,
-    );
-  });
+        publicUrl={publicUrl}
+      />
+    ).toString();
+    return String(await html);
+  };
 
   app.get('/about/data', (c) => c.html(<DataAboutPage site={site} page={pageContext(c)} />));
   // figures over every public petition: three aggregate queries, computed at most once a minute per app server
@@ -235,7 +259,14 @@ export function createApp(
   });
   if (signing) registerSigningRoutes(app, site, signing);
   if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });
-  if (staff) registerResponseRoutes(site, registerStaffRoutes(app, site, staff));
+  if (staff) {
+    // decisions and answers change what petition pages show: the shared pages are retired when staff post
+    app.use('/staff/*', async (c, next) => {
+      await next();
+      if (c.req.method === 'POST') site.pages.invalidateAll();
+    });
+    registerResponseRoutes(site, registerStaffRoutes(app, site, staff));
+  }
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/') && c.req.method !== 'GET' && c.req.method !== 'HEAD') {

@@ -9,6 +9,7 @@ import {
 } from '../domain/policy-profiles.js';
 import { loadProfileOverrides } from '../repositories/profile-settings.js';
 import type { TrustedProxies } from './client-address.js';
+import { PageCache } from './page-cache.js';
 
 /** What a page or presenter needs to know about a petition's policy profile. */
 export interface ProfileView {
@@ -55,6 +56,8 @@ export interface Site {
   publicUrl: string | null;
   /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY; see `clientAddress`). Empty: none. */
   trustedProxies: TrustedProxies;
+  /** Rendered petition pages shared by their visitors for about a second (see `PageCache`). */
+  pages: PageCache;
   close(): void;
 }
 
@@ -69,6 +72,8 @@ export interface SiteOptions {
   publicUrl?: string;
   /** TRUST_PROXY of the deployment, parsed by `parseTrustedProxies` (default: no proxy is trusted). */
   trustedProxies?: TrustedProxies;
+  /** How long a rendered petition page may be shared (ms, default 1,000; 0 = render every request). */
+  pageCacheMs?: number;
 }
 
 /** Builds the site context and loads runtime settings once. @throws DomainError('unknown_profile') */
@@ -104,6 +109,7 @@ export async function createSite(options: SiteOptions): Promise<Site> {
     refreshSettings,
     publicUrl: options.publicUrl ?? null,
     trustedProxies: options.trustedProxies ?? [],
+    pages: new PageCache({ ttlMs: options.pageCacheMs ?? 1_000 }),
     close() {
       if (timer) clearInterval(timer);
     },

@@ -81,6 +81,8 @@ export interface AgreementWriterOptions {
    * are already written when it runs. Batches on the fast paths have no such effects and do not call it.
    */
   effectWrites?: (trx: Kysely<Database>, batch: CommittedBatch) => Promise<void>;
+  /** Told, after each commit, the petitions whose counts it changed (e.g. to retire cached pages). */
+  onCounted?: (petitionIds: string[]) => void;
 }
 
 /**
@@ -227,17 +229,20 @@ export class AgreementWriter {
 
   async #write(batch: Op[]): Promise<void> {
     let settle: Array<() => void> = [];
+    let counted: CountDelta[] = [];
     let mode = this.#modeFor(batch);
     for (let attempt = 1; ; attempt++) {
       settle = [];
       const now = this.#now();
       try {
         if (mode === 'careful') {
-          await this.#db.transaction().execute((trx) => this.#writeBatch(trx, batch, settle, now, mode));
+          counted = await this.#db
+            .transaction()
+            .execute((trx) => this.#writeBatch(trx, batch, settle, now, mode));
         } else if (mode === 'split') {
-          await this.#writeSplit(batch, settle, now);
+          counted = await this.#writeSplit(batch, settle, now);
         } else {
-          await this.#writeBatch(this.#db, batch, settle, now, mode);
+          counted = await this.#writeBatch(this.#db, batch, settle, now, mode);
         }
         this.stats[mode]++;
         break;
@@ -257,6 +262,7 @@ export class AgreementWriter {
         return;
       }
     }
+    if (counted.length > 0) this.#options.onCounted?.(counted.map((d) => d.petitionId));
     for (const s of settle) s(); // answer only after commit
   }
 
@@ -280,12 +286,13 @@ export class AgreementWriter {
    * COMMIT sent as ONE simple-query message. The petitions' row locks, taken by that update, are held only while
    * the server commits — never across a round trip to this process, whose event loop is busy answering HTTP.
    */
-  async #writeSplit(batch: Op[], settle: Array<() => void>, now: Date): Promise<void> {
-    await this.#db.connection().execute(async (conn) => {
+  async #writeSplit(batch: Op[], settle: Array<() => void>, now: Date): Promise<CountDelta[]> {
+    return await this.#db.connection().execute(async (conn) => {
       await sql`begin`.execute(conn);
       try {
         const deltas = await this.#writeBatch(conn, batch, settle, now, 'split');
         await sql.raw(`${guardedCountUpdate(deltas, now, this.#options.settingsFor)}commit`).execute(conn);
+        return deltas;
       } catch (error) {
         await sql`rollback`.execute(conn).catch(() => {});
         throw error;

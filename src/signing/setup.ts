@@ -82,6 +82,8 @@ export async function createSigning(
     now: () => site.now(),
     // threshold crossings and pre-agreement progress queue their mail in the batch's own transaction
     effectWrites: notificationWrites({ settingsFor: (profile) => site.profile(profile).settings }),
+    // a signer who reloads the petition page sees their agreement counted
+    onCounted: (petitionIds) => site.pages.countsChanged(petitionIds),
   });
   const mailer = deploymentMailer(db, env);
   const providers = [];
