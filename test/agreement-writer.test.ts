@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
-import { sql } from 'kysely';
 import {
   AgreementWriter,
   COUNTED_COLUMNS,
@@ -174,7 +174,11 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
                 cases++;
               }
     expect(cases).toBe(360);
-    await h.db.updateTable('petitions').set({ state: 'hidden', agreement_count: 0 }).where('id', '=', id).execute();
+    await h.db
+      .updateTable('petitions')
+      .set({ state: 'hidden', agreement_count: 0 })
+      .where('id', '=', id)
+      .execute();
   });
 
   it('refuses agreements to closed, unpublished and unknown petitions, storing nothing', async () => {
