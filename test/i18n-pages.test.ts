@@ -3,9 +3,14 @@
  * caches kept apart by Vary, numbers and plurals per locale, and the KRDS stylesheet and fonts served by us.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.js';
+import { createApp } from '../src/http/app.js';
+import { unsubscribeUrl } from '../src/notifications/unsubscribe.js';
 import { findArchivedPetition } from '../src/repositories/petitions.js';
+import { createSigning, type Signing } from '../src/signing/setup.js';
 import { TEST_ENGINE } from './support/databases.js';
 import { openPetition } from './support/factories.js';
+import { denyLogin, startTestProvider, type TestProvider } from './support/oidc-provider.js';
 import { sampleSite, type TestSite } from './support/site.js';
 
 let t: TestSite;
@@ -22,6 +27,9 @@ afterAll(async () => {
 
 const get = (path: string, headers: Record<string, string> = {}) => t.app.request(path, { headers });
 const english = { Cookie: 'lang=en' };
+/** The page's own content (inside <main>), without the frame's switch to the other language. */
+const mainOf = (page: string) => /<main[^>]*>(.*)<\/main>/s.exec(page)?.[1];
+const HANGUL = /[\uac00-\ud7a3]/;
 
 describe(`Korean and English pages (${TEST_ENGINE})`, () => {
   it('opens in Korean by default, says so, and offers a visible link to the same page in English', async () => {
@@ -137,7 +145,7 @@ describe(`Korean and English pages (${TEST_ENGINE})`, () => {
       expect(page, path).toContain('<html lang="en">');
       expect(page, path).toContain(message);
       // nothing Korean in the content (the frame's only Korean is the switch back, marked lang="ko")
-      expect(/<main[^>]*>(.*)<\/main>/s.exec(page)?.[1], path).not.toMatch(/[\uac00-\ud7a3]/);
+      expect(mainOf(page), path).not.toMatch(HANGUL);
     }
     for (const [q, headers, message] of [
       ['%00', english, 'Bad request: a search text has at most 100 characters and no control characters.'],
@@ -156,6 +164,219 @@ describe(`Korean and English pages (${TEST_ENGINE})`, () => {
     }
     const ko = await (await get('/search?page=0&per_page=1000')).text();
     expect(ko).toContain('잘못된 요청입니다: ‘페이지’ 및 ‘페이지당 개수’ 값이 올바르지 않습니다.');
+  });
+});
+
+describe(`pages reached from mail and sign-in, in the visitor's language (${TEST_ENGINE})`, () => {
+  const PUBLIC_URL = 'http://cheongwon.test';
+  let provider: TestProvider;
+  let signing: Signing;
+  let app: ReturnType<typeof createApp>;
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  beforeAll(async () => {
+    provider = await startTestProvider({
+      clients: [
+        {
+          client_id: 'cheongwon-kakao',
+          client_secret: 'secret-kakao-0123456789',
+          redirect_uris: [`${PUBLIC_URL}/auth/kakao/callback`],
+        },
+      ],
+      accounts: { 'kakao-77': { name: '김민지', ci: 'CI-KIM-1' } },
+    });
+    const env = {
+      CHEONGWON_SECRET: 'i18n-test-secret-i18n-test-secret-0123',
+      PUBLIC_URL,
+      OIDC_PROVIDERS: JSON.stringify([
+        {
+          id: 'kakao',
+          label: '카카오로 로그인',
+          issuer: provider.issuer,
+          clientId: 'cheongwon-kakao',
+          clientSecret: 'secret-kakao-0123456789',
+          personClaim: 'ci',
+          allowHttp: true,
+        },
+      ]),
+    };
+    signing = await createSigning(loadConfig(env), t.site, t.handle.db, env);
+    app = createApp(t.site, signing.context);
+  });
+  afterAll(async () => {
+    await signing?.close();
+    await provider?.close();
+  });
+
+  it('Emma opens the unsubscribe link from her mail: an English page and answer; Korean by default', async () => {
+    const id = await openPetition(t.handle.db, { title: '알림 받는 청원인의 청원' });
+    await t.handle.db
+      .insertInto('petition_creators')
+      .values({ petition_id: id, email: 'emma@example.org', name: 'Emma', locale: 'en' })
+      .execute();
+    const unsubscribedAt = async () =>
+      (
+        await t.handle.db
+          .selectFrom('petition_creators')
+          .select('unsubscribed_at')
+          .where('petition_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).unsubscribed_at;
+    const link = unsubscribeUrl('', signing.context.cookieSecret, { kind: 'creator', petitionId: id });
+
+    const ko = await app.request(link);
+    const koPage = await ko.text();
+    expect(ko.status).toBe(200);
+    expect(koPage).toContain('<html lang="ko">');
+    expect(ko.headers.get('content-language')).toBe('ko');
+    expect(koPage).toContain('<h1>알림 수신 거부</h1>');
+    expect(koPage).toContain('올리신 청원에 관한 알림 메일을 더 보내지 않습니다.');
+
+    const en = await app.request(link, { headers: english });
+    const enPage = await en.text();
+    expect(en.status).toBe(200);
+    expect(enPage).toContain('<html lang="en">');
+    expect(en.headers.get('content-language')).toBe('en');
+    expect(enPage).toContain('<h1>Stop notification emails</h1>');
+    expect(enPage).toContain('no more notification emails about the petition you started');
+    expect(enPage).toContain('>Unsubscribe</button>');
+    expect(mainOf(enPage)).not.toMatch(HANGUL);
+    // the switch to Korean keeps the link's parameters; looking changed nothing
+    expect(enPage).toContain(`href="${link.replaceAll('&', '&amp;')}&amp;lang=ko" hreflang="ko"`);
+    expect(await unsubscribedAt()).toBeNull();
+
+    const done = await app.request(link, { method: 'POST', headers: { ...english, ...form }, body: '' });
+    const donePage = await done.text();
+    expect(done.status).toBe(200);
+    expect(donePage).toContain('<html lang="en">');
+    expect(donePage).toContain('<h1>You have been unsubscribed</h1>');
+    expect(donePage).toContain('We will send no more notification emails about this petition.');
+    expect(mainOf(donePage)).not.toMatch(HANGUL);
+    expect(await unsubscribedAt()).not.toBeNull();
+    const again = await (await app.request(link, { method: 'POST', body: '' })).text();
+    expect(again).toContain('<h1>수신 거부되었습니다</h1>');
+
+    // refusals: a link whose signature does not verify, and one naming nothing
+    const forged = link.replace(/t=[\w-]+/, 't=AAAA');
+    const nothing = unsubscribeUrl('', signing.context.cookieSecret, {
+      kind: 'creator',
+      petitionId: '999999999',
+    });
+    for (const [path, method, status, code, enMessage, koMessage] of [
+      [
+        forged,
+        'GET',
+        400,
+        'invalid_token',
+        'This unsubscribe link is not valid. Open the link exactly as it is in the email.',
+        '수신 거부 링크가 올바르지 않습니다.',
+      ],
+      [
+        nothing,
+        'POST',
+        404,
+        'not_found',
+        'No notification subscription was found for this link.',
+        '이 링크로 찾을 수 있는 알림 구독이 없습니다.',
+      ],
+    ] as const) {
+      const refusedEn = await app.request(path, { method, headers: english });
+      const refusedEnPage = await refusedEn.text();
+      expect(refusedEn.status, path).toBe(status);
+      expect(refusedEnPage, path).toContain('<html lang="en">');
+      expect(refusedEnPage, path).toContain(enMessage);
+      expect(refusedEnPage, path).toContain(`<code>${code}</code>`);
+      expect(mainOf(refusedEnPage), path).not.toMatch(HANGUL);
+      const refusedKo = await (await app.request(path, { method })).text();
+      expect(refusedKo, path).toContain('<html lang="ko">');
+      expect(refusedKo, path).toContain(koMessage);
+    }
+  });
+
+  it('explains a sign-in that expired, was refused at the provider or names no provider, in either language', async () => {
+    // the login cookie is gone (it lasts 10 minutes, or the callback opened in another browser)
+    const callback = '/auth/kakao/callback?code=abc&state=xyz';
+    const expiredEn = await app.request(callback, { headers: english });
+    const expiredEnPage = await expiredEn.text();
+    expect(expiredEn.status).toBe(400);
+    expect(expiredEnPage).toContain('<html lang="en">');
+    expect(expiredEnPage).toContain('Your sign-in has expired. Please try again.');
+    expect(expiredEnPage).toContain('<code>identity_error</code>');
+    expect(mainOf(expiredEnPage)).not.toMatch(HANGUL);
+    const expiredKo = await (await app.request(callback)).text();
+    expect(expiredKo).toContain('<html lang="ko">');
+    expect(expiredKo).toContain('로그인이 만료되었습니다. 다시 시도하십시오.');
+
+    // Minji says no at the provider: a sentence for her, not the OpenID Connect library's message
+    for (const [cookies, lang, message] of [
+      [['lang=en'], 'en', 'You cancelled the sign-in. To agree, sign in again or agree by email.'],
+      [[], 'ko', '로그인을 취소하셨습니다. 동의하려면 다시 로그인하거나 이메일로 동의해 주십시오.'],
+    ] as const) {
+      const start = await app.request('/auth/kakao/login', {
+        headers: cookies.length > 0 ? { Cookie: cookies.join('; ') } : {},
+      });
+      expect(start.status).toBe(302);
+      const login = start.headers.getSetCookie().find((c) => c.startsWith('cw_login='));
+      const back = new URL(await denyLogin(start.headers.get('location') as string));
+      const refused = await app.request(`${back.pathname}${back.search}`, {
+        headers: { Cookie: [...cookies, login?.split(';')[0]].join('; ') },
+      });
+      const page = await refused.text();
+      expect(refused.status, lang).toBe(400);
+      expect(page, lang).toContain(`<html lang="${lang}">`);
+      expect(page, lang).toContain(message);
+      expect(page, lang).toContain('<code>identity_error</code>');
+      expect(mainOf(page), lang).not.toMatch(/access_denied|the person refused/);
+    }
+
+    const unknown = await app.request('/auth/nowhere/login', { headers: english });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('There is no such way to sign in.');
+    expect(await (await app.request('/auth/nowhere/login')).text()).toContain('그런 로그인 방법이 없습니다.');
+  });
+
+  it('shows the private pre-agreement page and refuses a signed-out one-click agreement in English', async () => {
+    const id = await openPetition(t.handle.db, {
+      title: '사전동의 받는 시험 청원',
+      state: 'collecting_pre_agreements',
+    });
+    const token = await signing.context.service.issueSponsorToken(id);
+    const en = await (
+      await app.request(`/petitions/${id}/sponsor?token=${token}`, { headers: english })
+    ).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('<title>Pre-agreement: 사전동의 받는 시험 청원 | Cheongwon</title>');
+    expect(en).toContain('This is a pre-agreement link shared by the petitioner.');
+    // the petitioner's words stay Korean, and say so
+    expect(en).toContain('<h1 lang="ko">사전동의 받는 시험 청원</h1>');
+    expect(en).toContain('Agree by email');
+    expect(en).toContain(`name="sponsor_token" value="${token}"`);
+    const ko = await (await app.request(`/petitions/${id}/sponsor?token=${token}`)).text();
+    expect(ko).toContain('<html lang="ko">');
+    expect(ko).toContain('청원인이 공유한 사전동의 링크입니다.');
+    expect(ko).toContain('<h1>사전동의 받는 시험 청원</h1>');
+    expect(ko).toContain('이메일로 동의하기');
+    const wrong = await app.request(`/petitions/${id}/sponsor?token=${'B'.repeat(43)}`, { headers: english });
+    expect(wrong.status).toBe(404);
+    expect(await wrong.text()).toContain('No petition was found for this pre-agreement link.');
+
+    const open = await openPetition(t.handle.db);
+    const signedOut = await app.request(`/petitions/${open}/agreements`, {
+      method: 'POST',
+      headers: { ...english, ...form },
+      body: 'method=oidc',
+    });
+    const page = await signedOut.text();
+    expect(signedOut.status).toBe(401);
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('Your sign-in has expired. Please sign in again, then agree.');
+    expect(mainOf(page)).not.toMatch(HANGUL);
+    const twice = await app.request(`/petitions/${open}/agreements`, {
+      method: 'POST',
+      headers: { ...english, ...form },
+      body: 'name=Emma&name=Emma&email=emma%40example.org',
+    });
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toContain('The field ‘name’ was sent twice.');
   });
 });
 

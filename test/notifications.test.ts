@@ -157,6 +157,9 @@ describe(`threshold → awaiting response → answer → one mail of each kind (
     expect(en?.subject).toBe('A petition you agreed to has been answered: 김민지의 청원');
     expect(ko?.subject).toBe('청원 답변: 김민지의 청원');
     expect(ko?.text).toContain('디지털소통센터장 강정수이(가) 2026-11-26에 답변했습니다.');
+    // the English signer's unsubscribe link opens the English page
+    expect(en?.text).toMatch(/\/notifications\/unsubscribe\?r=a\d+&t=[\w-]+&lang=en/);
+    expect(ko?.text).not.toContain('lang=en');
     for (const m of [en, ko]) {
       expect(m?.text).toContain(`${PUBLIC_URL}/notifications/unsubscribe?r=a`);
       expect(m?.html).toContain('/notifications/unsubscribe?r=a');

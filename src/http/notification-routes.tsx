@@ -1,7 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { DomainError } from '../domain/errors.js';
-import { unsubscribe, verifyUnsubscribe } from '../notifications/unsubscribe.js';
+import { DEFAULT_LOCALE, t } from '../i18n/index.js';
+import { type UnsubscribeTarget, unsubscribe, verifyUnsubscribe } from '../notifications/unsubscribe.js';
+import { pageContext } from './locale.js';
 import { Layout } from './pages/layout.js';
 import type { Site } from './site.js';
 
@@ -10,28 +12,41 @@ import type { Site } from './site.js';
  * header). GET shows a page with a button and changes nothing, so mail scanners that prefetch links unsubscribe
  * nobody; POST to the same URL unsubscribes — that is also the RFC 8058 one-click POST mail clients send
  * (`List-Unsubscribe=One-Click` in the body, which is not needed and not read). Both answer 400 `invalid_token`
- * for a link that does not verify.
+ * for a link that does not verify. Pages and refusals are in the visitor's language (`c.var.locale`: Korean unless
+ * they chose English); a mail client's one-click POST carries no cookie and gets Korean.
  */
 export function registerNotificationRoutes(app: Hono, site: Site, options: { secret: string }): void {
-  const target = (r: string | undefined, t: string | undefined) =>
-    verifyUnsubscribe(options.secret, r ?? '', t ?? '');
+  /**
+   * The target of this request's link (`r`, `t`).
+   * @throws DomainError('invalid_token') in the visitor's language when the link does not verify
+   */
+  const target = (c: Context): UnsubscribeTarget => {
+    try {
+      return verifyUnsubscribe(options.secret, c.req.query('r') ?? '', c.req.query('t') ?? '');
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'invalid_token') throw error;
+      throw new DomainError('invalid_token', t(c.var.locale ?? DEFAULT_LOCALE, 'unsubscribe.invalidLink'));
+    }
+  };
 
   app.get('/notifications/unsubscribe', (c) => {
-    const r = c.req.query('r');
-    const t = c.req.query('t');
-    const who = target(r, t);
-    const action = `/notifications/unsubscribe?r=${encodeURIComponent(r ?? '')}&t=${encodeURIComponent(t ?? '')}`;
+    const who = target(c);
+    const page = pageContext(c);
+    const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
+    const [r, mac] = [c.req.query('r') ?? '', c.req.query('t') ?? ''];
+    const action = `/notifications/unsubscribe?r=${encodeURIComponent(r)}&t=${encodeURIComponent(mac)}`;
     return c.html(
-      <Layout title="알림 수신 거부" categories={site.categories()}>
-        <h1>알림 수신 거부</h1>
-        <p>
-          {who.kind === 'agreement'
-            ? '아래 단추를 누르면 동의하신 청원에 관한 메일(답변 기준 도달, 답변 게시)을 더 보내지 않으며, 알림을 위해 보관하던 이름과 이메일 주소를 지웁니다. 동의는 그대로 집계됩니다.'
-            : '아래 단추를 누르면 올리신 청원에 관한 알림 메일을 더 보내지 않습니다.'}
-        </p>
+      <Layout
+        title={m('unsubscribe.title')}
+        categories={site.categories(page.locale)}
+        locale={page.locale}
+        url={page.url}
+      >
+        <h1>{m('unsubscribe.title')}</h1>
+        <p>{m(who.kind === 'agreement' ? 'unsubscribe.explainAgreement' : 'unsubscribe.explainCreator')}</p>
         <form method="post" action={action}>
           <button type="submit" class="button">
-            수신 거부
+            {m('unsubscribe.button')}
           </button>
         </form>
       </Layout>,
@@ -39,15 +54,22 @@ export function registerNotificationRoutes(app: Hono, site: Site, options: { sec
   });
 
   app.post('/notifications/unsubscribe', async (c) => {
-    const who = target(c.req.query('r'), c.req.query('t'));
+    const who = target(c);
     const found = await unsubscribe(site.db, who, site.now());
-    if (!found) throw new DomainError('not_found', '이 링크로 찾을 수 있는 알림 구독이 없습니다.');
+    if (!found) throw new DomainError('not_found', t(c.var.locale ?? DEFAULT_LOCALE, 'unsubscribe.notFound'));
     if ((c.req.header('accept') ?? '').includes('application/json'))
       return c.json({ status: 'unsubscribed' });
+    const page = pageContext(c);
+    const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
     return c.html(
-      <Layout title="수신 거부되었습니다" categories={site.categories()}>
-        <h1>수신 거부되었습니다</h1>
-        <p role="status">이 청원에 관한 알림 메일을 더 보내지 않습니다.</p>
+      <Layout
+        title={m('unsubscribe.doneTitle')}
+        categories={site.categories(page.locale)}
+        locale={page.locale}
+        url={page.url}
+      >
+        <h1>{m('unsubscribe.doneTitle')}</h1>
+        <p role="status">{m('unsubscribe.done')}</p>
       </Layout>,
     );
   });

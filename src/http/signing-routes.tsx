@@ -6,10 +6,10 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DomainError } from '../domain/errors.js';
 import { REGIONS } from '../domain/identity.js';
-import { type Locale, t } from '../i18n/index.js';
+import { DEFAULT_LOCALE, type Locale, t } from '../i18n/index.js';
 import type { Mailer } from '../notifications/mailer.js';
 import type { AgreeOutcome } from '../signing/agreement-writer.js';
-import type { OidcClient, PendingLogin } from '../signing/oidc.js';
+import type { OidcClient, PendingLogin, VerifiedIdentity } from '../signing/oidc.js';
 import type { SigningRateLimits } from '../signing/rate-limits.js';
 import { hashToken, isTokenShaped, type SigningService } from '../signing/signing-service.js';
 import { clientAddress } from './client-address.js';
@@ -83,6 +83,9 @@ export function sessionCookieHeader(personId: string, secret: string, now = new 
 
 const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
 
+/** The language of this request's pages and refusals (`c.var.locale`; Korean without the locale middleware). */
+const localeOf = (c: Context): Locale => c.var.locale ?? DEFAULT_LOCALE;
+
 /** Largest form body accepted on the signing path (bytes). */
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -90,11 +93,11 @@ const MAX_FORM_BYTES = 16 * 1024;
  * Reads a request body of at most `maxBytes` (default `MAX_FORM_BYTES`). On Node it reads the socket's
  * IncomingMessage directly: building a WHATWG Request to read a 30-byte form costs more CPU than the rest of a
  * one-click agreement.
- * @throws DomainError('body_too_large')
+ * @throws DomainError('body_too_large'), its message in the request's language
  */
 async function readBody(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Buffer> {
   const tooLarge = () =>
-    new DomainError('body_too_large', `보낸 내용이 너무 큽니다 (${Math.floor(maxBytes / 1024)} KB까지).`);
+    new DomainError('body_too_large', t(localeOf(c), 'form.tooLarge', { kb: Math.floor(maxBytes / 1024) }));
   if (Number(c.req.header('content-length') ?? 0) > maxBytes) throw tooLarge();
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming) {
@@ -116,32 +119,37 @@ async function readBody(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Buffer> 
  * Form fields (application/x-www-form-urlencoded) as strings. Other content types, repeated fields, and text that
  * was not valid UTF-8 (percent-escapes decoding to U+FFFD) are refused.
  * @param maxBytes largest body accepted (bytes; default 16 KB, the signing path's forms)
- * @throws DomainError('invalid_body' | 'body_too_large')
+ * @throws DomainError('invalid_body' | 'body_too_large'), its message in the request's language (`c.var.locale`)
  */
 export async function formFields(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Record<string, string>> {
+  const locale = localeOf(c);
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (!type.startsWith('application/x-www-form-urlencoded')) {
-    throw new DomainError('invalid_body', '양식으로 보내 주십시오 (application/x-www-form-urlencoded).');
+    throw new DomainError('invalid_body', t(locale, 'form.notForm'));
   }
   // the bytes must be UTF-8 as they are, and so must every percent-escape (decoded to U+FFFD otherwise)
-  const params = new URLSearchParams(strictUtf8(await readBody(c, maxBytes)));
+  const params = new URLSearchParams(strictUtf8(await readBody(c, maxBytes), locale));
   const fields: Record<string, string> = Object.create(null);
   for (const [key, value] of params) {
     if (key.includes('\uFFFD') || value.includes('\uFFFD')) {
-      throw new DomainError('invalid_body', '보낸 내용이 올바른 UTF-8 글자가 아닙니다.');
+      throw new DomainError('invalid_body', t(locale, 'form.notUtf8'));
     }
     if (Object.hasOwn(fields, key))
-      throw new DomainError('invalid_body', `‘${key}’ 항목이 두 번 들어 있습니다.`);
+      throw new DomainError('invalid_body', t(locale, 'form.repeated', { field: key }));
     fields[key] = value;
   }
   return fields;
 }
 
-function strictUtf8(bytes: Buffer): string {
+/**
+ * `bytes` decoded as UTF-8.
+ * @throws DomainError('invalid_body') in `locale` when they are not valid UTF-8
+ */
+function strictUtf8(bytes: Buffer, locale: Locale): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new DomainError('invalid_body', '보낸 내용이 올바른 UTF-8 글자가 아닙니다.');
+    throw new DomainError('invalid_body', t(locale, 'form.notUtf8'));
   }
 }
 
@@ -150,13 +158,13 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
   app.post('/petitions/:id/agreements', async (c) => {
     const petitionId = c.req.param('id');
     if (!PETITION_ID.test(petitionId))
-      throw new DomainError('invalid_parameter', '청원 번호는 1 이상의 정수입니다.');
+      throw new DomainError('invalid_parameter', t(localeOf(c), 'errorPage.petitionNumber'));
     await signing.limits.take(clientAddress(c), petitionId);
     const fields = await formFields(c);
     const person = sessionPerson(c, signing);
     const notify = fields.notify === 'on' || fields.notify === 'true';
     if (fields.method === 'oidc' && !person) {
-      throw new DomainError('unauthenticated', '로그인이 만료되었습니다. 다시 로그인한 뒤 동의해 주십시오.');
+      throw new DomainError('unauthenticated', t(localeOf(c), 'signin.expiredAgree'));
     }
     let outcome: AgreeOutcome;
     let method: 'email' | 'oidc';
@@ -210,31 +218,40 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           .executeTakeFirst()
       : undefined;
     // a wrong link looks exactly like no petition: it reveals nothing about unpublished petitions
-    if (!petition)
-      throw new DomainError('petition_not_found', '이 사전동의 링크로 찾을 수 있는 청원이 없습니다.');
+    if (!petition) throw new DomainError('petition_not_found', t(localeOf(c), 'sponsor.notFound'));
+    const page = pageContext(c);
+    const { locale } = page;
+    // the petitioner's own words keep their language, and say so on an English page
+    const textLang = (text: string) => (locale !== 'ko' && HANGUL.test(text) ? 'ko' : undefined);
+    // the local date the review began, ISO (2026-11-25) in both languages
+    const since = formatDate(petition.review_started_at, site.profile(petition.profile).timeZone);
     return c.html(
-      <Layout title={`사전동의: ${petition.title}`} categories={site.categories()}>
+      <Layout
+        title={t(locale, 'sponsor.title', { title: petition.title })}
+        categories={site.categories(locale)}
+        locale={locale}
+        url={page.url}
+      >
         {petition.state === 'in_review' ? (
           <p class="notice" role="status">
-            사전동의가 모여 검토 중입니다
-            {petition.review_started_at
-              ? ` (${formatDate(petition.review_started_at, site.profile(petition.profile).timeZone)}부터)`
-              : ''}
-            . 검토가 끝나면 공개 여부를 알려 드립니다.
+            {since ? t(locale, 'sponsor.inReviewSince', { since }) : t(locale, 'sponsor.inReview')}
           </p>
         ) : (
-          <p class="notice">
-            청원인이 공유한 사전동의 링크입니다. 사전동의가 정해진 수에 이르면 청원은 검토를 거쳐 공개됩니다.
-          </p>
+          <p class="notice">{t(locale, 'sponsor.notice')}</p>
         )}
-        <h1>{petition.title}</h1>
-        {petition.body ? <p class="petition-body">{petition.body}</p> : null}
+        <h1 lang={textLang(petition.title)}>{petition.title}</h1>
+        {petition.body ? (
+          <p class="petition-body" lang={textLang(petition.body)}>
+            {petition.body}
+          </p>
+        ) : null}
         {petition.state === 'collecting_pre_agreements' ? (
           <AgreementForm
             petitionId={petition.id}
             signedIn={sessionPerson(c, signing) !== null}
             providers={signing.providers.map((p) => ({ id: p.id, label: p.label }))}
             sponsorToken={token}
+            locale={locale}
           />
         ) : null}
       </Layout>,
@@ -290,7 +307,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
 
   app.get('/auth/:provider/login', async (c) => {
     const provider = signing.providers.find((p) => p.id === c.req.param('provider'));
-    if (!provider) throw new DomainError('not_found', '그런 로그인 방법이 없습니다.');
+    if (!provider) throw new DomainError('not_found', t(localeOf(c), 'signin.noSuchProvider'));
     const returnTo = safeReturnPath(c.req.query('return_to'));
     const { url, pending } = await provider.client.startLogin();
     const login = sign(
@@ -309,17 +326,22 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
 
   app.get('/auth/:provider/callback', async (c) => {
     const provider = signing.providers.find((p) => p.id === c.req.param('provider'));
-    if (!provider) throw new DomainError('not_found', '그런 로그인 방법이 없습니다.');
+    if (!provider) throw new DomainError('not_found', t(localeOf(c), 'signin.noSuchProvider'));
     const raw = unsign(getCookie(c, LOGIN_COOKIE), signing.cookieSecret);
-    if (!raw) throw new DomainError('identity_error', '로그인이 만료되었습니다. 다시 시도하십시오.');
+    if (!raw) throw new DomainError('identity_error', t(localeOf(c), 'signin.expired'));
     deleteCookie(c, LOGIN_COOKIE, { path: '/auth' });
     let login: { pending: PendingLogin; returnTo: string };
     try {
       login = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     } catch {
-      throw new DomainError('identity_error', '로그인 정보가 올바르지 않습니다. 다시 시도하십시오.');
+      throw new DomainError('identity_error', t(localeOf(c), 'signin.malformed'));
     }
-    const identity = await provider.client.finishLogin(c.req.url, login.pending);
+    let identity: VerifiedIdentity;
+    try {
+      identity = await provider.client.finishLogin(c.req.url, login.pending);
+    } catch (error) {
+      throw signInRefusal(error, localeOf(c));
+    }
     const person = signing.service.personId(
       identity.personClaim === 'sub'
         ? { kind: 'oidc', issuer: identity.issuer, subject: identity.subject }
@@ -343,7 +365,8 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
   if (signing.devMailbox) {
     app.get('/dev/mailbox', async (c) => {
       // the mailbox holds people's addresses and live confirmation links: only for the machine it runs on
-      if (!isLoopback(clientAddress(c))) throw new DomainError('not_found', '요청하신 페이지가 없습니다.');
+      if (!isLoopback(clientAddress(c)))
+        throw new DomainError('not_found', t(localeOf(c), 'errorPage.noSuchPage'));
       const mails = await site.db
         .selectFrom('dev_mailbox')
         .selectAll()
@@ -372,6 +395,23 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     });
   }
 }
+
+/**
+ * A failed sign-in as a citizen reads it, in `locale`. The OpenID Connect client's messages name the check that
+ * failed in English for operators (e.g. 'unexpected "state" response parameter value'); the page says instead that
+ * the person cancelled (`reason` `access_denied`: they refused at the provider) or that their identity could not be
+ * confirmed and they may sign in again or agree by email. Code, `details` ({ provider, reason }) and the original
+ * error (`cause`) are kept; anything but an `identity_error` passes unchanged.
+ */
+function signInRefusal(error: unknown, locale: Locale): unknown {
+  if (!(error instanceof DomainError) || error.code !== 'identity_error') return error;
+  const key = error.details?.reason === 'access_denied' ? 'signin.cancelled' : 'signin.failed';
+  const refusal = new DomainError('identity_error', t(locale, key), error.details);
+  refusal.cause = error;
+  return refusal;
+}
+
+const HANGUL = /[\uac00-\ud7a3]/;
 
 /** True for loopback client addresses (and in-process requests, which have none). */
 function isLoopback(address: string | undefined): boolean {

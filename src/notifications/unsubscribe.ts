@@ -23,10 +23,19 @@ function mac(secret: string, recipient: string): string {
   return createHmac('sha256', secret).update(`unsubscribe\n${recipient}`).digest('base64url');
 }
 
-/** The absolute unsubscribe URL for `target` under `publicUrl` (e.g. 'https://cheongwon.example'). */
-export function unsubscribeUrl(publicUrl: string, secret: string, target: UnsubscribeTarget): string {
+/**
+ * The absolute unsubscribe URL for `target` under `publicUrl` (e.g. 'https://cheongwon.example'); for an English
+ * recipient it opens the English page (`&lang=en`, outside the signed part).
+ */
+export function unsubscribeUrl(
+  publicUrl: string,
+  secret: string,
+  target: UnsubscribeTarget,
+  locale: 'ko' | 'en' = 'ko',
+): string {
   const r = recipientCode(target);
-  return `${publicUrl.replace(/\/+$/, '')}/notifications/unsubscribe?r=${r}&t=${mac(secret, r)}`;
+  const lang = locale === 'en' ? '&lang=en' : '';
+  return `${publicUrl.replace(/\/+$/, '')}/notifications/unsubscribe?r=${r}&t=${mac(secret, r)}${lang}`;
 }
 
 /**

@@ -541,10 +541,15 @@ export class NotificationWorker {
       if (!creator) return 'skipped';
       if (creator.unsubscribed_at !== null) return 'cancelled';
       ({ email: to, name, locale } = creator);
-      unsubscribe = unsubscribeUrl(this.#o.publicUrl, this.#o.secret, {
-        kind: 'creator',
-        petitionId: d.petition_id,
-      });
+      unsubscribe = unsubscribeUrl(
+        this.#o.publicUrl,
+        this.#o.secret,
+        {
+          kind: 'creator',
+          petitionId: d.petition_id,
+        },
+        locale,
+      );
     } else {
       if (d.agreement_id === null) return 'skipped';
       const a = await db
@@ -558,10 +563,15 @@ export class NotificationWorker {
       to = a.email;
       name = a.name ?? '';
       locale = a.locale;
-      unsubscribe = unsubscribeUrl(this.#o.publicUrl, this.#o.secret, {
-        kind: 'agreement',
-        agreementId: d.agreement_id,
-      });
+      unsubscribe = unsubscribeUrl(
+        this.#o.publicUrl,
+        this.#o.secret,
+        {
+          kind: 'agreement',
+          agreementId: d.agreement_id,
+        },
+        locale,
+      );
     }
     const zone = getProfile(petition.profile).timeZone;
     const p = d.payload;

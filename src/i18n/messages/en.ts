@@ -156,6 +156,40 @@ export const en: Record<MessageKey, string> = {
   'layout.statistics': 'Statistics',
   'layout.startPetition': 'Start a petition',
 
+  // the signing path: forms, sign-in (OpenID Connect) and the creator's private pre-agreement link
+  'form.notForm': 'Please send a form (application/x-www-form-urlencoded).',
+  'form.notUtf8': 'What was sent is not valid UTF-8 text.',
+  'form.repeated': 'The field ‘{field}’ was sent twice.',
+  'form.tooLarge': 'What was sent is too large (at most {kb, number} KB).',
+  'signin.expiredAgree': 'Your sign-in has expired. Please sign in again, then agree.',
+  'signin.noSuchProvider': 'There is no such way to sign in.',
+  'signin.expired': 'Your sign-in has expired. Please try again.',
+  'signin.malformed': 'The sign-in details could not be read. Please try again.',
+  'signin.failed':
+    'Your identity could not be confirmed. Please sign in again; if it still fails, you can agree by email.',
+  'signin.cancelled': 'You cancelled the sign-in. To agree, sign in again or agree by email.',
+  'sponsor.title': 'Pre-agreement: {title}',
+  'sponsor.notice':
+    'This is a pre-agreement link shared by the petitioner. When enough people have agreed through it, the petition is checked by moderators and published.',
+  'sponsor.inReview':
+    'The petition has the pre-agreements it needs and is in moderation. We will let you know whether it is published once moderation is over.',
+  'sponsor.inReviewSince':
+    'The petition has the pre-agreements it needs and has been in moderation since {since}. We will let you know whether it is published once moderation is over.',
+  'sponsor.notFound': 'No petition was found for this pre-agreement link.',
+
+  // unsubscribing from notification mail (the link in every mail)
+  'unsubscribe.title': 'Stop notification emails',
+  'unsubscribe.explainAgreement':
+    'Press the button below and we will send no more emails about the petition you agreed with (threshold reached, official response published), and we will delete the name and email address kept for them. Your agreement still counts.',
+  'unsubscribe.explainCreator':
+    'Press the button below and we will send no more notification emails about the petition you started.',
+  'unsubscribe.button': 'Unsubscribe',
+  'unsubscribe.doneTitle': 'You have been unsubscribed',
+  'unsubscribe.done': 'We will send no more notification emails about this petition.',
+  'unsubscribe.invalidLink':
+    'This unsubscribe link is not valid. Open the link exactly as it is in the email.',
+  'unsubscribe.notFound': 'No notification subscription was found for this link.',
+
   // about the data
   'about.title': 'Data sources and terms of use',
   'about.intro':

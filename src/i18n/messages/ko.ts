@@ -158,6 +158,37 @@ export const ko = {
   'layout.statistics': '통계',
   'layout.startPetition': '청원하기',
 
+  // the signing path: forms, sign-in (OpenID Connect) and the creator's private pre-agreement link (사전동의)
+  'form.notForm': '양식으로 보내 주십시오 (application/x-www-form-urlencoded).',
+  'form.notUtf8': '보낸 내용이 올바른 UTF-8 글자가 아닙니다.',
+  'form.repeated': '‘{field}’ 항목이 두 번 들어 있습니다.',
+  'form.tooLarge': '보낸 내용이 너무 큽니다 ({kb, number} KB까지).',
+  'signin.expiredAgree': '로그인이 만료되었습니다. 다시 로그인한 뒤 동의해 주십시오.',
+  'signin.noSuchProvider': '그런 로그인 방법이 없습니다.',
+  'signin.expired': '로그인이 만료되었습니다. 다시 시도하십시오.',
+  'signin.malformed': '로그인 정보가 올바르지 않습니다. 다시 시도하십시오.',
+  'signin.failed':
+    '본인 확인에 실패했습니다. 다시 로그인해 주십시오. 계속 안 되면 이메일로 동의할 수 있습니다.',
+  'signin.cancelled': '로그인을 취소하셨습니다. 동의하려면 다시 로그인하거나 이메일로 동의해 주십시오.',
+  'sponsor.title': '사전동의: {title}',
+  'sponsor.notice':
+    '청원인이 공유한 사전동의 링크입니다. 사전동의가 정해진 수에 이르면 청원은 검토를 거쳐 공개됩니다.',
+  'sponsor.inReview': '사전동의가 모여 검토 중입니다. 검토가 끝나면 공개 여부를 알려 드립니다.',
+  'sponsor.inReviewSince':
+    '사전동의가 모여 검토 중입니다 ({since}부터). 검토가 끝나면 공개 여부를 알려 드립니다.',
+  'sponsor.notFound': '이 사전동의 링크로 찾을 수 있는 청원이 없습니다.',
+
+  // unsubscribing from notification mail (the link in every mail)
+  'unsubscribe.title': '알림 수신 거부',
+  'unsubscribe.explainAgreement':
+    '아래 단추를 누르면 동의하신 청원에 관한 메일(답변 기준 도달, 답변 게시)을 더 보내지 않으며, 알림을 위해 보관하던 이름과 이메일 주소를 지웁니다. 동의는 그대로 집계됩니다.',
+  'unsubscribe.explainCreator': '아래 단추를 누르면 올리신 청원에 관한 알림 메일을 더 보내지 않습니다.',
+  'unsubscribe.button': '수신 거부',
+  'unsubscribe.doneTitle': '수신 거부되었습니다',
+  'unsubscribe.done': '이 청원에 관한 알림 메일을 더 보내지 않습니다.',
+  'unsubscribe.invalidLink': '수신 거부 링크가 올바르지 않습니다. 메일에 있는 링크를 그대로 여십시오.',
+  'unsubscribe.notFound': '이 링크로 찾을 수 있는 알림 구독이 없습니다.',
+
   // about the data
   'about.title': '자료 출처와 이용 조건',
   'about.intro':
