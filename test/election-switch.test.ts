@@ -1,6 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/http/app.js';
 import { createSite, type Site } from '../src/http/site.js';
+import { writeDump } from '../src/open-data/dump.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition } from './support/factories.js';
 
@@ -48,5 +53,31 @@ describe(`the election-period switch (${TEST_ENGINE})`, () => {
     expect(await (await app.request('/petitions')).text()).toContain('VISIBLE-2');
     const page = await (await app.request(`/petitions/${withheldId}`)).text();
     expect(page).toContain('국회의원 선거 기간에는 이 분야의 청원을 공개하지 않습니다.');
+    // the API's detail withholds the text as the page does, and says why
+    const detail = await (await app.request(`/api/v1/petitions/${withheldId}`)).json();
+    expect(detail).toMatchObject({
+      body: null,
+      withheld_reason: '국회의원 선거 기간에는 이 분야의 청원을 공개하지 않습니다.',
+    });
+    // and so does the daily dump
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cheongwon-election-'));
+    try {
+      const manifest = await writeDump(h.db, { dir, now: new Date(), profile: site.profile });
+      const records = gunzipSync(readFileSync(path.join(dir, manifest.file)))
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(records.find((r) => r.id === Number(withheldId))).toMatchObject({
+        body: null,
+        withheld_reason: '국회의원 선거 기간에는 이 분야의 청원을 공개하지 않습니다.',
+      });
+      expect(records.find((r) => String(r.title).includes('VISIBLE-2'))).toMatchObject({
+        body: '본문',
+        withheld_reason: null,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

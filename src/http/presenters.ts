@@ -28,7 +28,10 @@ export interface PetitionSummaryJson {
 }
 
 export interface PetitionJson extends PetitionSummaryJson {
+  /** null when the archive lacks it, or while the election-period switch withholds the petition's category. */
   body: string | null;
+  /** The public reason the petition's text is withheld (election-period switch), or null. */
+  withheld_reason: string | null;
   thresholds: Array<{ kind: 'response' | 'debate'; agreements: number; reached_at: string | null }>;
   response_due_at: string | null;
   official_responses: OfficialResponseJson[];
@@ -74,14 +77,20 @@ export function presentPetitionSummary(row: PetitionRow, profile: ProfileView): 
   };
 }
 
+/**
+ * A petition as the API's detail answers it. `withheld` (the election switch's public reason, or null) empties
+ * `body`, as the petition page does.
+ */
 export function presentPetition(
   row: PetitionRow,
   responses: OfficialResponseRow[],
   profile: ProfileView,
+  withheld: string | null = null,
 ): PetitionJson {
   return {
     ...presentPetitionSummary(row, profile),
-    body: row.body,
+    body: withheld === null ? row.body : null,
+    withheld_reason: withheld,
     thresholds: presentThresholds(row, profile),
     response_due_at: iso(row.response_due_at),
     official_responses: responses.map(presentOfficialResponse),

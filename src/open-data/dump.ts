@@ -29,6 +29,7 @@ import type { Database, PetitionRow } from '../db/schema.js';
 import { PUBLIC_LIST_STATES } from '../http/list-query.js';
 import { type PetitionJson, presentPetition } from '../http/presenters.js';
 import type { ProfileView } from '../http/site.js';
+import { loadModerationSettings, type ModerationSettings, withheldReason } from '../moderation/settings.js';
 import { countPetitions, petitionsAfter, responsesForPetitions } from '../repositories/open-data.js';
 
 /** Version of the dump's record format; a reader refuses versions it does not know. */
@@ -87,13 +88,17 @@ export interface WriteDumpOptions {
   pageSize?: number;
 }
 
-/** The dump record of one petition. */
+/**
+ * The dump record of one petition; `withheld` (the election switch's public reason) empties its text, as the API
+ * and the page do.
+ */
 export function dumpRecord(
   row: PetitionRow,
   responses: Parameters<typeof presentPetition>[1],
   profile: ProfileView,
+  withheld: string | null = null,
 ): DumpPetition {
-  const presented = presentPetition(row, responses, profile);
+  const presented = presentPetition(row, responses, profile, withheld);
   return {
     schema: DUMP_SCHEMA,
     record: 'petition',
@@ -131,6 +136,16 @@ export async function writeDump(db: Kysely<Database>, options: WriteDumpOptions)
       attribution: NOTICE_TEXT,
     };
     yield `${JSON.stringify(header)}\n`;
+    // the election-period switch, read once per profile for the whole dump
+    const settings = new Map<string, ModerationSettings>();
+    const withheld = async (row: PetitionRow) => {
+      let s = settings.get(row.profile);
+      if (!s) {
+        s = await loadModerationSettings(db, row.profile);
+        settings.set(row.profile, s);
+      }
+      return withheldReason(s, row.category);
+    };
     let after = '0';
     for (;;) {
       const rows = await petitionsAfter(db, PUBLIC_LIST_STATES, after, pageSize);
@@ -141,7 +156,13 @@ export async function writeDump(db: Kysely<Database>, options: WriteDumpOptions)
       );
       let chunk = '';
       for (const row of rows) {
-        chunk += `${JSON.stringify(dumpRecord(row, responses.get(row.id) ?? [], options.profile(row.profile)))}\n`;
+        const record = dumpRecord(
+          row,
+          responses.get(row.id) ?? [],
+          options.profile(row.profile),
+          await withheld(row),
+        );
+        chunk += `${JSON.stringify(record)}\n`;
       }
       yield chunk;
       written += rows.length;

@@ -90,7 +90,12 @@ export const OfficialResponseSchema = z
   .openapi('OfficialResponse');
 
 export const PetitionSchema = PetitionSummarySchema.extend({
-  body: z.string().nullable(),
+  body: z.string().nullable().openapi({
+    description: 'null when the archive lacks it, or while the election-period switch withholds the category',
+  }),
+  withheld_reason: z.string().nullable().openapi({
+    description: 'Why the text is withheld (election-period switch), or null',
+  }),
   thresholds: ThresholdsSchema,
   response_due_at: z.string().nullable(),
   official_responses: z.array(OfficialResponseSchema),

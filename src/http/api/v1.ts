@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { loadModerationSettings, withheldReason } from '../../moderation/settings.js';
 import { findPetition, listPetitions, responsesForPetition } from '../../repositories/petitions.js';
 import type { RateSpec } from '../../signing/rate-limits.js';
 import { apiError } from '../errors.js';
@@ -94,8 +95,12 @@ export function apiV1(site: Site, options: ApiOptions = {}): OpenAPIHono {
     if (!row || !(PUBLIC_LIST_STATES as readonly string[]).includes(row.state)) {
       return c.json(apiError('petition_not_found', `No public petition has the number ${id}.`), 404);
     }
-    const responses = await responsesForPetition(site.db, row.id);
-    return c.json(presentPetition(row, responses, site.profile(row.profile)), 200);
+    const [responses, settings] = await Promise.all([
+      responsesForPetition(site.db, row.id),
+      loadModerationSettings(site.db, row.profile),
+    ]);
+    const withheld = withheldReason(settings, row.category);
+    return c.json(presentPetition(row, responses, site.profile(row.profile), withheld), 200);
   });
 
   registerCsvRoute(api, site);
