@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileCounts } from '../src/counting/reconcile.js';
 import { createApp } from '../src/http/app.js';
 import { registerNotificationRoutes } from '../src/http/notification-routes.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
-import { enqueueCreatorNotification } from '../src/notifications/outbox.js';
+import { enqueueCreatorNotification, recordCountEvents } from '../src/notifications/outbox.js';
 import { NotificationWorker } from '../src/notifications/worker.js';
 import { responsesForPetitions } from '../src/repositories/open-data.js';
 import { fanoutProgress } from '../src/repositories/responses.js';
@@ -15,7 +16,7 @@ import {
 } from '../src/responses/official-responses.js';
 import type { AgreementWriter } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
-import { openPetition, signer } from './support/factories.js';
+import { openPetition, signer, writerDeps } from './support/factories.js';
 import {
   agreeAndConfirm,
   kindOf,
@@ -520,6 +521,41 @@ describe(`creators and the UK debate track (${TEST_ENGINE})`, () => {
       notify: false,
       sponsor,
     });
+
+  it('queues the threshold mail when reconcile --fix raises a count across the threshold', async () => {
+    const id = await openPetition(h.db, { title: '집계 복구 청원', responseThreshold: 3 });
+    await addCreator(id, 'recount.creator@example.org');
+    // three confirmed agreements whose count was lost (stored 0)
+    await h.db
+      .insertInto('agreements')
+      .values(
+        [1, 2, 3].map((i) => ({
+          petition_id: id,
+          signer_key: signer(95_000 + i),
+          method: 'oidc',
+          created_at: clock,
+          confirmed_at: clock,
+        })),
+      )
+      .execute();
+    const drift = await reconcileCounts(h.db, {
+      ...writerDeps,
+      fix: true,
+      now: clock,
+      effects: (trx, ids, at) => recordCountEvents(trx, ids, at, writerDeps),
+    });
+    expect(drift).toContainEqual({ petitionId: id, stored: 0, rows: 3 });
+    expect(await petition(id)).toMatchObject({ agreement_count: 3, response_state: 'awaiting' });
+    const kinds = await h.db
+      .selectFrom('notification_outbox')
+      .select('kind')
+      .where('petition_id', '=', id)
+      .execute();
+    expect(kinds.map((k) => k.kind).sort()).toEqual([
+      'creator.threshold_reached',
+      'signers.threshold_reached',
+    ]);
+  });
 
   it('tells the creator at 50% and 100% of the pre-agreements, once each', async () => {
     const id = await openPetition(h.db, { title: '사전동의 청원', state: 'collecting_pre_agreements' });

@@ -11,6 +11,7 @@ import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../d
 import { createApp } from '../http/app.js';
 import { parseTrustedProxies } from '../http/client-address.js';
 import { createSite } from '../http/site.js';
+import { recordCountEvents } from '../notifications/outbox.js';
 import { writeDump } from '../open-data/dump.js';
 import { startDailyDumps } from '../open-data/dump-schedule.js';
 import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
@@ -136,6 +137,9 @@ program
         fix: opts.fix,
         settingsFor: (p) => site.profile(p).settings,
         timeZoneFor: (p) => site.profile(p).timeZone,
+        // a fix that raises a count across a threshold queues its mail, as the agreement writer would
+        effects: (trx, ids, now) =>
+          recordCountEvents(trx, ids, now, { settingsFor: (p) => site.profile(p).settings }),
       });
       site.close();
       for (const d of drift)

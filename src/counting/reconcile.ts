@@ -13,13 +13,19 @@ export interface CountDrift {
 /**
  * Recounts every petition's agreements from its rows and reports where the stored count differs (the drift).
  * With `fix`, each drifting petition is locked and set to its recount through `writeCount` — so a threshold whose
- * count falls back below it is undone, as the rules require. After every test the drift is empty.
+ * count falls back below it is undone, as the rules require — and `effects`, when given, writes what follows in the
+ * same transaction (the CLI queues the threshold mail: a count raised across a threshold by a fix is a crossing
+ * like any other). After every test the drift is empty.
  * Archived totals (imported, no rows) are not part of the recount.
  * @returns the petitions whose count drifted (before any fix), ordered by id
  */
 export async function reconcileCounts(
   db: Kysely<Database>,
-  options: { fix?: boolean; now?: Date } & Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
+  options: {
+    fix?: boolean;
+    now?: Date;
+    effects?: (trx: Kysely<Database>, petitionIds: string[], now: Date) => Promise<void>;
+  } & Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
 ): Promise<CountDrift[]> {
   const rows = await db
     .selectFrom('petitions as p')
@@ -55,7 +61,9 @@ export async function reconcileCounts(
           .where('petition_id', '=', d.petitionId)
           .where('confirmed_at', 'is not', null)
           .executeTakeFirstOrThrow();
-        await writeCount(trx, p, Number(counted.n), options.now ?? new Date(), options);
+        const now = options.now ?? new Date();
+        await writeCount(trx, p, Number(counted.n), now, options);
+        await options.effects?.(trx, [d.petitionId], now);
       });
     }
   }
