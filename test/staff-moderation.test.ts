@@ -604,6 +604,25 @@ describe('decisions and the audit log', () => {
       .orderBy('id')
       .execute();
     expect(actions.map((a) => a.action)).toEqual(['petition.hide', 'petition.unhide']);
+    // the creator is told of each, hiding and un-hiding being repeatable (one row per decision)
+    const decisions = await h.db
+      .selectFrom('moderation_decisions')
+      .select(['id', 'decision'])
+      .where('petition_id', '=', petition)
+      .orderBy('id')
+      .execute();
+    const outbox = await h.db
+      .selectFrom('notification_outbox')
+      .select(['kind', 'dedupe_key', 'payload'])
+      .where('petition_id', '=', petition)
+      .orderBy('id')
+      .execute();
+    expect(outbox.map((o) => o.dedupe_key)).toEqual([
+      `creator.review_decision:${petition}:hidden:${decisions[0]?.id}`,
+      `creator.review_decision:${petition}:unhidden:${decisions[1]?.id}`,
+    ]);
+    // the staff note ('신고 확인 중') is internal: it is not in the creator's mail
+    expect(JSON.stringify(outbox)).not.toContain('신고 확인 중');
   });
 });
 

@@ -15,6 +15,7 @@ import {
 } from '../domain/petition-states.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
 import { enqueueCreatorNotification } from '../notifications/outbox.js';
+import type { ReviewDecisionNotice } from '../notifications/templates/notifications.js';
 import { appendAudit } from '../repositories/audit.js';
 import type { Actor } from '../staff/accounts.js';
 import { detectPersonalData } from './personal-data.js';
@@ -76,8 +77,11 @@ interface Outcome {
   publicReason?: string | null;
   /** Extra audit detail (merged into `after`). */
   detail?: Record<string, unknown>;
-  /** The creator is mailed about publication and rejection (the notification outbox); other decisions are recorded. */
-  notify?: 'published' | 'rejected';
+  /**
+   * What the creator is mailed about this decision (the notification outbox): publication, rejection (with the
+   * public reason), hiding (whole or in part, with the public label) and un-hiding. Other decisions are recorded.
+   */
+  notify?: ReviewDecisionNotice;
 }
 
 /**
@@ -149,7 +153,7 @@ async function runDecision(
         trx,
         ctx.petitionId,
         'creator.review_decision',
-        { decision: outcome.notify, reason: outcome.publicReason ?? null },
+        { decision: outcome.notify, reason: outcome.publicReason ?? null, decisionId: decision.id },
         ctx.now,
       );
     }
@@ -383,7 +387,7 @@ export async function hidePetition(
 ): Promise<{ decisionId: string }> {
   return runDecision(db, ctx, async (_trx, p) => {
     assertTransition(p.state, 'hidden');
-    return { decision: 'hide', changes: { state: 'hidden', hidden_from: p.state } };
+    return { decision: 'hide', changes: { state: 'hidden', hidden_from: p.state }, notify: 'hidden' };
   });
 }
 
@@ -414,7 +418,7 @@ export async function unhidePetition(
     assertTransition('hidden', to);
     const changes: Outcome['changes'] = { state: to, hidden_from: null };
     if (to === 'closed' && hiddenFrom === 'open') changes.closed_at = p.closes_at;
-    return { decision: 'unhide', changes };
+    return { decision: 'unhide', changes, notify: 'unhidden' };
   });
 }
 
@@ -565,7 +569,13 @@ export async function hideInPart(
       hidden.push({ field, count: passages.length });
     }
     // the audit entry names how many passages were hidden, never their text (that stays in petition_redactions)
-    return { decision: 'hide_in_part', changes, detail: { hidden_passages: hidden, label } };
+    return {
+      decision: 'hide_in_part',
+      changes,
+      detail: { hidden_passages: hidden, label },
+      notify: 'hidden_in_part',
+      publicReason: label,
+    };
   });
 }
 

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
 import { assertDebateTransition } from '../domain/response-track.js';
 import type { CommittedBatch } from '../signing/agreement-writer.js';
-import type { CreatorKind, SignerKind } from './templates/notifications.js';
+import type { CreatorKind, ReviewDecisionNotice, SignerKind } from './templates/notifications.js';
 
 /**
  * The notification outbox: every event that causes mail writes one `notification_outbox` row IN THE SAME
@@ -65,7 +65,12 @@ export function enqueueSignerFanout(
 /** What each creator notification carries. */
 export interface CreatorNotificationData {
   'creator.pre_agreement_progress': { milestone: 50 | 100; count: number; threshold: number };
-  'creator.review_decision': { decision: 'published' | 'rejected'; reason?: string | null };
+  'creator.review_decision': {
+    decision: ReviewDecisionNotice;
+    reason?: string | null;
+    /** The decision's id: hiding and un-hiding can happen more than once, and each is told. */
+    decisionId?: string;
+  };
   'creator.threshold_reached': { count: number; threshold: number };
   'creator.answered': { responseId: string };
 }
@@ -76,7 +81,8 @@ export interface CreatorNotificationData {
  * address comes from `petition_creators` when the worker sends (a petition without a row there sends nothing).
  *
  * Once per petition per kind — per milestone for progress and per decision for review decisions (dedupe keys
- * `creator.pre_agreement_progress:<id>:<50|100>`, `creator.review_decision:<id>:<decision>`).
+ * `creator.pre_agreement_progress:<id>:<50|100>`, `creator.review_decision:<id>:<decision>`, and for hiding and
+ * un-hiding, which may repeat, `…:<decision>:<decision id>`).
  * @returns true when queued now, false when already queued before
  */
 export function enqueueCreatorNotification<K extends CreatorKind>(
@@ -90,7 +96,10 @@ export function enqueueCreatorNotification<K extends CreatorKind>(
   if (kind === 'creator.pre_agreement_progress') {
     key += `:${(data as CreatorNotificationData['creator.pre_agreement_progress']).milestone}`;
   } else if (kind === 'creator.review_decision') {
-    key += `:${(data as CreatorNotificationData['creator.review_decision']).decision}`;
+    const review = data as CreatorNotificationData['creator.review_decision'];
+    key += `:${review.decision}`;
+    if (review.decision !== 'published' && review.decision !== 'rejected')
+      key += `:${review.decisionId ?? ''}`;
   }
   return enqueueOutbox(trx, {
     kind,

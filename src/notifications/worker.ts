@@ -10,6 +10,8 @@ import {
   isSignerKind,
   type NotificationKind,
   notificationMail,
+  REVIEW_DECISION_NOTICES,
+  type ReviewDecisionNotice,
 } from './templates/notifications.js';
 import { unsubscribeUrl } from './unsubscribe.js';
 
@@ -616,7 +618,9 @@ export class NotificationWorker {
         ? localDate(new Date(petition.response_due_at.getTime() - 1), zone)
         : null,
       milestone: num(p.milestone),
-      decision: p.decision === 'published' || p.decision === 'rejected' ? p.decision : undefined,
+      decision: (REVIEW_DECISION_NOTICES as readonly unknown[]).includes(p.decision)
+        ? (p.decision as ReviewDecisionNotice)
+        : undefined,
       reason: typeof p.reason === 'string' ? p.reason : null,
       response,
     });

@@ -13,6 +13,16 @@ export type SignerKind = (typeof SIGNER_KINDS)[number];
 export type CreatorKind = (typeof CREATOR_KINDS)[number];
 export type NotificationKind = SignerKind | CreatorKind;
 
+/** The moderation decisions a creator is told about (`creator.review_decision`). */
+export const REVIEW_DECISION_NOTICES = [
+  'published',
+  'rejected',
+  'hidden',
+  'hidden_in_part',
+  'unhidden',
+] as const;
+export type ReviewDecisionNotice = (typeof REVIEW_DECISION_NOTICES)[number];
+
 export function isSignerKind(kind: string): kind is SignerKind {
   return (SIGNER_KINDS as readonly string[]).includes(kind);
 }
@@ -40,7 +50,7 @@ export interface NotificationMailInput {
   /** creator.pre_agreement_progress: percent reached (50, 100). */
   milestone?: number | undefined;
   /** creator.review_decision. */
-  decision?: 'published' | 'rejected' | undefined;
+  decision?: ReviewDecisionNotice | undefined;
   reason?: string | null | undefined;
   /** *.answered: who answered and when (local date). */
   response?:
@@ -156,12 +166,33 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
             ? '검토를 마치고 청원이 공개되었습니다. 이제 누구나 동의할 수 있습니다.'
             : 'Your petition has been checked and published. Anyone can now agree to it.',
         );
-      } else {
+      } else if (input.decision === 'rejected') {
         subject = ko ? `청원 비공개 결정: ${short}` : `Your petition was not published: ${short}`;
         body.push(
           ko
             ? '검토 결과 청원을 공개하지 않기로 결정했습니다.'
             : 'After checking your petition, we decided not to publish it.',
+        );
+      } else if (input.decision === 'hidden') {
+        subject = ko ? `청원 숨김: ${short}` : `Your petition has been hidden: ${short}`;
+        body.push(
+          ko
+            ? '운영 기준에 따라 청원을 공개 목록과 페이지에서 숨겼습니다. 그동안 받은 동의는 그대로 보관됩니다.'
+            : 'Under the site’s rules your petition has been hidden from lists and its page. The agreements it ' +
+                'received are kept.',
+        );
+      } else if (input.decision === 'hidden_in_part') {
+        subject = ko ? `청원 일부 숨김: ${short}` : `Part of your petition has been hidden: ${short}`;
+        body.push(
+          ko
+            ? '운영 기준에 따라 청원의 일부 내용을 숨기고 안내 문구로 바꾸었습니다 (개인정보나 피해자를 보호하기 위한 경우가 대부분입니다). 청원은 계속 공개되고 동의를 받습니다.'
+            : 'Under the site’s rules some passages of your petition have been hidden and replaced by a notice ' +
+                '(most often to protect personal data or a victim). The petition stays public and open to agreement.',
+        );
+      } else {
+        subject = ko ? `청원 다시 공개: ${short}` : `Your petition is visible again: ${short}`;
+        body.push(
+          ko ? '숨겼던 청원을 다시 공개했습니다.' : 'Your petition, which had been hidden, is visible again.',
         );
       }
       if (reason) body.push(ko ? `사유: ${reason}` : `Reason: ${reason}`);
