@@ -105,14 +105,32 @@ async function readBody(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Buffer> 
     if (body.length > maxBytes) throw tooLarge();
     return body;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  // plain stream events: an async iterator per request costs a visible share of a one-click agreement under load
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        done();
+        incoming.destroy(); // stop reading a body that is refused anyway
+        reject(tooLarge());
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    incoming.on('data', onData).on('end', onEnd).on('error', onError);
+    if (incoming.readableEnded) onEnd();
+  });
 }
 
 /**
@@ -145,9 +163,12 @@ export async function formFields(c: Context, maxBytes = MAX_FORM_BYTES): Promise
  * `bytes` decoded as UTF-8.
  * @throws DomainError('invalid_body') in `locale` when they are not valid UTF-8
  */
+/** One decoder for every form: with `fatal`, a whole-buffer `decode` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function strictUtf8(bytes: Buffer, locale: Locale): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw new DomainError('invalid_body', t(locale, 'form.notUtf8'));
   }
