@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, axeViolations, launchChromium, saveScreenshot } from '../support/browser.js';
+import { ARTIFACTS, axeLedger, launchChromium, saveScreenshot } from '../support/browser.js';
 import { TEST_ENGINE } from '../support/databases.js';
 import { freePort, type LiveServer, startLiveServer } from '../support/live-server.js';
 
@@ -21,7 +21,7 @@ type HTMLElement = { id: string; className: string };
 
 let server: LiveServer;
 let browser: Browser;
-const violations: string[] = [];
+const { visited, violations } = axeLedger();
 
 beforeAll(async () => {
   server = await startLiveServer({ port: await freePort() });
@@ -34,10 +34,6 @@ afterAll(async () => {
 });
 
 const PHONE = { width: 360, height: 780 };
-
-async function visited(page: Page): Promise<void> {
-  violations.push(...(await axeViolations(page)));
-}
 
 /** True when the page is wider than the screen (a person would have to scroll sideways). */
 const scrollsSideways = (page: Page) =>

@@ -3,12 +3,13 @@
  * in a child process, with a real SMTP server and a real OpenID Connect provider on loopback. axe-core checks every
  * page visited; screenshots go to test-artifacts/screenshots.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchChromium, saveScreenshot } from '../support/browser.js';
+import { axeLedger, axeViolations, countShown, launchChromium, saveScreenshot } from '../support/browser.js';
 import { TEST_ENGINE } from '../support/databases.js';
 import { openPetition } from '../support/factories.js';
 import { freePort, type LiveServer, startLiveServer } from '../support/live-server.js';
+import { confirmationLink } from '../support/notifications.js';
 import { startTestProvider, type TestProvider } from '../support/oidc-provider.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 
@@ -17,7 +18,7 @@ let smtp: TestSmtpServer;
 let kakao: TestProvider;
 let browser: Browser;
 let openId = '';
-const violations: string[] = [];
+const { visited, violations } = axeLedger();
 
 beforeAll(async () => {
   const port = await freePort();
@@ -65,14 +66,6 @@ afterAll(async () => {
   await Promise.all([smtp?.close(), kakao?.close()]);
 });
 
-/** Opens a page as a person would and checks it with axe. */
-async function visited(page: Page): Promise<void> {
-  violations.push(...(await axeViolations(page)));
-}
-
-const countOn = async (page: Page) =>
-  Number(((await page.locator('.count-large').first().textContent()) ?? '').replace(/[^0-9]/g, ''));
-
 describe(`a citizen in the browser (${TEST_ENGINE})`, () => {
   it('searches “n번방”, opens the largest petition of 2020 and reads its official answer', async () => {
     const context = await browser.newContext();
@@ -108,22 +101,20 @@ describe(`a citizen in the browser (${TEST_ENGINE})`, () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/petitions/${openId}`);
     await visited(page);
-    const before = await countOn(page);
+    const before = await countShown(page);
     await page.getByLabel('이름').fill('박지현');
     await page.getByLabel('이메일').fill('jihyun.park@example.kr');
     await page.getByRole('button', { name: '이메일로 동의하기' }).click();
     await visited(page);
     const mail = await smtp.waitFor((m) => m.to.includes('jihyun.park@example.kr'), 10_000);
-    const link = /https?:\/\/\S+\/agreements\/confirm\?token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
-    expect(link).toBeDefined();
-    await page.goto(link as string);
+    await page.goto(confirmationLink(mail));
     await visited(page);
     await page.getByRole('button', { name: '동의 확인' }).click();
     await expect(page.getByRole('status')).toBeTruthy();
     expect(await page.textContent('main')).toContain('확인되었습니다');
     await visited(page);
     await page.goto(`${server.url}/petitions/${openId}`);
-    expect(await countOn(page)).toBe(before + 1);
+    expect(await countShown(page)).toBe(before + 1);
     await context.close();
   });
 
@@ -131,7 +122,7 @@ describe(`a citizen in the browser (${TEST_ENGINE})`, () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.url}/petitions/${openId}`);
-    const before = await countOn(page);
+    const before = await countShown(page);
     await page.getByRole('link', { name: '카카오로 로그인' }).click();
     await page.getByLabel('account').fill('kakao-77');
     await page.getByRole('button', { name: 'log in' }).click();
@@ -140,7 +131,7 @@ describe(`a citizen in the browser (${TEST_ENGINE})`, () => {
     await page.getByRole('button', { name: '동의합니다' }).click();
     await visited(page);
     await page.goto(`${server.url}/petitions/${openId}`);
-    expect(await countOn(page)).toBe(before + 1);
+    expect(await countShown(page)).toBe(before + 1);
     await page.getByRole('button', { name: '동의합니다' }).click();
     expect(await page.textContent('main')).toMatch(/이미/);
     await context.close();

@@ -39,6 +39,34 @@ export async function axeViolations(page: Page): Promise<string[]> {
   );
 }
 
+/** The accessibility checks of one story file: every page visited is checked, and one test at the end reports all. */
+export interface AxeLedger {
+  /** Runs axe on the page as it is now ({@link axeViolations}) and keeps what it found. */
+  visited(page: Page): Promise<void>;
+  /** The violations found so far, one readable line each, in the order the pages were visited. */
+  violations: string[];
+}
+
+/** A fresh {@link AxeLedger}: call `visited(page)` on each page a story opens, and expect `violations` to be empty. */
+export function axeLedger(): AxeLedger {
+  const violations: string[] = [];
+  return {
+    violations,
+    visited: async (page) => {
+      violations.push(...(await axeViolations(page)));
+    },
+  };
+}
+
+/**
+ * The agreement count a petition page shows in its large counter (`.count-large`: "1,234명", "1,234 agreements"),
+ * as a number. NaN when the page has no counter.
+ */
+export async function countShown(page: Page): Promise<number> {
+  const text = (await page.locator('.count-large').first().textContent()) ?? '';
+  return text.trim() === '' ? Number.NaN : Number(text.replace(/[^0-9]/g, ''));
+}
+
 /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   const dir = path.join(ARTIFACTS, 'screenshots');

@@ -63,6 +63,19 @@ export function people(prefix: string, n: number): TestSigner[] {
   }));
 }
 
+/**
+ * The confirmation link of an agreement mail, as it appears in the text part:
+ * `<PUBLIC_URL>/agreements/confirm?token=<43 base64url>`, followed by `&lang=en` in English mail.
+ * @throws Error (quoting the text) when the mail has no such link
+ */
+export function confirmationLink(mail: ReceivedMail): string {
+  const link = /https?:\/\/\S+\/agreements\/confirm\?token=[A-Za-z0-9_-]+(?:&lang=[a-z]{2})?/.exec(
+    mail.text,
+  )?.[0];
+  if (!link) throw new Error(`no confirmation link in the mail:\n${mail.text}`);
+  return link;
+}
+
 /** The notification kind a received mail says it is (X-Cheongwon-Notification). */
 export const kindOf = (m: ReceivedMail) => String(m.headers.get('x-cheongwon-notification') ?? '');
 export const messageIdOf = (m: ReceivedMail) => String(m.headers.get('message-id') ?? '');

@@ -4,7 +4,8 @@
 // Markup it looks for:
 //   <dd data-live-count="/api/v1/petitions/1/count" data-format-one="# agreement" data-format-other="# agreements">
 //   <progress data-live-progress max="200000" value="1234">   (optional; the threshold bar)
-//   <span data-live-percent>                                    (optional; "0.6%" next to the bar)
+//   <span data-live-percent>                                    (optional; "97%", in the bar's label)
+//   <span data-live-reached hidden>                             (optional; shown once the count reaches max)
 // It polls the tiny, cached count endpoint (the browser revalidates with the ETag, so an unchanged count costs a
 // 304), only while the tab is visible and the petition is open, and never shows a smaller number than it has
 // shown: a poll answered by a stale cache cannot make the count go backwards. Past the threshold the bar stays full
@@ -18,6 +19,7 @@
   const plural = new Intl.PluralRules(lang);
   const bar = document.querySelector('[data-live-progress]');
   const percent = document.querySelector('[data-live-percent]');
+  const reached = document.querySelector('[data-live-reached]');
   const intervalMs = Number(el.getAttribute('data-live-interval') || 5000);
   let shown = Number(el.getAttribute('data-count') || 0);
   let timer = null;
@@ -39,8 +41,9 @@
         bar.value = Math.min(count, max);
         if (percent) {
           const p = Math.min(100, (count / max) * 100);
-          percent.textContent = `${p >= 10 ? Math.floor(p) : Math.floor(p * 10) / 10}%`;
+          percent.textContent = `${Math.floor(p)}%`; // as the server renders it (progressPercent)
         }
+        if (reached && count >= max) reached.hidden = false;
       }
     }
   };

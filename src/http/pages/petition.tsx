@@ -50,6 +50,29 @@ export function suggestedHashtag(title: string): string {
 }
 
 /** The petition page: what was asked, by when, how many agreed, over time and where, and the official answer. */
+/** Where the percentage goes in the threshold label's message (a private-use character no message contains). */
+const PERCENT_SLOT = '\uE000';
+
+/**
+ * The threshold label's text with its percentage (`{percent}%` in the catalogs) in a span the live count script
+ * (`data-live-percent`) updates in place: the label is the bar's accessible name, so it must follow the count.
+ */
+function ThresholdLabel(props: { text: string; percent: string; reachedText: string; reached: boolean }) {
+  const [before, after = ''] = props.text.split(`${PERCENT_SLOT}%`);
+  // one inline run (the label may be a flex box): its spaces stay where the message puts them
+  return (
+    <span>
+      {before}
+      <span data-live-percent="">{props.percent}</span>
+      {after}
+      {/* shown by the live count script once the count reaches the threshold */}
+      <span data-live-reached="" hidden={!props.reached}>
+        {props.reachedText}
+      </span>
+    </span>
+  );
+}
+
 export function PetitionPage(props: {
   row: PetitionRow;
   responses: OfficialResponseRow[];
@@ -153,13 +176,17 @@ export function PetitionPage(props: {
         {threshold !== null ? (
           <div class="threshold">
             <label for="threshold-progress">
-              {m('petition.thresholdProgress', {
-                label:
-                  locale === 'ko' ? profile.responseThresholdLabel : m('response.awaiting').toLowerCase(),
-                threshold,
-                percent,
-              })}
-              {row.public_count >= threshold ? m('petition.thresholdReached') : ''}
+              <ThresholdLabel
+                text={m('petition.thresholdProgress', {
+                  label:
+                    locale === 'ko' ? profile.responseThresholdLabel : m('response.awaiting').toLowerCase(),
+                  threshold,
+                  percent: PERCENT_SLOT,
+                })}
+                percent={`${percent}%`}
+                reachedText={m('petition.thresholdReached')}
+                reached={row.public_count >= threshold}
+              />
             </label>
             {/* max is the threshold itself, so past it the bar simply stays full while the count goes on */}
             <progress
