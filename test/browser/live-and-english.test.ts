@@ -163,7 +163,8 @@ describe(`live counts and an English citizen in the browser (${TEST_ENGINE})`, (
       window.stillTheSamePage = true; // gone if the page is ever reloaded
     });
     const counter = page.locator('.count-large');
-    /** The bar's label, which is also its accessible name. */
+    /** The bar's label as rendered (its hidden 'reached' part left out), which is also its accessible name. */
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point (hidden parts excluded)
     const label = () => page.locator('label[for="threshold-progress"]').innerText();
     /** What the counter shows once the page has polled again. */
     const shownAfterNextPoll = async () => {
