@@ -9,7 +9,9 @@
  * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is created
  * and dropped), BENCH_SECONDS (default 10 per scenario), BENCH_ONLY (comma-separated scenario keys: bare, naive,
  * one-click, email; default all), BENCH_CONNECTIONS (default 64,256), BENCH_PROFILE=DIR (the server writes a V8 CPU
- * profile into DIR, for `node --cpu-prof` analysis). Prints a Markdown table.
+ * profile into DIR, for `node --cpu-prof` analysis). Prints a Markdown table, with the CPU each part used during each
+ * scenario (server, load generator, PostgreSQL, idle; % of one core, from /proc) and the CPU all three spent per
+ * answer: where the 2 cores went explains the ratios.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -23,6 +25,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { effectiveSettings, getProfile } from '../src/domain/policy-profiles.js';
 import { sessionCookieHeader } from '../src/http/signing-routes.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
+import { cpuMeter } from './support/harness.js';
 
 const baseUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -81,6 +84,7 @@ await new Promise<void>((resolve) =>
   server.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()),
 );
 const target = 'http://127.0.0.1:3901';
+const meter = cpuMeter(server.pid);
 
 interface Row {
   scenario: string;
@@ -90,6 +94,7 @@ interface Row {
   p50: number;
   p99: number;
   check: string;
+  cpu: ReturnType<ReturnType<typeof cpuMeter>['stop']>;
 }
 const rows: Row[] = [];
 
@@ -101,6 +106,7 @@ async function load(
   check: () => Promise<string>,
 ): Promise<number> {
   let acknowledged = 0;
+  meter.start();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -129,6 +135,7 @@ async function load(
       renderLatencyTable: false,
     });
   });
+  const cpu = meter.stop();
   const non2xx = result.non2xx;
   rows.push({
     scenario,
@@ -138,6 +145,7 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     check: `${await check()}${non2xx ? `; ${non2xx} non-2xx` : ''}`,
+    cpu,
   });
   return acknowledged;
 }
@@ -145,21 +153,18 @@ async function load(
 /** Count and rows once the requests still in flight when the load stopped have been answered. */
 const countAndRows = async (id: string) => {
   await new Promise((r) => setTimeout(r, 1000));
-  const p = await handle.db
-    .selectFrom('petitions')
-    .select('agreement_count')
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
+  // one statement: the count and the rows as of the same snapshot
   const r = await handle.db
     .selectFrom('agreements')
     .select([
       (eb) => eb.fn.countAll<string>().as('n'),
       (eb) => eb.fn.count<string>('signer_key').distinct().as('d'),
+      (eb) => eb.selectFrom('petitions').select('agreement_count').where('id', '=', id).as('count'),
     ])
     .where('petition_id', '=', id)
     .where('confirmed_at', 'is not', null)
     .executeTakeFirstOrThrow();
-  return { count: p.agreement_count, rows: Number(r.n), distinct: Number(r.d) };
+  return { count: Number(r.count), rows: Number(r.n), distinct: Number(r.d) };
 };
 
 let n = 0;
@@ -269,10 +274,15 @@ await scratch.drop();
 console.log(
   `\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${version}; ${seconds} s per scenario; autocannon on the same cores`,
 );
-console.log('\n| scenario | connections | agreements/s | p50 ms | p99 ms | after the run |');
-console.log('|---|---|---|---|---|---|');
-for (const r of rows)
+console.log(
+  '\n| scenario | connections | agreements/s | p50 ms | p99 ms | CPU %: server / load generator / PostgreSQL / idle | CPU µs per answer | after the run |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const { server: sv, load: lg, postgres: pgc, idle } = r.cpu;
+  const perAnswer = Math.round(((sv + lg + pgc) / 100 / Math.max(r.perSecond, 1)) * 1e6);
   console.log(
-    `| ${r.scenario} | ${r.connections} | ${r.perSecond.toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.check} |`,
+    `| ${r.scenario} | ${r.connections} | ${r.perSecond.toLocaleString('en')} | ${r.p50} | ${r.p99} | ${sv} / ${lg} / ${pgc} / ${idle} | ${perAnswer} | ${r.check} |`,
   );
+}
 console.log(`\nreconcile drift after the run: ${drift.length === 0 ? '0' : JSON.stringify(drift)}`);

@@ -4,7 +4,7 @@
  * ratios measured in one run, not absolute numbers across runs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -169,4 +169,72 @@ export function resultTable(
       return `| ${scenario} | ${connections} | ${r.perSecond.toLocaleString('en')} | ${share} % | ${r.p50} | ${r.p99} | ${statuses}${r.errors ? `, ${r.errors} errors` : ''} |`;
     }),
   ].join('\n');
+}
+
+/**
+ * CPU used by the parts of a benchmark while it runs, read from /proc (Linux): the server process, this process (the
+ * load generator, autocannon runs in it), and every PostgreSQL process. `start()` then, after the load, `stop()`
+ * gives each part's share in percent of ONE core over the interval (200 % = both cores of this machine), and what
+ * was left idle. Where /proc is missing, every share is NaN.
+ */
+export function cpuMeter(serverPid: number | undefined) {
+  const ticks = 100; // USER_HZ: Linux reports process times in 1/100 s
+  const processTime = (pid: number | string): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticks; // utime + stime, seconds
+    } catch {
+      return Number.NaN;
+    }
+  };
+  /** CPU seconds of each PostgreSQL process now running (backends come and go: compared pid by pid). */
+  const postgresTimes = (): Map<string, number> => {
+    const times = new Map<string, number>();
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres')
+          times.set(pid, processTime(pid) || 0);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return times;
+  };
+  const idleTime = (): number => {
+    try {
+      const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? [];
+      return Number(cpu[4]) / ticks; // idle column of the all-CPU line, seconds summed over cores
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const read = () => ({
+    at: performance.now(),
+    server: serverPid === undefined ? Number.NaN : processTime(serverPid),
+    load: processTime(process.pid),
+    postgres: postgresTimes(),
+    idle: idleTime(),
+  });
+  let begin = read();
+  return {
+    start() {
+      begin = read();
+    },
+    /** Shares in % of one core since `start()`: `{ server, load, postgres, idle }`. */
+    stop() {
+      const end = read();
+      const seconds = (end.at - begin.at) / 1000;
+      const share = (used: number) => Math.round((used / seconds) * 100);
+      // a backend that started meanwhile counts whole; one that ended meanwhile is lost (an undercount)
+      let postgres = 0;
+      for (const [pid, time] of end.postgres) postgres += time - (begin.postgres.get(pid) ?? 0);
+      return {
+        server: share(end.server - begin.server),
+        load: share(end.load - begin.load),
+        postgres: share(postgres),
+        idle: share(end.idle - begin.idle),
+      };
+    },
+  };
 }
