@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -127,9 +127,10 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
       ...env,
       PORT: '0',
       HOST: '127.0.0.1',
-      CHEONGWON_SECRET: 'cli-test-secret-cli-test-secret-0123456',
+      // embedded: as on a fresh checkout — no secret given, and no var/ folder yet (both are created)
+      CHEONGWON_SECRET: db ? 'cli-test-secret-cli-test-secret-0123456' : undefined,
       CHEONGWON_DEV_MAILBOX: '1',
-      CHEONGWON_DATA_DIR: path.join(serveDir, 'pglite'),
+      CHEONGWON_DATA_DIR: path.join(serveDir, 'var', 'pglite'),
     };
     // a database of its own: the import test above already stored petitions in the shared one
     const other = db ? await freshDatabase() : null;
@@ -153,6 +154,7 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
       child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
     });
     expect(output).toContain('loading the real archive sample');
+    if (!db) expect(statSync(path.join(serveDir, 'var', 'pglite.secret')).mode & 0o777).toBe(0o600);
     const res = await fetch(`http://127.0.0.1:${port}/search?q=${encodeURIComponent('n번방')}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('텔레그램 n번방 용의자 신상공개 및 포토라인 세워주세요');

@@ -21,6 +21,12 @@ const html = async (path: string, status = 200) => {
   expect(res.headers.get('content-type')).toMatch(/text\/html/);
   return res.text();
 };
+/** A page's text as a reader sees it: elements marked `hidden` left out, tags removed, spaces collapsed. */
+const visibleText = (page: string) =>
+  page
+    .replace(/<(span|p|div)\b[^>]*\bhidden\b[^>]*>[\s\S]*?<\/\1>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ');
 const json = async (path: string, status = 200) => {
   const res = await get(path);
   expect(res.status, path).toBe(status);
@@ -68,7 +74,7 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
     expect(page).toContain('안전/환경');
     expect(page).toContain('2020. 3. 18. ~ 2020. 4. 17.');
     expect(page).toContain('2,715,626명');
-    expect(page).toContain('답변 기준 200,000명 중 100% — 기준 도달');
+    expect(visibleText(page)).toContain('답변 기준 200,000명 중 100% — 기준 도달');
     expect(page).toContain('답변 완료');
     expect(page).toContain('청원 종료');
     expect(page).toContain('보관 기록입니다');
@@ -255,6 +261,7 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
         'thresholds',
         'title',
         'url',
+        'withheld_reason',
       ].sort(),
     );
     expect(JSON.stringify(body)).not.toMatch(/naver - \*\*\*/);
@@ -309,10 +316,12 @@ describe(`runtime settings (${TEST_ENGINE})`, () => {
     await saveProfileOverrides(t.handle.db, 'cheongwadae', { responseThreshold: 150_000 }, new Date());
     await t.site.refreshSettings();
     try {
-      expect(await html(`/petitions/${live.id}`)).toContain('답변 기준 150,000명 중 0%');
+      const livePage = visibleText(await html(`/petitions/${live.id}`));
+      expect(livePage).toContain('답변 기준 150,000명 중 0%');
+      expect(livePage).not.toContain('기준 도달');
       const body = await json(`/api/v1/petitions/${live.id}`);
       expect(body.thresholds).toEqual([{ kind: 'response', agreements: 150_000, reached_at: null }]);
-      expect(await html(`/petitions/${roomNId}`)).toContain('답변 기준 200,000명 중 100%');
+      expect(visibleText(await html(`/petitions/${roomNId}`))).toContain('답변 기준 200,000명 중 100%');
     } finally {
       await saveProfileOverrides(t.handle.db, 'cheongwadae', {}, new Date());
       await t.site.refreshSettings();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config/env.js';
 import type { Database } from '../db/schema.js';
@@ -36,6 +37,7 @@ export function deploymentSecret(config: AppConfig): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
+    mkdirSync(dirname(file), { recursive: true }); // a fresh checkout has no var/ yet
     const secret = randomBytes(32).toString('base64url');
     writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
     return secret;
