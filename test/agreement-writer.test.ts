@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import {
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  sql,
+} from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
@@ -179,6 +184,49 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
       .set({ state: 'hidden', agreement_count: 0 })
       .where('id', '=', id)
       .execute();
+  });
+
+  it('answers the people a one-statement batch stored even when a lookup after its commit fails', async () => {
+    /** Fails the "who had already agreed" lookup once, as a dropped connection would. */
+    class FailLookupOnce implements KyselyPlugin {
+      armed = false;
+      transformQuery(args: PluginTransformQueryArgs) {
+        if (this.armed && JSON.stringify(args.node).includes('select a.id, a.petition_id, a.signer_key')) {
+          this.armed = false;
+          throw new Error('Connection terminated unexpectedly (injected)');
+        }
+        return args.node;
+      }
+      async transformResult(args: PluginTransformResultArgs) {
+        return args.result;
+      }
+    }
+    const fault = new FailLookupOnce();
+    const counted: string[][] = [];
+    const own = new AgreementWriter({
+      db: h.db.withPlugin(fault),
+      ...writerDeps,
+      now,
+      onCounted: (ids) => counted.push(ids),
+    });
+    const id = await openPetition(h.db);
+    expect((await own.agree(oneClick(id, signer(24_001)))).status).toBe('agreed'); // learns the profile
+    counted.length = 0;
+    fault.armed = true;
+    // one batch (single path): a new person, a double click of theirs, and a person who had agreed (a lookup)
+    const [fresh, doubleClick, earlier] = await Promise.allSettled([
+      own.agree(oneClick(id, signer(24_002))),
+      own.agree(oneClick(id, signer(24_002))),
+      own.agree(oneClick(id, signer(24_001))),
+    ]);
+    await own.close();
+    expect(own.stats.single).toBe(1);
+    expect(fresh).toMatchObject({ status: 'fulfilled', value: { status: 'agreed' } });
+    expect(doubleClick).toMatchObject({ status: 'fulfilled', value: { status: 'already_agreed' } });
+    expect(earlier.status).toBe('rejected'); // only the request whose lookup failed learns of it
+    expect(counted).toEqual([[id]]);
+    expect((await petition(id)).agreement_count).toBe(2);
+    expect(await rows(id)).toBe(2);
   });
 
   it('refuses agreements to closed, unpublished and unknown petitions, storing nothing', async () => {

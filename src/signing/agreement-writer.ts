@@ -107,14 +107,15 @@ type Op =
 /**
  * The durable group-commit writer of agreements — the only writer of petitions' agreement counts.
  *
- * Requests are gathered for a few milliseconds (or until `maxBatch`) and written in ONE transaction: a multi-row
+ * Requests are gathered (see `maxWaitMs`, or until `maxBatch`) and written in ONE transaction: a multi-row
  * `INSERT … ON CONFLICT (petition_id, signer_key) DO NOTHING`, the confirmations, then each touched petition's count
- * updated once (never a "+1" per agreement on a hot row) with threshold crossings recorded in the same transaction.
- * Each caller's promise settles only after that transaction has committed: an acknowledged agreement is durable.
- * A count moves only by an atomic `agreement_count = agreement_count + n` on rows actually inserted or confirmed,
- * taken in petition-id order: concurrent batches — of this writer or of another app instance — serialise on that
- * row lock alone, never double count and never deadlock; the unique constraint makes a second insert of the same
- * person a no-op (it waits for the first to commit, then reports a duplicate).
+ * updated once (never a "+1" per agreement on a hot row) with threshold crossings recorded in the same transaction
+ * (how, by path: `Mode`). Each caller's promise settles only after that transaction has committed: an acknowledged
+ * agreement is durable. A count moves only by an atomic `agreement_count = agreement_count + n` on rows actually
+ * inserted or confirmed: concurrent batches — of this writer or of another app instance — serialise on that row
+ * lock alone and never double count (two batches locking two petitions in opposite orders would deadlock; the
+ * server aborts one, which is retried); the unique constraint makes a second insert of the same person a no-op (it
+ * waits for the first to commit, then reports a duplicate).
  *
  * Up to `maxInFlight` batches run at once; requests arriving meanwhile form the next batch (group commit).
  * `close()` stops taking requests and drains what is queued.
@@ -143,8 +144,9 @@ export class AgreementWriter {
 
   /**
    * Stores an agreement; settles after commit.
-   * @throws DomainError('petition_not_found' | 'petition_not_open'); database errors reject the whole batch
-   *   (nothing of it was stored or counted)
+   * @throws DomainError('petition_not_found' | 'petition_not_open'); a database error before the batch committed
+   *   rejects the whole batch (nothing of it was stored or counted); after a one-statement batch committed, only
+   *   requests whose follow-up read failed (people who may have agreed before) are rejected — theirs was not stored
    */
   agree(request: NewAgreement): Promise<AgreeOutcome> {
     return new Promise((resolve, reject) => this.#enqueue({ kind: 'agree', request, resolve, reject }));
@@ -262,7 +264,14 @@ export class AgreementWriter {
         return;
       }
     }
-    if (counted.length > 0) this.#options.onCounted?.(counted.map((d) => d.petitionId));
+    if (counted.length > 0) {
+      try {
+        this.#options.onCounted?.(counted.map((d) => d.petitionId));
+      } catch (error) {
+        // committed is committed: a listener's failure must not keep the callers from their answers
+        console.error('agreement writer: onCounted failed', error);
+      }
+    }
     for (const s of settle) s(); // answer only after commit
   }
 
@@ -302,7 +311,16 @@ export class AgreementWriter {
 
   /** Thresholds of a petition for the guarded update: its profile's (the petition's own override them in SQL). */
   #thresholds(petitionId: string): { response: number; debate: number | null } {
-    const settings = this.#options.settingsFor(this.#profiles.get(petitionId) as string);
+    const profile = this.#profiles.get(petitionId);
+    if (profile === undefined) {
+      // forgotten since `#modeFor` chose 'single' (the memory was emptied meanwhile); nothing is sent yet: the
+      // batch is redone carefully, as when the guard refuses
+      throw Object.assign(new Error(`profile of petition ${petitionId} not known`), {
+        code: COUNT_NEEDS_CARE,
+        detail: petitionId,
+      });
+    }
+    const settings = this.#options.settingsFor(profile);
     return { response: settings.responseThreshold, debate: settings.debateThreshold };
   }
 
@@ -516,26 +534,6 @@ export class AgreementWriter {
       ...unique.filter((op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`)),
       ...repeats,
     ];
-    const existing = new Map<string, { id: string; confirmed: boolean }>();
-    const lookups = missing.filter(
-      (op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`),
-    );
-    if (lookups.length > 0) {
-      const rows = (
-        await sql<{ id: string; petition_id: string; signer_key: string; confirmed_at: Date | null }>`
-          select a.id, a.petition_id, a.signer_key, a.confirmed_at
-          from agreements a
-          join unnest(${lookups.map((op) => op.request.petitionId)}::bigint[],
-                      ${lookups.map((op) => op.request.signerKey)}::text[]) as k (petition_id, signer_key)
-            on a.petition_id = k.petition_id and a.signer_key = k.signer_key`.execute(trx)
-      ).rows;
-      for (const row of rows) {
-        existing.set(`${row.petition_id}\n${row.signer_key}`, {
-          id: row.id,
-          confirmed: row.confirmed_at !== null,
-        });
-      }
-    }
     for (const op of unique) {
       const key = `${op.request.petitionId}\n${op.request.signerKey}`;
       const row = inserted.get(key);
@@ -546,7 +544,32 @@ export class AgreementWriter {
         settle.push(() => op.resolve(outcome));
       }
     }
-    await loadPetitions(lookups.map((op) => op.request.petitionId));
+    const existing = new Map<string, { id: string; confirmed: boolean }>();
+    const lookups = missing.filter(
+      (op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`),
+    );
+    try {
+      await this.#lookUp(trx, lookups, existing);
+      await loadPetitions(lookups.map((op) => op.request.petitionId));
+    } catch (error) {
+      if (mode !== 'single') throw error; // inside the transaction: the whole batch rolls back
+      // 'single' has committed: the agreements it stored stand and are answered; only those that needed a
+      // lookup learn that it failed (nothing of theirs was stored by this batch)
+      for (const op of missing) {
+        const fresh = inserted.get(`${op.request.petitionId}\n${op.request.signerKey}`); // a double click
+        settle.push(() =>
+          fresh
+            ? op.resolve({
+                status: 'already_agreed',
+                agreementId: fresh.id,
+                petitionId: op.request.petitionId,
+                confirmed: fresh.confirmed,
+              })
+            : op.reject(error),
+        );
+      }
+      return deltas;
+    }
     for (const op of missing) {
       const key = `${op.request.petitionId}\n${op.request.signerKey}`;
       const fresh = inserted.get(key); // a repeat within this batch of a row it inserted
@@ -579,6 +602,29 @@ export class AgreementWriter {
     if (mode === 'careful') await this.#options.effectWrites?.(trx, written);
     await this.#options.extraWrites?.(trx, written);
     return deltas;
+  }
+
+  /** Reads the earlier agreements of `lookups`' people into `existing` (key: petition id, newline, signer key). */
+  async #lookUp(
+    db: Kysely<Database>,
+    lookups: Array<Extract<Op, { kind: 'agree' }>>,
+    existing: Map<string, { id: string; confirmed: boolean }>,
+  ): Promise<void> {
+    if (lookups.length === 0) return;
+    const rows = (
+      await sql<{ id: string; petition_id: string; signer_key: string; confirmed_at: Date | null }>`
+        select a.id, a.petition_id, a.signer_key, a.confirmed_at
+        from agreements a
+        join unnest(${lookups.map((op) => op.request.petitionId)}::bigint[],
+                    ${lookups.map((op) => op.request.signerKey)}::text[]) as k (petition_id, signer_key)
+          on a.petition_id = k.petition_id and a.signer_key = k.signer_key`.execute(db)
+    ).rows;
+    for (const row of rows) {
+      existing.set(`${row.petition_id}\n${row.signer_key}`, {
+        id: row.id,
+        confirmed: row.confirmed_at !== null,
+      });
+    }
   }
 
   /**
