@@ -386,8 +386,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
   if (signing.devMailbox) {
     app.get('/dev/mailbox', async (c) => {
       // the mailbox holds people's addresses and live confirmation links: only for the machine it runs on
-      if (!isLoopback(clientAddress(c)))
-        throw new DomainError('not_found', t(localeOf(c), 'errorPage.noSuchPage'));
+      if (!fromThisMachine(c)) throw new DomainError('not_found', t(localeOf(c), 'errorPage.noSuchPage'));
       const mails = await site.db
         .selectFrom('dev_mailbox')
         .selectAll()
@@ -437,6 +436,17 @@ const HANGUL = /[\uac00-\ud7a3]/;
 /** True for loopback client addresses (and in-process requests, which have none). */
 function isLoopback(address: string | undefined): boolean {
   return address === undefined || address === '::1' || /^(::ffff:)?127\./.test(address);
+}
+
+/**
+ * Whether a request comes from the machine the server runs on: from a loopback address, and not relayed by a
+ * proxy — a reverse proxy on the same host makes every visitor's request arrive from loopback, so a request that
+ * carries any proxy header is not local, whatever TRUST_PROXY says.
+ */
+function fromThisMachine(c: Context): boolean {
+  for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip', 'via'])
+    if (c.req.header(header)) return false;
+  return isLoopback(clientAddress(c));
 }
 
 /** A same-site path to return to after login; anything else becomes '/'. */
