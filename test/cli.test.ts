@@ -121,6 +121,26 @@ describe(`cheongwon CLI (${TEST_ENGINE})`, () => {
     expect(unset.effective.responseThreshold).toBe(200000);
   });
 
+  it('opens a demonstration petition to try agreeing locally, and refuses to on PostgreSQL unless told', async () => {
+    if (TEST_ENGINE === 'postgres') {
+      const refused = await cli('demo-petition').catch((e) => e);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('--on-postgres');
+    }
+    const opened = await cli('demo-petition', ...(TEST_ENGINE === 'postgres' ? ['--on-postgres'] : []));
+    const id = /demo petition (\d+) is open: http:\/\/localhost:\d+\/petitions\/\1/.exec(opened.stdout)?.[1];
+    expect(id, opened.stdout).toBeDefined();
+    if (db) {
+      const row = await db.db
+        .selectFrom('petitions')
+        .select(['state', 'title', 'response_threshold'])
+        .where('id', '=', String(id))
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ state: 'open', response_threshold: 200_000 });
+      expect(row.title).toMatch(/^\[시연 DEMO\]/);
+    }
+  });
+
   it('serves the real archive sample on first start, answers searches, and stops cleanly on SIGTERM', async () => {
     const serveDir = mkdtempSync(path.join(tmpdir(), 'cheongwon-serve-'));
     const serveEnv: NodeJS.ProcessEnv = {

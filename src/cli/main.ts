@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { openDemoPetition } from '../commands/demo-petition.js';
 import { purgeExpired, schedulePurge } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
 import { reconcileCounts } from '../counting/reconcile.js';
@@ -103,6 +104,30 @@ program
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
+program
+  .command('demo-petition')
+  .description(
+    'open a demonstration petition to try agreeing locally (the archive sample is all closed); embedded database only',
+  )
+  .option('--on-postgres', 'also on PostgreSQL (a test deployment; never a real one)', false)
+  .action(async (opts: { onPostgres: boolean }) => {
+    const config = loadConfig();
+    if (config.databaseUrl && !opts.onPostgres) {
+      throw new Error(
+        'demo-petition puts a made-up petition in front of the public: on PostgreSQL, pass --on-postgres (test deployments only)',
+      );
+    }
+    const handle = await openMigratedDatabase(config, () => {});
+    try {
+      const id = await openDemoPetition(handle.db, config.profile);
+      log(
+        `demo petition ${id} is open: ${config.publicUrl}/petitions/${id} (mail goes to ${config.publicUrl}/dev/mailbox)`,
+      );
+    } finally {
+      await handle.close();
+    }
   });
 
 program
