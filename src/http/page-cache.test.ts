@@ -66,6 +66,18 @@ describe('the shared page cache', () => {
     expect(await cache.get('k', '1', async () => 'after')).toBe('after');
   });
 
+  it('keeps at most maxEntries pages, dropping the least recently rendered', async () => {
+    const clock = { now: 0 };
+    const cache = new PageCache({ maxEntries: 2, now: () => clock.now });
+    const page = (name: string) => async () => name;
+    await cache.get('a', '1', page('a1'));
+    await cache.get('b', '2', page('b1'));
+    await cache.get('c', '3', page('c1')); // full: 'a' goes
+    expect(await cache.get('b', '2', page('b2'))).toBe('b1');
+    expect(await cache.get('c', '3', page('c2'))).toBe('c1');
+    expect(await cache.get('a', '1', page('a2'))).toBe('a2');
+  });
+
   it('retires every page on invalidateAll (a staff decision), and renders every time with ttl 0', async () => {
     const { cache, render } = setup();
     await cache.get('a', '1', render);

@@ -22,6 +22,12 @@ export class PageCache {
   readonly #maxEntries: number;
   readonly #now: () => number;
 
+  /**
+   * @param options.ttlMs longest life of a page (ms, default 1,000; 0 = no cache)
+   * @param options.minAgeMs how long a page outlives a count change of its petition (ms, default 100)
+   * @param options.maxEntries pages kept at most (default 5,000); beyond, the least recently rendered goes
+   * @param options.now the clock (ms), default `performance.now`
+   */
   constructor(options: { ttlMs?: number; minAgeMs?: number; maxEntries?: number; now?: () => number } = {}) {
     this.#ttlMs = options.ttlMs ?? 1_000;
     this.#minAgeMs = options.minAgeMs ?? 100;
@@ -40,7 +46,10 @@ export class PageCache {
     const now = this.#now();
     const entry = this.#entries.get(key);
     if (entry && this.#fresh(entry, now)) return entry.html;
-    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+    // the map keeps insertion order: re-inserting moves a page to the end, and a full cache drops its oldest
+    this.#entries.delete(key);
+    if (this.#entries.size >= this.#maxEntries)
+      this.#entries.delete(this.#entries.keys().next().value as string);
     const html = render();
     const fresh: Entry = { html, petitionId, startedAt: now, generation: this.#generation };
     this.#entries.set(key, fresh);
