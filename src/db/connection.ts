@@ -35,6 +35,14 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server ends (a restart, a failover, an administrator, DROP DATABASE … FORCE) is reported
+    // as the pool's 'error' event, which would crash the process unheard: the pool drops that connection and opens
+    // another when needed, so it is logged, not fatal.
+    pool.on('error', (error: Error & { code?: string }) => {
+      console.error(
+        `database: an idle connection was closed by the server (${error.code ?? 'no code'}): ${error.message}`,
+      );
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
