@@ -17,6 +17,8 @@ let site: Site;
 let signing: Signing;
 let app: ReturnType<typeof createApp>;
 let smtp: TestSmtpServer;
+/** Addresses the test SMTP server refuses for good (550) while they are in the set. */
+const refusedAddresses = new Set<string>();
 let kakao: TestProvider;
 let naver: TestProvider;
 
@@ -68,7 +70,7 @@ const agreementRows = async (id: string) =>
 
 beforeAll(async () => {
   h = await freshDatabase();
-  smtp = await startTestSmtpServer();
+  smtp = await startTestSmtpServer({ rejectRecipient: (address) => refusedAddresses.has(address) });
   const clients = (id: string) => [
     {
       client_id: `cheongwon-${id}`,
@@ -464,6 +466,32 @@ describe(`what the review found (${TEST_ENGINE})`, () => {
     expect(mails()).toHaveLength(2);
     const token = /token=([A-Za-z0-9_-]{43})/.exec(mails()[1]?.text ?? '')?.[1] as string;
     expect(await (await b.post('/agreements/confirm', { token })).text()).toContain('동의가 확인되었습니다');
+    expect(await count(id)).toBe(1);
+  });
+
+  it('keeps the earlier link working when the mail with a fresh one cannot be sent', async () => {
+    const id = await openPetition(h.db);
+    const b = new Browser();
+    await b.post(`/petitions/${id}/agreements`, { name: '윤서아', email: 'seoa@example.kr' });
+    const first = await smtp.waitFor((m) => m.to.includes('seoa@example.kr'));
+    const earlier = /token=([A-Za-z0-9_-]{43})/.exec(first.text)?.[1] as string;
+    // issued an hour ago by the site's clock (past the pause between mails), valid for 23 hours more
+    await h.db
+      .updateTable('agreements')
+      .set({ token_expires_at: new Date(Date.parse('2026-11-29T06:00:00Z') + 23 * 3600_000) })
+      .where('petition_id', '=', id)
+      .execute();
+    refusedAddresses.add('seoa@example.kr');
+    try {
+      const again = await b.post(`/petitions/${id}/agreements`, { name: '윤서아', email: 'seoa@example.kr' });
+      expect(again.status).toBe(400);
+      expect(await again.text()).toContain('이 주소로는 메일을 보낼 수 없습니다');
+    } finally {
+      refusedAddresses.delete('seoa@example.kr');
+    }
+    expect(await (await b.post('/agreements/confirm', { token: earlier })).text()).toContain(
+      '동의가 확인되었습니다',
+    );
     expect(await count(id)).toBe(1);
   });
 

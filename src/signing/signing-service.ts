@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalEmail, displayName, parseRegion, personKey, signerKey } from '../domain/identity.js';
@@ -95,11 +95,12 @@ export class SigningService {
         contact: { email: input.email.trim(), name },
       },
     });
+    let reissued: { previousHash: string | null; previousExpiry: Date | null } | null = null;
     if (outcome.status === 'already_agreed') {
       // An unconfirmed agreement whose mail was lost or expired must not lock the person out: after a pause
       // (so a double-clicked submit still sends one mail) it gets a fresh link.
       if (outcome.confirmed) return outcome;
-      const reissued = await this.#reissue(outcome.agreementId, token, hours, now);
+      reissued = await this.#reissue(outcome.agreementId, token, hours, now);
       if (!reissued) return outcome;
     }
     const petition = await this.#o.db
@@ -124,6 +125,17 @@ export class SigningService {
           .where('id', '=', outcome.agreementId)
           .where('confirmed_at', 'is', null)
           .execute();
+      } else if (reissued) {
+        // the fresh link never left: the earlier one, maybe still in the person's inbox, works again
+        await this.#o.db
+          .updateTable('agreements')
+          .set({
+            confirmation_token_hash: reissued.previousHash,
+            token_expires_at: reissued.previousExpiry,
+          })
+          .where('id', '=', outcome.agreementId)
+          .where('confirmation_token_hash', '=', hashToken(token))
+          .execute();
       }
       if (error instanceof MailDeliveryError && error.permanent) {
         throw new DomainError(
@@ -144,21 +156,33 @@ export class SigningService {
 
   /**
    * Gives an unconfirmed agreement a new emailed token, unless its current one was issued less than
-   * `RESEND_PAUSE_MS` ago. @returns true when a new token was stored (and a mail should go out)
+   * `RESEND_PAUSE_MS` ago.
+   * @returns the token it replaced (hash and expiry, to put back if the new mail cannot be sent), or null when no
+   *   new token was stored (and no mail should go out)
    */
-  async #reissue(agreementId: string, token: string, hours: number, now: Date): Promise<boolean> {
+  async #reissue(
+    agreementId: string,
+    token: string,
+    hours: number,
+    now: Date,
+  ): Promise<{ previousHash: string | null; previousExpiry: Date | null } | null> {
     const expiresAt = new Date(now.getTime() + hours * 3600_000);
     const issuedBefore = new Date(now.getTime() + hours * 3600_000 - RESEND_PAUSE_MS);
-    const updated = await this.#o.db
-      .updateTable('agreements')
-      .set({ confirmation_token_hash: hashToken(token), token_expires_at: expiresAt })
-      .where('id', '=', agreementId)
-      .where('confirmed_at', 'is', null)
-      .where('method', '=', 'email')
-      .where('token_expires_at', '<=', issuedBefore)
-      .returning('id')
-      .executeTakeFirst();
-    return updated !== undefined;
+    const { rows } = await sql<{ previous_hash: string | null; previous_expiry: Date | null }>`
+      with old as (
+        select id, confirmation_token_hash, token_expires_at from agreements
+        where id = ${agreementId} and confirmed_at is null and method = 'email'
+          and token_expires_at <= ${issuedBefore.toISOString()}::timestamptz
+        for update
+      )
+      update agreements a
+      set confirmation_token_hash = ${hashToken(token)}, token_expires_at = ${expiresAt.toISOString()}::timestamptz
+      from old where a.id = old.id
+      returning old.confirmation_token_hash as previous_hash, old.token_expires_at as previous_expiry`.execute(
+      this.#o.db,
+    );
+    const row = rows[0];
+    return row ? { previousHash: row.previous_hash, previousExpiry: row.previous_expiry } : null;
   }
 
   /**
