@@ -49,6 +49,16 @@ class Browser {
   }
 }
 
+/** Signs `browser` in at the test provider as `account` and checks it is sent back to `returnTo`. */
+async function signIn(browser: Browser, provider: 'kakao' | 'naver', account: string, returnTo: string) {
+  const start = await browser.request(`/auth/${provider}/login?return_to=${encodeURIComponent(returnTo)}`);
+  expect(start.status).toBe(302);
+  const callback = new URL(await loginAs(start.headers.get('location') as string, account));
+  const back = await browser.request(`${callback.pathname}${callback.search}`);
+  expect(back.status).toBe(302);
+  expect(back.headers.get('location')).toBe(returnTo);
+}
+
 const count = async (id: string) =>
   (
     await h.db
@@ -230,15 +240,6 @@ describe(`agreeing by email (${TEST_ENGINE})`, () => {
 });
 
 describe(`agreeing with a verified identity (${TEST_ENGINE})`, () => {
-  async function signIn(browser: Browser, provider: 'kakao' | 'naver', account: string, returnTo: string) {
-    const start = await browser.request(`/auth/${provider}/login?return_to=${encodeURIComponent(returnTo)}`);
-    expect(start.status).toBe(302);
-    const callback = new URL(await loginAs(start.headers.get('location') as string, account));
-    const back = await browser.request(`${callback.pathname}${callback.search}`);
-    expect(back.status).toBe(302);
-    expect(back.headers.get('location')).toBe(returnTo);
-  }
-
   it('Minji signs in and agrees in one click; a second attempt says she already agreed', async () => {
     const id = await openPetition(h.db);
     const minji = new Browser();
@@ -423,6 +424,14 @@ describe(`pre-agreements through the creator's private link (${TEST_ENGINE})`, (
     // the private page shows the form carrying the link's token
     const page = await (await new Browser().request(`/petitions/${id}/sponsor?token=${token}`)).text();
     expect(page).toContain(`name="sponsor_token" value="${token}"`);
+    // signing in from it comes back to it (the petition's public page does not exist yet), ready for one click
+    const sponsorLink = `/petitions/${id}/sponsor?token=${token}`;
+    expect(page).toContain(`/auth/kakao/login?return_to=${encodeURIComponent(sponsorLink)}`);
+    const jisoo = new Browser();
+    await signIn(jisoo, 'kakao', 'kakao-77', sponsorLink);
+    const signedInPage = await (await jisoo.request(sponsorLink)).text();
+    expect(signedInPage).toContain('동의합니다');
+    expect(signedInPage).toContain(`name="sponsor_token" value="${token}"`);
     // 100 sponsors sign in and agree through the link: the petition goes to review
     for (let i = 0; i < 100; i++) {
       const res = await app.request(`/petitions/${id}/agreements`, {

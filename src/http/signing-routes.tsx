@@ -510,6 +510,11 @@ export function AgreementForm(props: {
     <input type="hidden" name="sponsor_token" value={props.sponsorToken} />
   ) : null;
   const action = `/petitions/${props.petitionId}/agreements`;
+  // back to where the form was after signing in: the creator's pre-agreement link while the petition collects them
+  // (its public page does not exist yet), else the petition's page
+  const returnTo = props.sponsorToken
+    ? `/petitions/${props.petitionId}/sponsor?token=${encodeURIComponent(props.sponsorToken)}`
+    : `/petitions/${props.petitionId}`;
   const regionSelect = (
     <p>
       <label for="agree-region">{m('agree.region')}</label>
@@ -540,7 +545,7 @@ export function AgreementForm(props: {
               {props.providers.map((p) => (
                 <a
                   class="button"
-                  href={`/auth/${p.id}/login?return_to=${encodeURIComponent(`/petitions/${props.petitionId}`)}`}
+                  href={`/auth/${p.id}/login?return_to=${encodeURIComponent(returnTo)}`}
                 >
                   {p.label}
                 </a>
