@@ -305,6 +305,9 @@ describe(`pages reached from mail and sign-in, in the visitor's language (${TEST
     const expiredKo = await (await app.request(callback)).text();
     expect(expiredKo).toContain('<html lang="ko">');
     expect(expiredKo).toContain('로그인이 만료되었습니다. 다시 시도하십시오.');
+    // its language switch leads home, not back into the callback (its code and state work once)
+    expect(expiredKo).toContain('class="krds-btn small tertiary lang-switch" href="/?lang=en"');
+    expect(expiredKo).not.toContain('callback?code=abc&amp;state=xyz&amp;lang=en');
 
     // Minji says no at the provider: a sentence for her, not the OpenID Connect library's message
     for (const [cookies, lang, message] of [

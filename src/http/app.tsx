@@ -299,7 +299,7 @@ export function createApp(
       const json =
         c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
       if (json) return c.json(apiError(error.code, error.message, error.details), status);
-      const page = pageContext(c);
+      const page = { ...pageContext(c), url: languageSwitchTarget(c) };
       return c.html(
         <ErrorPage
           site={site}
@@ -314,6 +314,18 @@ export function createApp(
     console.error(error);
     return c.text('Internal Server Error', 500);
   });
+
+  /**
+   * Where an error page's language switch leads: the same page for an ordinary GET; for a form's POST or a sign-in
+   * callback (whose code and state work once), the page the person came from — the petition of a
+   * /petitions/<id>/… action — or the home page. Following the switch never re-sends anything.
+   */
+  function languageSwitchTarget(c: Context): string {
+    const page = pageContext(c);
+    if (c.req.method === 'GET' && !c.req.path.startsWith('/auth/')) return page.url;
+    const petition = /^\/petitions\/([1-9][0-9]{0,15})\//.exec(c.req.path)?.[1];
+    return petition ? `/petitions/${petition}` : '/';
+  }
 
   async function renderList(
     c: Context,
