@@ -86,6 +86,19 @@ describe(`Korean and English pages (${TEST_ENGINE})`, () => {
     expect(laterPage).toMatch(/[\d,]+ petitions</);
   });
 
+  it("shows the Room-N petition's answer section and threshold in English around its Korean text", async () => {
+    const page = await (await get(`/petitions/${roomNId}`, english)).text();
+    const main = mainOf(page) ?? '';
+    expect(main).toContain('<h2 id="response-heading">Official response</h2>');
+    expect(main).toContain(
+      'This petition was answered, but the archive does not hold the text of the answer.',
+    );
+    expect(main).toContain('200,000 agreements needed for an official response');
+    // Hangul only inside what citizens and officials wrote (marked lang="ko"): title, hashtag, share text
+    const outsideKorean = main.replace(/<([a-z0-9]+)[^>]*\slang="ko"[^>]*>[\s\S]*?<\/\1>/g, '');
+    expect(outsideKorean.replace(/#[^\s<]+|%[0-9A-F]{2}/g, '')).not.toMatch(/답변|공식|기준|지연/);
+  });
+
   it('keeps the search, sort and page in the switch link, so the same list opens in the other language', async () => {
     const page = await (await get(`/search?q=${encodeURIComponent('n번방')}&sort=agreements&page=2`)).text();
     expect(page).toContain('href="/search?q=n%EB%B2%88%EB%B0%A9&amp;sort=agreements&amp;page=2&amp;lang=en"');

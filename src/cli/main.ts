@@ -121,6 +121,9 @@ program
     }
     const handle = await openMigratedDatabase(config, () => {});
     try {
+      // as the first start would: the archive sample first (it only loads into an empty database)
+      if (config.seed === 'sample')
+        await seedIfEmpty(handle.db, { log, progress: process.stdout.isTTY === true });
       const id = await openDemoPetition(handle.db, config.profile);
       log(
         `demo petition ${id} is open: ${config.publicUrl}/petitions/${id} (mail goes to ${config.publicUrl}/dev/mailbox)`,

@@ -281,6 +281,10 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
 
   app.get('/agreements/confirm', (c) => {
     const token = c.req.query('token') ?? '';
+    // a link that cannot be one of ours says so at once, rather than after the button
+    if (!isTokenShaped(token)) {
+      throw new DomainError('invalid_token', t(localeOf(c), 'error.invalid_token'));
+    }
     // shows a button, changes nothing: link scanners that prefetch it confirm nothing
     const page = pageContext(c);
     const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
@@ -408,6 +412,13 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
                 받는 사람: {m.recipient} · {m.sent_at.toISOString()}
               </p>
               <pre class="mail-text">{m.text}</pre>
+              {/confirm\?token=/.test(m.text) ? (
+                <p>
+                  <a href={/https?:\/\/\S+\/agreements\/confirm\?token=\S+/.exec(m.text)?.[0] ?? '#'}>
+                    확인 링크 열기
+                  </a>
+                </p>
+              ) : null}
             </article>
           ))}
         </Layout>,
@@ -557,7 +568,14 @@ export function AgreementForm(props: {
             {sponsorField}
             <p>
               <label for="agree-name">{m('agree.name')}</label>
-              <input id="agree-name" name="name" required maxlength={100} autocomplete="name" />
+              <input
+                id="agree-name"
+                name="name"
+                type="text"
+                required
+                maxlength={100}
+                autocomplete="name"
+              />
             </p>
             <p>
               <label for="agree-email">{m('agree.email')}</label>
@@ -571,10 +589,11 @@ export function AgreementForm(props: {
               />
             </p>
             {regionSelect}
-            <p>
+            {/* KRDS draws the box on the label (krds-form-check); a bare checkbox is hidden by its stylesheet */}
+            <div class="krds-form-check agree-notify">
               <input id="agree-notify" name="notify" type="checkbox" />
               <label for="agree-notify">{m('agree.notify')}</label>
-            </p>
+            </div>
             <button type="submit" class="button">
               {m('agree.byEmail')}
             </button>

@@ -25,12 +25,19 @@ export interface ProfileView {
   debateThreshold: number | null;
   /** What reaching the response threshold brings, as a Korean label ('답변 기준', '위원회 회부 기준'). */
   responseThresholdLabel: string;
+  /** The same in English, as what the agreements are needed for ('an official response', …). */
+  responseThresholdPurposeEn: string;
 }
 
 const CONSEQUENCE_LABELS: Record<PolicyProfile['consequences']['response'], string> = {
   official_response: '답변 기준',
   committee_referral: '위원회 회부 기준',
   government_response: '정부 답변 기준',
+};
+const CONSEQUENCE_PURPOSES_EN: Record<PolicyProfile['consequences']['response'], string> = {
+  official_response: 'an official response',
+  committee_referral: 'referral to a committee',
+  government_response: 'a government response',
 };
 
 export interface CategoryLink {
@@ -126,5 +133,6 @@ function profileView(profile: PolicyProfile, settings: PolicySettings): ProfileV
     responseThreshold: settings.responseThreshold,
     debateThreshold: settings.debateThreshold,
     responseThresholdLabel: CONSEQUENCE_LABELS[profile.consequences.response],
+    responseThresholdPurposeEn: CONSEQUENCE_PURPOSES_EN[profile.consequences.response],
   };
 }

@@ -7,6 +7,7 @@ import {
   isDebateState,
   responseTrackAt,
 } from '../../domain/response-track.js';
+import { type Locale, type MessageKey, type MessageValues, t } from '../../i18n/index.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
 import { renderAnswerMarkdown } from '../../responses/format.js';
 import { formatDate } from '../format.js';
@@ -37,15 +38,16 @@ function AnswerBody(props: { body: string; format: 'text' | 'markdown' }) {
  * The response track of a petition: awaiting with its deadline and the days left, overdue shown as overdue (never
  * silently), and for UK petitions the debate track. Nothing when no response is due.
  */
-export function ResponseTrack(props: { row: PetitionRow; zone: string; now: Date }) {
+export function ResponseTrack(props: { row: PetitionRow; zone: string; now: Date; locale?: Locale }) {
   const { row } = props;
+  const locale = props.locale ?? 'ko';
   const view = responseTrackAt(
     { responseState: row.response_state, responseDueAt: row.response_due_at, answeredAt: row.answered_at },
     props.now,
     props.zone,
   );
-  const line = view.status === 'answered' && view.late !== true ? '' : describeResponseTrack(view, 'ko');
-  const debate = isDebateState(row.debate_state) ? DEBATE_STATE_LABELS[row.debate_state].ko : '';
+  const line = view.status === 'answered' && view.late !== true ? '' : describeResponseTrack(view, locale);
+  const debate = isDebateState(row.debate_state) ? DEBATE_STATE_LABELS[row.debate_state][locale] : '';
   if (!line && !debate) return null;
   return (
     <>
@@ -54,13 +56,13 @@ export function ResponseTrack(props: { row: PetitionRow; zone: string; now: Date
           class={`response-track response-${view.status}`}
           role={view.status === 'overdue' ? 'alert' : undefined}
         >
-          {view.status === 'overdue' ? <strong>답변 지연 </strong> : null}
+          {view.status === 'overdue' ? <strong>{t(locale, 'answer.overdue')} </strong> : null}
           {line}
         </p>
       ) : null}
       {debate ? (
         <p class="debate-track">
-          의회 토론: {debate}
+          {t(locale, 'answer.debate', { state: debate })}
           {row.debate_state === 'scheduled' && row.debate_scheduled_on ? ` (${row.debate_scheduled_on})` : ''}
         </p>
       ) : null}
@@ -78,14 +80,17 @@ export function OfficialResponses(props: {
   responses: OfficialResponseRow[];
   extras?: Map<string, ResponseExtras> | undefined;
   zone: string;
+  /** The page's language (default Korean); answers themselves stay in the language they were written in. */
+  locale?: Locale;
 }) {
   const { row, responses, zone } = props;
+  const m = (key: MessageKey, values?: MessageValues) => t(props.locale ?? 'ko', key, values);
   if (responses.length === 0 && row.response_state !== 'answered') return null;
   return (
     <section class="official-response" aria-labelledby="response-heading">
-      <h2 id="response-heading">공식 답변</h2>
+      <h2 id="response-heading">{m('answer.heading')}</h2>
       {responses.length === 0 ? (
-        <p class="empty">답변이 완료된 청원이지만 보관 자료에 답변 원문이 없습니다.</p>
+        <p class="empty">{m('answer.textMissing')}</p>
       ) : (
         responses.map((r) => {
           const extra = props.extras?.get(r.id);
@@ -97,20 +102,22 @@ export function OfficialResponses(props: {
                 <p class="response-meta">
                   {[r.responder_title, r.responder_name].filter(Boolean).join(' ')}
                   {r.published_at ? ` · ${formatDate(r.published_at, zone)}` : ''}
-                  {r.revised_at ? ` · ${formatDate(r.revised_at, zone)} 수정됨` : ''}
+                  {r.revised_at
+                    ? ` · ${m('answer.revisedOn', { date: formatDate(r.revised_at, zone) })}`
+                    : ''}
                 </p>
               ) : null}
               {r.summary ? <p class="response-summary">{r.summary}</p> : null}
               {r.video_url ? (
                 <p class="response-video">
                   <a href={r.video_url} rel="noopener external">
-                    답변 영상 보기
+                    {m('answer.video')}
                   </a>
                   {r.video_caption_url ? (
                     <>
                       {' · '}
                       <a href={r.video_caption_url} rel="noopener external">
-                        자막·대본 보기
+                        {m('answer.captions')}
                       </a>
                     </>
                   ) : null}
@@ -119,7 +126,7 @@ export function OfficialResponses(props: {
               <AnswerBody body={r.body} format={r.body_format} />
               {extra && extra.alsoCovers.length > 0 ? (
                 <div class="joint-answer">
-                  <p>이 답변은 다음 청원에도 함께 답한 것입니다.</p>
+                  <p>{m('answer.joint')}</p>
                   <ul>
                     {extra.alsoCovers.map((p) => (
                       <li>
@@ -131,14 +138,14 @@ export function OfficialResponses(props: {
               ) : null}
               {earlier.length > 0 ? (
                 <details class="response-history">
-                  <summary>수정 이력 ({earlier.length}건)</summary>
+                  <summary>{m('answer.history', { count: earlier.length })}</summary>
                   <ol>
                     {earlier.map((v) => (
                       <li>
                         <details>
                           <summary>
                             {formatDate(v.createdAt, zone)}{' '}
-                            {v.phase === 'published' ? '처음 게시한 답변' : '수정본'}
+                            {m(v.phase === 'published' ? 'answer.firstPublished' : 'answer.revision')}
                           </summary>
                           {v.summary ? <p class="response-summary">{v.summary}</p> : null}
                           <AnswerBody body={v.body} format={v.bodyFormat} />
@@ -153,7 +160,7 @@ export function OfficialResponses(props: {
         })
       )}
       {row.state === 'open' && row.response_state === 'answered' ? (
-        <p class="list-note">답변이 나온 뒤에도 청원 기간이 끝날 때까지 동의를 받습니다.</p>
+        <p class="list-note">{m('answer.stillCollecting')}</p>
       ) : null}
     </section>
   );

@@ -179,7 +179,7 @@ export function PetitionPage(props: {
               <ThresholdLabel
                 text={m('petition.thresholdProgress', {
                   label:
-                    locale === 'ko' ? profile.responseThresholdLabel : m('response.awaiting').toLowerCase(),
+                    locale === 'ko' ? profile.responseThresholdLabel : profile.responseThresholdPurposeEn,
                   threshold,
                   percent: PERCENT_SLOT,
                 })}
@@ -199,7 +199,7 @@ export function PetitionPage(props: {
             </progress>
           </div>
         ) : null}
-        <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} />
+        <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} locale={locale} />
         {archived ? (
           <p class="notice">
             {m('petition.archived', {
@@ -295,6 +295,7 @@ export function PetitionPage(props: {
           responses={responses}
           extras={props.responseExtras}
           zone={profile.timeZone}
+          locale={locale}
         />
         {row.state === 'open' || row.state === 'closed' ? (
           <section class="share" aria-labelledby="share-heading">

@@ -94,7 +94,7 @@ export const en: Record<MessageKey, string> = {
   'agree.byEmail': 'Agree by email',
   'agree.privacy':
     'Your name and email are never published and are kept only as long as confirming your agreement needs them.',
-  'petition.thresholdProgress': '{percent}% of the {threshold, number} agreements for {label}',
+  'petition.thresholdProgress': '{percent}% of the {threshold, number} agreements needed for {label}',
   'petition.thresholdReached': ' — threshold reached',
   'petition.archived':
     'An archived record. The count comes from {source}: {final, select, true {the final count;} other {counted before the petition closed, not the final number;}} this platform holds no individual agreements for it.',
@@ -135,6 +135,19 @@ export const en: Record<MessageKey, string> = {
   'state.removed': 'Removed',
   'response.awaiting': 'Awaiting official response',
   'response.answered': 'Answered',
+  'answer.heading': 'Official response',
+  'answer.textMissing': 'This petition was answered, but the archive does not hold the text of the answer.',
+  'answer.overdue': 'Response overdue',
+  'answer.debate': 'Debate in Parliament: {state}',
+  'answer.revisedOn': 'revised {date}',
+  'answer.video': 'Watch the video answer',
+  'answer.captions': 'Captions and transcript',
+  'answer.joint': 'This answer also answers these petitions:',
+  'answer.history': '{count, plural, one {# earlier version} other {# earlier versions}}',
+  'answer.firstPublished': 'as first published',
+  'answer.revision': 'revision',
+  'answer.stillCollecting':
+    'The petition keeps collecting agreements until its period ends, answered or not.',
   'stats.title': 'Statistics',
   'stats.intro': 'Figures over {total, plural, one {# public petition} other {# public petitions}}.',
   'stats.noCategory': 'No category',
