@@ -207,6 +207,33 @@ describe(`agreeing by email (${TEST_ENGINE})`, () => {
     expect(await count(id)).toBe(1);
   });
 
+  it('Minji mistypes her address: the form comes back with what she typed and the error tied to the field', async () => {
+    const id = await openPetition(h.db);
+    const res = await new Browser().post(`/petitions/${id}/agreements`, {
+      method: 'email',
+      name: '김민지',
+      email: 'minji@invalid',
+      region: 'seoul',
+      notify: 'on',
+    });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    // announced and linked: the summary (role=alert, focused by the page's script) points at the field
+    expect(page).toMatch(/<div id="error-summary"[^>]*role="alert"[^>]*data-error-summary/);
+    expect(page).toContain('<a href="#agree-email">');
+    expect(page).toMatch(
+      /<input id="agree-email"[^>]*aria-invalid="true"[^>]*aria-describedby="agree-email-error"/,
+    );
+    expect(page).toContain('<p id="agree-email-error" class="search-error">');
+    // nothing typed is lost
+    expect(page).toMatch(/<input id="agree-name"[^>]*value="김민지"/);
+    expect(page).toMatch(/<input id="agree-email"[^>]*value="minji@invalid"/);
+    expect(page).toMatch(/<option value="seoul" selected=""/);
+    expect(page).toMatch(/<input id="agree-notify"[^>]*checked=""/);
+    expect(page).toContain(`href="/petitions/${id}"`);
+    expect(await agreementRows(id)).toBe(0);
+  });
+
   it('a double-clicked submit gives one agreement, one email and the same page twice', async () => {
     const id = await openPetition(h.db);
     const b = new Browser();

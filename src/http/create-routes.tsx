@@ -25,6 +25,7 @@ import { siteAssets } from './assets.js';
 import { clientAddress } from './client-address.js';
 import { HTTP_STATUS } from './errors.js';
 import { type PageContext, pageContext } from './locale.js';
+import { ErrorSummary, fieldError, type FieldError as GenericFieldError } from './pages/form-errors.js';
 import { Layout } from './pages/layout.js';
 import { sameOriginWrites } from './same-origin.js';
 import { formFields, type SigningContext, sessionPerson } from './signing-routes.js';
@@ -42,11 +43,8 @@ const STAGES: readonly Stage[] = ['title', 'similar', 'body', 'check'];
 
 /** The small same-origin script that shows limits as the creator types (progressive enhancement). */
 
-/** A refusal shown in the form: the field it belongs to (its input's id) and the sentence. */
-interface FieldError {
-  field: PetitionTextField | 'name' | 'email';
-  message: string;
-}
+/** A refusal shown in the form (see `FieldError` in pages/form-errors.tsx). */
+type FieldError = GenericFieldError<PetitionTextField | 'name' | 'email'>;
 
 /** What the form carries from stage to stage (hidden inputs; nothing is stored before the final submit). */
 interface Draft {
@@ -268,43 +266,6 @@ function textError(locale: Locale, profile: PolicyProfile, issue: PetitionTextIs
   return {
     field,
     message: t(locale, key, { limit, length: issue.length ?? 0, over: (issue.length ?? 0) - limit }),
-  };
-}
-
-/** The error summary at the top of a form: announced, focused, each error a link to its field. */
-function ErrorSummary(props: { locale: Locale; errors: FieldError[] }) {
-  if (props.errors.length === 0) return null;
-  return (
-    <div
-      id="error-summary"
-      class="notice error-summary"
-      role="alert"
-      aria-labelledby="error-summary-title"
-      tabindex={-1}
-      data-error-summary
-    >
-      <h2 id="error-summary-title">{t(props.locale, 'create.errorSummary')}</h2>
-      <ul>
-        {props.errors.map((e) => (
-          <li>
-            <a href={`#${e.field}`}>{e.message}</a>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-/** aria attributes and the message element tying an error to its field. */
-function fieldError(errors: FieldError[], field: FieldError['field']) {
-  const error = errors.find((e) => e.field === field);
-  return {
-    error,
-    element: error ? (
-      <p id={`${field}-error`} class="search-error">
-        {error.message}
-      </p>
-    ) : null,
   };
 }
 

@@ -6,15 +6,18 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DomainError } from '../domain/errors.js';
 import { REGIONS } from '../domain/identity.js';
-import { DEFAULT_LOCALE, type Locale, t } from '../i18n/index.js';
+import { DEFAULT_LOCALE, errorMessage, type Locale, t } from '../i18n/index.js';
 import type { Mailer } from '../notifications/mailer.js';
 import type { AgreeOutcome } from '../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin, VerifiedIdentity } from '../signing/oidc.js';
 import type { SigningRateLimits } from '../signing/rate-limits.js';
 import { hashToken, isTokenShaped, type SigningService } from '../signing/signing-service.js';
+import { siteAssets } from './assets.js';
 import { clientAddress } from './client-address.js';
+import { HTTP_STATUS } from './errors.js';
 import { formatDate } from './format.js';
 import { type PageContext, pageContext } from './locale.js';
+import { ErrorSummary, type FieldError, fieldError } from './pages/form-errors.js';
 import { Layout } from './pages/layout.js';
 import type { Site } from './site.js';
 
@@ -201,15 +204,39 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
       });
     } else {
       method = 'email';
-      outcome = await signing.service.agreeByEmail({
-        petitionId,
-        name: fields.name ?? '',
-        email: fields.email ?? '',
-        region: fields.region,
-        notify,
-        locale: c.var.locale,
-        sponsorToken: fields.sponsor_token,
-      });
+      try {
+        outcome = await signing.service.agreeByEmail({
+          petitionId,
+          name: fields.name ?? '',
+          email: fields.email ?? '',
+          region: fields.region,
+          notify,
+          locale: c.var.locale,
+          sponsorToken: fields.sponsor_token,
+        });
+      } catch (error) {
+        // a refused field: the form again, with what was typed and the refusal tied to its field
+        const field = error instanceof DomainError ? AGREE_FIELD_OF[error.code] : undefined;
+        if (!field || wantsJson(c)) throw error;
+        const page = pageContext(c);
+        const message = errorMessage(
+          page.locale,
+          (error as DomainError).code,
+          (error as DomainError).message,
+        );
+        return c.html(
+          <AgreeAgainPage
+            site={site}
+            page={page}
+            petitionId={petitionId}
+            signing={signing}
+            sponsorToken={fields.sponsor_token}
+            values={{ name: fields.name, email: fields.email, region: fields.region, notify }}
+            errors={[{ field, message }]}
+          />,
+          HTTP_STATUS[(error as DomainError).code],
+        );
+      }
     }
     // the email path answers the same whether or not the address had signed: it never reveals who agreed
     const shown = method === 'email' && outcome.status === 'already_agreed' ? 'pending' : outcome.status;
@@ -465,6 +492,58 @@ function safeReturnPath(raw: string | undefined): string {
   return raw && /^\/(?![/\\])[\x21-\x7e]*$/.test(raw) ? raw : '/';
 }
 
+/** The agree form's fields, by input id. */
+type AgreeField = 'agree-name' | 'agree-email' | 'agree-region';
+
+/** Refusals of the email path that belong to one field of the form. */
+const AGREE_FIELD_OF: Partial<Record<string, AgreeField>> = {
+  invalid_name: 'agree-name',
+  invalid_email: 'agree-email',
+  invalid_region: 'agree-region',
+};
+
+/**
+ * The agree form shown again after a refused field: an error summary (announced, focused, linking to the field),
+ * the field marked invalid with its refusal, and everything typed kept. Links back to the petition.
+ */
+function AgreeAgainPage(props: {
+  site: Site;
+  page: PageContext;
+  petitionId: string;
+  signing: SigningContext;
+  sponsorToken: string | undefined;
+  values: NonNullable<Parameters<typeof AgreementForm>[0]['values']>;
+  errors: FieldError<AgreeField>[];
+}) {
+  const { locale } = props.page;
+  const back = props.sponsorToken
+    ? `/petitions/${props.petitionId}/sponsor?token=${encodeURIComponent(props.sponsorToken)}`
+    : `/petitions/${props.petitionId}`;
+  return (
+    <Layout
+      title={t(locale, 'agree.heading')}
+      categories={props.site.categories(locale)}
+      locale={locale}
+      url={back}
+      head={<script src={siteAssets().scripts['petition-form']} defer />}
+    >
+      <ErrorSummary locale={locale} errors={props.errors} />
+      <AgreementForm
+        petitionId={props.petitionId}
+        signedIn={false}
+        providers={props.signing.providers.map((p) => ({ id: p.id, label: p.label }))}
+        sponsorToken={props.sponsorToken}
+        locale={locale}
+        values={props.values}
+        errors={props.errors}
+      />
+      <p>
+        <a href={back}>{t(locale, 'agreed.back')}</a>
+      </p>
+    </Layout>
+  );
+}
+
 function AgreementResultPage(props: {
   site: Site;
   petitionId: string;
@@ -514,9 +593,28 @@ export function AgreementForm(props: {
   sponsorToken?: string;
   /** Language of the page (default Korean). */
   locale?: Locale;
+  /** What the person typed, when the form is shown again after a refusal. */
+  values?: { name?: string; email?: string; region?: string; notify?: boolean };
+  /** Refusals tied to their fields (`agree-name`, `agree-email`, `agree-region`). */
+  errors?: FieldError<AgreeField>[];
 }) {
   const locale = props.locale ?? 'ko';
   const m = (key: Parameters<typeof t>[1]) => t(locale, key);
+  const errors = props.errors ?? [];
+  const values = props.values ?? {};
+  /** aria attributes of a field with its refusal, and the refusal's text under it. */
+  const invalid = (field: AgreeField) => {
+    const { error, element } = fieldError(errors, field);
+    return {
+      attrs: error ? { 'aria-invalid': 'true', 'aria-describedby': `${field}-error` } : {},
+      element,
+    };
+  };
+  const [nameError, emailError, regionError] = [
+    invalid('agree-name'),
+    invalid('agree-email'),
+    invalid('agree-region'),
+  ];
   const sponsorField = props.sponsorToken ? (
     <input type="hidden" name="sponsor_token" value={props.sponsorToken} />
   ) : null;
@@ -529,12 +627,15 @@ export function AgreementForm(props: {
   const regionSelect = (
     <p>
       <label for="agree-region">{m('agree.region')}</label>
-      <select id="agree-region" name="region">
+      <select id="agree-region" name="region" {...regionError.attrs}>
         <option value="">{m('agree.regionNone')}</option>
         {REGIONS.map((r) => (
-          <option value={r.code}>{r[locale]}</option>
+          <option value={r.code} selected={values.region === r.code}>
+            {r[locale]}
+          </option>
         ))}
       </select>
+      {regionError.element}
     </p>
   );
   return (
@@ -554,10 +655,7 @@ export function AgreementForm(props: {
           {props.providers.length > 0 ? (
             <p class="login-buttons">
               {props.providers.map((p) => (
-                <a
-                  class="button"
-                  href={`/auth/${p.id}/login?return_to=${encodeURIComponent(returnTo)}`}
-                >
+                <a class="button" href={`/auth/${p.id}/login?return_to=${encodeURIComponent(returnTo)}`}>
                   {p.label}
                 </a>
               ))}
@@ -575,7 +673,10 @@ export function AgreementForm(props: {
                 required
                 maxlength={100}
                 autocomplete="name"
+                value={values.name}
+                {...nameError.attrs}
               />
+              {nameError.element}
             </p>
             <p>
               <label for="agree-email">{m('agree.email')}</label>
@@ -586,12 +687,15 @@ export function AgreementForm(props: {
                 required
                 maxlength={254}
                 autocomplete="email"
+                value={values.email}
+                {...emailError.attrs}
               />
+              {emailError.element}
             </p>
             {regionSelect}
             {/* KRDS draws the box on the label (krds-form-check); a bare checkbox is hidden by its stylesheet */}
             <div class="krds-form-check agree-notify">
-              <input id="agree-notify" name="notify" type="checkbox" />
+              <input id="agree-notify" name="notify" type="checkbox" checked={values.notify === true} />
               <label for="agree-notify">{m('agree.notify')}</label>
             </div>
             <button type="submit" class="button">

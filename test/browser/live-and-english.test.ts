@@ -293,6 +293,26 @@ describe(`live counts and an English citizen in the browser (${TEST_ENGINE})`, (
     await context.close();
   });
 
+  it('a citizen who mistypes her address is taken to the field, with what she typed kept', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/petitions/${watchedId}`);
+    await page.getByLabel('이름').fill('박지민');
+    await page.getByLabel('이메일').fill('jimin@invalid'); // the browser takes it; the server does not
+    await page.getByRole('button', { name: '이메일로 동의하기' }).click();
+    await visited(page);
+    // the summary is announced and has the focus; its link leads to the field, which keeps the typed text
+    const summary = page.locator('#error-summary');
+    await expect.poll(() => summary.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('agree-email');
+    expect(await page.getByLabel('이메일').inputValue()).toBe('jimin@invalid');
+    expect(await page.getByLabel('이름').inputValue()).toBe('박지민');
+    expect(await page.getByLabel('이메일').getAttribute('aria-invalid')).toBe('true');
+    await context.close();
+  });
+
   it('finds no accessibility violations on any page visited', () => {
     expect(violations).toEqual([]);
   });
