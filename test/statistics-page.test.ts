@@ -24,5 +24,14 @@ describe(`the statistics page (${TEST_ENGINE})`, () => {
     const html = await en.text();
     expect(html).toContain('Petitions by category');
     expect(html).toMatch(/Figures over 2,\d{3} public petitions/);
+    // every bar starts right of its name: the longest English category name fits at the axis's 12 px
+    const figure = /<figure class="chart" id="stats-categories">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? '';
+    const names = [...figure.matchAll(/<text class="chart-axis"[^>]*>([^<]+)<\/text>/g)].map(
+      (m) => m[1] ?? '',
+    );
+    const barsFrom = Number(/<rect class="chart-bar" x="([\d.]+)"/.exec(figure)?.[1]);
+    expect(names.length).toBeGreaterThan(5);
+    const longest = Math.max(...names.map((n) => n.replace(/&amp;/g, '&').length));
+    expect(barsFrom).toBeGreaterThanOrEqual(longest * 6.5);
   });
 });

@@ -113,7 +113,14 @@ export function HorizontalBarChart(props: {
   if (rows.length === 0) return null;
   const barHeight = 22;
   const height = MARGIN.top + rows.length * barHeight + 8;
-  const left = 132;
+  // room for the longest name at the axis's 12 px: Hangul and other wide letters about 12 px each, the rest ~7 px
+  const left = Math.min(
+    280,
+    Math.max(
+      64,
+      ...rows.map((r) => 16 + [...r.name].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 12 : 7), 0)),
+    ),
+  );
   const x = scaleLinear()
     .domain([0, rows[0]?.count ?? 1])
     .range([left, WIDTH - MARGIN.right - 72]);
