@@ -248,6 +248,7 @@ describe(`creating a petition (${TEST_ENGINE})`, () => {
     expect(bad_name.status).toBe(422);
     const nameHtml = await bad_name.text();
     expect(nameHtml).toContain('href="#name"');
+    expect(nameHtml).toContain('href="#email"'); // both refusals at once, not one per submit
     expect(await petitionCount()).toBe(before);
   });
 

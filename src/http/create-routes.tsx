@@ -9,7 +9,7 @@ import {
   submitPetition,
 } from '../commands/create-petition.js';
 import { DomainError } from '../domain/errors.js';
-import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH } from '../domain/identity.js';
+import { canonicalEmail, displayName, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH } from '../domain/identity.js';
 import {
   checkPetitionText,
   type PetitionTextField,
@@ -180,11 +180,21 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
       );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      if (error.code === 'invalid_name')
+      if (error.code !== 'invalid_name' && error.code !== 'invalid_email') throw error;
+      // both fields at once: the submission stops at the first refusal, the person should not have to come back twice
+      const refuses = (check: () => unknown) => {
+        try {
+          check();
+          return false;
+        } catch (e) {
+          if (e instanceof DomainError) return true;
+          throw e;
+        }
+      };
+      if (error.code === 'invalid_name' || refuses(() => displayName(draft.name)))
         contactErrors.push({ field: 'name', message: t(locale, 'create.error.name') });
-      else if (error.code === 'invalid_email')
+      if (error.code === 'invalid_email' || refuses(() => canonicalEmail(draft.email)))
         contactErrors.push({ field: 'email', message: t(locale, 'create.error.email') });
-      else throw error;
     }
     return show('check', contactErrors);
   });

@@ -192,7 +192,7 @@ function DataTable(props: { caption: string; label: string; columns: string[]; r
     <details class="chart-data">
       <summary>{props.label}</summary>
       <table>
-        <caption class="visually-hidden">{props.caption}</caption>
+        <caption class="sr-only">{props.caption}</caption>
         <thead>
           <tr>
             {props.columns.map((c) => (
