@@ -42,6 +42,11 @@ describe(`the development mailbox (${TEST_ENGINE})`, () => {
     const page = await mailbox.text();
     expect(page).toContain('minji@example.kr');
     expect(page).toMatch(/\/agreements\/confirm\?token=[A-Za-z0-9_-]{43}/);
+    expect(page).toContain('개발용 메일함');
+    const english = await (await app.request('/dev/mailbox', { headers: { cookie: 'lang=en' } })).text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('Development mailbox');
+    expect(english).toContain('Open the confirmation link');
     // a reverse proxy on the same host makes everyone arrive from loopback: its headers make the request remote
     for (const headers of <Array<Record<string, string>>>[
       { 'x-forwarded-for': '203.0.113.9' },

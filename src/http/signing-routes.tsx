@@ -424,25 +424,33 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         .orderBy('id', 'desc')
         .limit(50)
         .execute();
+      const page = pageContext(c);
+      const msg = (key: Parameters<typeof t>[1], values?: Parameters<typeof t>[2]) =>
+        t(page.locale, key, values);
       return c.html(
-        <Layout title="개발용 메일함" categories={site.categories()}>
-          <h1>개발용 메일함</h1>
-          <p class="notice">
-            SMTP 서버가 설정되지 않아(SMTP_URL) 보낸 메일이 여기에 보관됩니다. 운영 환경에서는 SMTP_URL을
-            설정하십시오.
-          </p>
-          {mails.length === 0 ? <p class="empty">보낸 메일이 없습니다.</p> : null}
+        <Layout
+          title={msg('mailbox.title')}
+          categories={site.categories(page.locale)}
+          locale={page.locale}
+          url={page.url}
+        >
+          <h1>{msg('mailbox.title')}</h1>
+          <p class="notice">{msg('mailbox.explain')}</p>
+          {mails.length === 0 ? <p class="empty">{msg('mailbox.empty')}</p> : null}
           {mails.map((m) => (
             <article class="mail">
               <h2>{m.subject}</h2>
               <p class="response-meta">
-                받는 사람: {m.recipient} · {m.sent_at.toISOString()}
+                {msg('mailbox.meta', {
+                  recipient: m.recipient,
+                  at: m.sent_at,
+                })}
               </p>
               <pre class="mail-text">{m.text}</pre>
               {/confirm\?token=/.test(m.text) ? (
                 <p>
                   <a href={/https?:\/\/\S+\/agreements\/confirm\?token=\S+/.exec(m.text)?.[0] ?? '#'}>
-                    확인 링크 열기
+                    {msg('mailbox.openLink')}
                   </a>
                 </p>
               ) : null}

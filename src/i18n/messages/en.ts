@@ -136,6 +136,12 @@ export const en: Record<MessageKey, string> = {
   'response.awaiting': 'Awaiting official response',
   'response.answered': 'Answered',
   'answer.heading': 'Official response',
+  'mailbox.title': 'Development mailbox',
+  'mailbox.explain':
+    'No SMTP server is set (SMTP_URL), so mail the site sends is kept here. Set SMTP_URL on a real deployment.',
+  'mailbox.empty': 'No mail has been sent.',
+  'mailbox.meta': 'To: {recipient} · {at, date, medium} {at, time, short}',
+  'mailbox.openLink': 'Open the confirmation link',
   'answer.textMissing': 'This petition was answered, but the archive does not hold the text of the answer.',
   'answer.overdue': 'Response overdue',
   'answer.debate': 'Debate in Parliament: {state}',

@@ -138,6 +138,12 @@ export const ko = {
   'response.awaiting': '답변 대기',
   'response.answered': '답변 완료',
   'answer.heading': '공식 답변',
+  'mailbox.title': '개발용 메일함',
+  'mailbox.explain':
+    'SMTP 서버가 설정되지 않아(SMTP_URL) 보낸 메일이 여기에 보관됩니다. 운영 환경에서는 SMTP_URL을 설정하십시오.',
+  'mailbox.empty': '보낸 메일이 없습니다.',
+  'mailbox.meta': '받는 사람: {recipient} · {at, date, medium} {at, time, short}',
+  'mailbox.openLink': '확인 링크 열기',
   'answer.textMissing': '답변이 완료된 청원이지만 보관 자료에 답변 원문이 없습니다.',
   'answer.overdue': '답변 지연',
   'answer.debate': '의회 토론: {state}',
