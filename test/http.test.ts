@@ -175,6 +175,8 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
     const page = await html(`/search?q=${encodeURIComponent('n번방')}&page=50`);
     expect(page).toContain('이 페이지에는 청원이 없습니다');
     expect(page).not.toContain('검색 결과가 없습니다');
+    // and links back to the first page of the same search
+    expect(page).toMatch(/<a href="\/search\?q=n%EB%B2%88%EB%B0%A9[^"]*">첫 페이지로 돌아가기<\/a>/);
   });
 
   it('lists only open petitions when sorted by closing date', async () => {

@@ -139,6 +139,11 @@ export function ListPage(props: {
         <p class="list-note">{note}</p>
       ))}
       <PetitionList rows={props.rows} site={props.site} empty={props.empty} locale={locale} />
+      {props.rows.length === 0 && props.total > 0 && props.pageNumber > 1 ? (
+        <p>
+          <a href={props.href(1)}>{t(locale, 'list.firstPage')}</a>
+        </p>
+      ) : null}
       <Pager
         page={props.pageNumber}
         perPage={props.perPage}
