@@ -103,16 +103,25 @@ export const oidcProviderSchema = z.object({
 const oidcProvidersSchema = z.array(oidcProviderSchema);
 
 /**
- * Parses configuration from `env` (default `process.env`).
- * @throws Error listing every invalid variable with the reason, so a misconfigured deployment fails at start.
+ * `env` checked against `schema`: the parsed values.
+ * @throws Error listing every invalid variable with the reason ('Invalid configuration:' then one line each), so a
+ *   misconfigured deployment fails at start
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+export function parseEnvironment<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * Parses configuration from `env` (default `process.env`).
+ * @throws Error listing every invalid variable with the reason, so a misconfigured deployment fails at start.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const e = parseEnvironment(schema, env);
   return {
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: path.resolve(cwd, e.CHEONGWON_DATA_DIR),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnvironment } from './env.js';
 
 /** How the notification worker runs, from the environment (every variable has a default). */
 export interface NotificationConfig {
@@ -36,12 +37,7 @@ const schema = z.object({
  * @throws Error listing every invalid variable, so a misconfigured deployment fails at start
  */
 export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(schema, env);
   return {
     inServe: e.NOTIFY_WORKER === 'on',
     ratePerSecond: e.NOTIFY_RATE,
