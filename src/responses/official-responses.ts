@@ -331,6 +331,27 @@ async function insertResponse(
   });
 }
 
+/** An answer's content as stored (absent responder name and title as ''), in the shape the forms and checks use. */
+function storedContent(r: {
+  title: string | null;
+  summary: string | null;
+  body: string;
+  responder_name: string | null;
+  responder_title: string | null;
+  video_url: string | null;
+  video_caption_url: string | null;
+}): Required<ResponseContent> {
+  return {
+    title: r.title,
+    summary: r.summary,
+    body: r.body,
+    responderName: r.responder_name ?? '',
+    responderTitle: r.responder_title ?? '',
+    videoUrl: r.video_url,
+    videoCaptionUrl: r.video_caption_url,
+  };
+}
+
 async function lockResponse(trx: Transaction<Database>, responseId: string) {
   if (!/^[1-9][0-9]{0,15}$/.test(responseId)) {
     throw new DomainError('response_not_found', `${responseId}번 답변을 찾을 수 없습니다.`);
@@ -373,15 +394,7 @@ export async function publishDraft(
         .execute()
     ).map((p) => p.petition_id);
     const petitions = await lockAnswerable(trx, ids);
-    const content = parseResponseContent({
-      title: r.title,
-      summary: r.summary,
-      body: r.body,
-      responderName: r.responder_name ?? '',
-      responderTitle: r.responder_title ?? '',
-      videoUrl: r.video_url,
-      videoCaptionUrl: r.video_caption_url,
-    });
+    const content = parseResponseContent(storedContent(r));
     await trx
       .updateTable('official_responses')
       .set({ state: 'published', published_at: now, updated_at: now })
@@ -418,15 +431,7 @@ export async function reviseResponse(
     if (r.archive_source !== null) {
       throw new DomainError('invalid_transition', '보관 자료에서 가져온 답변은 고칠 수 없습니다.');
     }
-    const current: ResponseContent = {
-      title: r.title,
-      summary: r.summary,
-      body: r.body,
-      responderName: r.responder_name ?? '',
-      responderTitle: r.responder_title ?? '',
-      videoUrl: r.video_url,
-      videoCaptionUrl: r.video_caption_url,
-    };
+    const current = storedContent(r);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const content = parseResponseContent({ ...current, ...defined });
     const published = r.state === 'published';
@@ -540,15 +545,7 @@ async function withPetitions(
   return rows.map((r) => ({
     id: r.id,
     state: r.state,
-    content: {
-      title: r.title,
-      summary: r.summary,
-      body: r.body,
-      responderName: r.responder_name ?? '',
-      responderTitle: r.responder_title ?? '',
-      videoUrl: r.video_url,
-      videoCaptionUrl: r.video_caption_url,
-    },
+    content: storedContent(r),
     petitionIds: links.filter((l) => l.official_response_id === r.id).map((l) => l.petition_id),
     publishedAt: r.published_at,
     updatedAt: r.updated_at,
