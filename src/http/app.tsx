@@ -118,42 +118,31 @@ export function createApp(
 
   app.get('/search', async (c) => {
     const parsed = pageQuerySchema.safeParse(c.req.query());
+    /** The search page with no results to show: an empty form, or a refused search text said under the box. */
+    const noResults = (perPage: number, empty: string, searchError?: { code: string; message: string }) => {
+      const page = pageContext(c);
+      return c.html(
+        <ListPage
+          site={site}
+          page={page}
+          heading={t(page.locale, 'list.search')}
+          rows={[]}
+          total={0}
+          pageNumber={1}
+          perPage={perPage}
+          href={() => '/search'}
+          empty={empty}
+          searchError={searchError}
+        />,
+        searchError ? HTTP_STATUS.invalid_parameter : 200,
+      );
+    };
     if (!parsed.success && parsed.error.issues.some((issue) => issue.path[0] === 'q')) {
       // a refused search text is a form error: said under the search box and tied to it, not a bare error page
-      const page = pageContext(c);
-      return c.html(
-        <ListPage
-          site={site}
-          page={page}
-          heading={t(page.locale, 'list.search')}
-          rows={[]}
-          total={0}
-          pageNumber={1}
-          perPage={20}
-          href={() => '/search'}
-          empty=""
-          searchError={{ code: 'invalid_parameter', message: t(page.locale, 'list.searchInvalid') }}
-        />,
-        HTTP_STATUS.invalid_parameter,
-      );
+      return noResults(20, '', { code: 'invalid_parameter', message: t(c.var.locale, 'list.searchInvalid') });
     }
     const q = parseListQuery(c);
-    if (!q.q) {
-      const page = pageContext(c);
-      return c.html(
-        <ListPage
-          site={site}
-          page={page}
-          heading={t(page.locale, 'list.search')}
-          rows={[]}
-          total={0}
-          pageNumber={1}
-          perPage={q.per_page}
-          href={() => '/search'}
-          empty={t(page.locale, 'list.emptyNoQuery')}
-        />,
-      );
-    }
+    if (!q.q) return noResults(q.per_page, t(c.var.locale, 'list.emptyNoQuery'));
     const heading = t(c.var.locale, 'list.searchResults', { query: q.q });
     return renderList(c, q, { heading, path: '/search', defaultSort: 'relevance' });
   });
