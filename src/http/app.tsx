@@ -40,6 +40,7 @@ import { PetitionPage } from './pages/petition.js';
 import { StatisticsPage } from './pages/statistics.js';
 import { registerResponseRoutes } from './response-routes.js';
 import { sameOriginWrites } from './same-origin.js';
+import { SharedCache } from './shared-cache.js';
 import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing-routes.js';
 import type { Site } from './site.js';
 import { registerStaffRoutes, type StaffContext } from './staff-routes.js';
@@ -149,22 +150,15 @@ export function createApp(
 
   // Agreements by day and by region scan a petition's agreement rows (two million for the largest of 2020): each app
   // server computes them at most every 30 s per petition, however many people open the page during a surge.
-  const seriesCache = new Map<
-    string,
-    { at: number; value: Promise<{ byDay: DayCount[]; byRegion: RegionCount[] }> }
-  >();
-  const agreementSeries = (id: string, profile: string) => {
-    const hit = seriesCache.get(id);
-    if (hit && Date.now() - hit.at < 30_000) return hit.value;
-    if (seriesCache.size > 10_000) seriesCache.clear();
-    const value = Promise.all([
-      agreementsByDay(site.db, id, site.profile(profile).timeZone),
-      agreementsByRegion(site.db, id),
-    ]).then(([byDay, byRegion]) => ({ byDay, byRegion }));
-    seriesCache.set(id, { at: Date.now(), value });
-    value.catch(() => seriesCache.delete(id));
-    return value;
-  };
+  const series = new SharedCache<{ byDay: DayCount[]; byRegion: RegionCount[] }>({ ttlMs: 30_000 });
+  const agreementSeries = (id: string, profile: string) =>
+    series.get(id, async () => {
+      const [byDay, byRegion] = await Promise.all([
+        agreementsByDay(site.db, id, site.profile(profile).timeZone),
+        agreementsByRegion(site.db, id),
+      ]);
+      return { byDay, byRegion };
+    });
 
   app.get('/petitions/:id', async (c) => {
     const id = c.req.param('id');
@@ -235,16 +229,10 @@ export function createApp(
 
   app.get('/about/data', (c) => c.html(<DataAboutPage site={site} page={pageContext(c)} />));
   // figures over every public petition: three aggregate queries, computed at most once a minute per app server
-  let statistics: { at: number; value: Promise<PetitionStatistics> } | null = null;
+  const statistics = new SharedCache<PetitionStatistics>({ ttlMs: 60_000 });
   app.get('/statistics', async (c) => {
-    if (!statistics || Date.now() - statistics.at > 60_000) {
-      const value = petitionStatistics(site.db, site.now());
-      statistics = { at: Date.now(), value };
-      value.catch(() => {
-        statistics = null; // a failed computation is not kept
-      });
-    }
-    return c.html(<StatisticsPage site={site} page={pageContext(c)} stats={await statistics.value} />);
+    const stats = await statistics.get('all', () => petitionStatistics(site.db, site.now()));
+    return c.html(<StatisticsPage site={site} page={pageContext(c)} stats={stats} />);
   });
   if (signing) registerSigningRoutes(app, site, signing);
   if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });

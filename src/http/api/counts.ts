@@ -6,6 +6,7 @@ import { agreementsByDay, agreementsByRegion, findPetitionCount } from '../../re
 import { apiError } from '../errors.js';
 import { PUBLIC_LIST_STATES } from '../list-query.js';
 import { presentPetitionCount } from '../presenters.js';
+import { SharedCache } from '../shared-cache.js';
 import type { Site } from '../site.js';
 import {
   AgreementsByDaySchema,
@@ -87,37 +88,33 @@ interface CountEntry {
 }
 
 /**
- * A tiny in-process cache of count answers shared by all requests: each petition is read from the database at most
- * once per `ttlMs` per app server (concurrent misses share one query), so a million clients polling a counter
- * cost the database one primary-key lookup a second. At most `maxEntries` petitions are kept (oldest dropped
- * first), so requests for random ids cannot grow it without bound.
+ * A tiny in-process cache of count answers shared by all requests (a `SharedCache`): each petition is read from
+ * the database at most once per `ttlMs` per app server (concurrent misses share one query), so a million clients
+ * polling a counter cost the database one primary-key lookup a second. At most `maxEntries` petitions are kept
+ * (oldest dropped first), so requests for random ids cannot grow it without bound.
  */
 export class CountCache {
-  readonly #entries = new Map<string, { expires: number; value: Promise<CountEntry | null> }>();
+  readonly #cache: SharedCache<CountEntry | null>;
 
   /**
    * @param load reads one petition's answer (null: no public petition)
-   * @param options ttlMs (default 1,000 ms), maxEntries (default 10,000), now (ms clock; default Date.now)
+   * @param options ttlMs (default 1,000 ms; 0 = read every time), maxEntries (default 10,000), now (ms clock; default
+   *   Date.now)
    */
   constructor(
     private readonly load: (id: string) => Promise<CountEntry | null>,
-    private readonly options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
-  ) {}
+    options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+  ) {
+    this.#cache = new SharedCache({
+      ttlMs: options.ttlMs ?? 1000,
+      maxEntries: options.maxEntries ?? 10_000,
+      now: options.now ?? Date.now,
+    });
+  }
 
+  /** The answer for petition `id` (null: no public petition). @throws the loader's errors */
   get(id: string): Promise<CountEntry | null> {
-    const now = (this.options.now ?? Date.now)();
-    const hit = this.#entries.get(id);
-    if (hit && hit.expires > now) return hit.value;
-    if (hit) this.#entries.delete(id);
-    const value = this.load(id);
-    // a failed read is not cached: the next request tries again
-    value.catch(() => this.#entries.delete(id));
-    this.#entries.set(id, { expires: now + (this.options.ttlMs ?? 1000), value });
-    if (this.#entries.size > (this.options.maxEntries ?? 10_000)) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
-    return value;
+    return this.#cache.get(id, () => this.load(id));
   }
 }
 
