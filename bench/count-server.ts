@@ -6,17 +6,10 @@
  * live count and prints `petition <id>`.
  * Environment: as `cheongwon serve` (DATABASE_URL or CHEONGWON_DATA_DIR, PORT).
  */
-import { serve } from '@hono/node-server';
-import { loadConfig } from '../src/config/env.js';
-import { openDatabase } from '../src/db/connection.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/http/app.js';
-import { createSite } from '../src/http/site.js';
+import { benchSite, listen, serveCopy } from './support/bench-server.js';
 
-const config = loadConfig();
-const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 16 });
-await migrateToLatest(handle.db);
-const site = await createSite({ db: handle.db, deploymentProfile: config.profile });
+const { config, handle, site } = await benchSite();
 const { id } = await handle.db
   .insertInto('petitions')
   .values({
@@ -38,25 +31,7 @@ const app = createApp(site, undefined, { rateLimit });
 const uncached = createApp(site, undefined, { rateLimit, countCacheMs: 0 });
 // a throwaway instance answers the sample (requesting `app` itself would freeze its routes)
 const sample = await createApp(site, undefined, { rateLimit }).request(`/api/v1/petitions/${id}/count`);
-const bytes = await sample.text();
-const headers = Object.fromEntries(sample.headers.entries());
-app.get('/bench/bare', (c) => {
-  for (const [k, v] of Object.entries(headers)) c.header(k, v);
-  return c.body(bytes, 200);
-});
+const etag = sample.headers.get('etag') ?? '';
+const bytes = await serveCopy(app, '/bench/bare', sample);
 app.route('/uncached', uncached);
-
-// printed before "listening", which the benchmark waits for
-console.log(`petition ${id}`);
-console.log(`etag ${headers.etag}`);
-console.log(`bytes ${Buffer.byteLength(bytes)}`);
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, (info) => {
-  console.log(`bench server listening on ${info.port}`);
-});
-process.on('SIGTERM', () => {
-  server.close(async () => {
-    site.close();
-    await handle.close();
-    process.exit(0);
-  });
-});
+listen(app, config.port, { petition: id, etag, bytes }, { site, handle });

@@ -27,7 +27,7 @@ const engineLabel = database.label;
 const env: NodeJS.ProcessEnv = { ...database.env, PORT: String(port), CHEONGWON_SEED: 'none' };
 
 const server = await startBenchServer('bench/count-server.ts', env);
-const info = (key: string) => server.output.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? '';
+const info = server.info;
 const id = info('petition');
 const etag = info('etag');
 const target = `http://127.0.0.1:${port}`;

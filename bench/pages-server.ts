@@ -5,19 +5,12 @@
  * Prints `petition <id>` and `bytes <n>` once listening.
  * Environment: as `cheongwon serve` (DATABASE_URL or CHEONGWON_DATA_DIR, PORT).
  */
-import { serve } from '@hono/node-server';
 import { seedIfEmpty } from '../src/cli/seed.js';
-import { loadConfig } from '../src/config/env.js';
-import { openDatabase } from '../src/db/connection.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/http/app.js';
-import { createSite } from '../src/http/site.js';
+import { benchSite, listen, serveCopy } from './support/bench-server.js';
 
-const config = loadConfig();
-const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 16 });
-await migrateToLatest(handle.db);
+const { config, handle, site } = await benchSite();
 await seedIfEmpty(handle.db, { progress: false, log: () => {} });
-const site = await createSite({ db: handle.db, deploymentProfile: config.profile });
 const { id } = await handle.db
   .selectFrom('petitions')
   .select('id')
@@ -28,23 +21,5 @@ const app = createApp(site);
 // a throwaway instance renders the sample (requesting `app` itself would freeze its routes)
 const sample = await createApp(site).request(`/petitions/${id}`);
 if (sample.status !== 200) throw new Error(`the Room-N petition page answered ${sample.status}`);
-const bytes = Buffer.from(await sample.arrayBuffer());
-const headers = Object.fromEntries(sample.headers.entries());
-app.get('/bench/static', (c) => {
-  for (const [k, v] of Object.entries(headers)) c.header(k, v);
-  return c.body(bytes, 200);
-});
-
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, (info) => {
-  // the details first: the harness reads them as soon as it sees "listening"
-  console.log(`petition ${id}`);
-  console.log(`bytes ${bytes.length}`);
-  console.log(`bench server listening on ${info.port}`);
-});
-process.on('SIGTERM', () => {
-  server.close(async () => {
-    site.close();
-    await handle.close();
-    process.exit(0);
-  });
-});
+const bytes = await serveCopy(app, '/bench/static', sample);
+listen(app, config.port, { petition: id, bytes }, { site, handle });

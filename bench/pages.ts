@@ -22,7 +22,7 @@ const port = 3903;
 const database = await benchDatabase();
 console.log(`loading the real sample into ${database.label} (first start, ~10 s) …`);
 const server = await startBenchServer('bench/pages-server.ts', { ...database.env, PORT: String(port) });
-const info = (key: string) => server.output.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? '';
+const info = server.info;
 const id = info('petition');
 const target = `http://127.0.0.1:${port}`;
 

@@ -7,19 +7,12 @@
  * Environment: as `cheongwon serve` (DATABASE_URL, CHEONGWON_SECRET, PORT, …).
  */
 import { randomBytes } from 'node:crypto';
-import { serve } from '@hono/node-server';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config/env.js';
-import { openDatabase } from '../src/db/connection.js';
-import { migrateToLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/http/app.js';
-import { createSite } from '../src/http/site.js';
 import { createSigning } from '../src/signing/setup.js';
+import { benchSite, listen } from './support/bench-server.js';
 
-const config = loadConfig();
-const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 16 });
-await migrateToLatest(handle.db);
-const site = await createSite({ db: handle.db, deploymentProfile: config.profile });
+const { config, handle, site } = await benchSite();
 const signing = await createSigning(config, site, handle.db);
 const app = createApp(site, signing.context);
 app.post('/bench/bare', (c) => c.json({ ok: true }, 201));
@@ -32,14 +25,4 @@ app.post('/bench/naive/:id', async (c) => {
   });
   return c.json({ status: 'agreed' }, 201);
 });
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, (info) => {
-  console.log(`bench server listening on ${info.port}`);
-});
-process.on('SIGTERM', () => {
-  server.close(async () => {
-    await signing.close();
-    site.close();
-    await handle.close();
-    process.exit(0);
-  });
-});
+listen(app, config.port, {}, { site, handle, closeFirst: () => signing.close() });

@@ -17,6 +17,8 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export interface BenchServer {
   /** Lines the server printed on stdout (its first line says "listening"). */
   output: string[];
+  /** The value of a detail the server printed before "listening" (a line `<key> <value>`), or ''. */
+  info(key: string): string;
   /** Stops it (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startBenchServer(script: string, env: NodeJS.ProcessEnv): 
   child.removeAllListeners('exit');
   return {
     output,
+    info: (key) => output.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? '',
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
