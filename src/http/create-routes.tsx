@@ -9,7 +9,7 @@ import {
   submitPetition,
 } from '../commands/create-petition.js';
 import { DomainError } from '../domain/errors.js';
-import { canonicalEmail, displayName, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH } from '../domain/identity.js';
+import { canonicalEmail, displayName } from '../domain/identity.js';
 import {
   checkPetitionText,
   type PetitionTextField,
@@ -25,7 +25,12 @@ import { siteAssets } from './assets.js';
 import { clientAddress } from './client-address.js';
 import { HTTP_STATUS } from './errors.js';
 import { type PageContext, pageContext } from './locale.js';
-import { ErrorSummary, fieldError, type FieldError as GenericFieldError } from './pages/form-errors.js';
+import {
+  ContactFields,
+  ErrorSummary,
+  fieldError,
+  type FieldError as GenericFieldError,
+} from './pages/form-errors.js';
 import { Layout } from './pages/layout.js';
 import { sameOriginWrites } from './same-origin.js';
 import { formFields, type SigningContext, sessionPerson } from './signing-routes.js';
@@ -450,8 +455,6 @@ function CreateForm(props: {
       </>
     );
   } else {
-    const name = fieldError(errors, 'name');
-    const email = fieldError(errors, 'email');
     const checked = checkPetitionText(profile, draft);
     const flags = [
       ...detectPersonalData(checked.title).map((f) => ({ ...f, where: 'title' as const })),
@@ -515,31 +518,12 @@ function CreateForm(props: {
           <p id="creator-hint" class="form-hint">
             {m(props.signedIn ? 'create.check.creatorSignedIn' : 'create.check.creatorEmail')}
           </p>
-          <label for="name">{m('create.field.name')}</label>
-          {name.element}
-          <input
-            id="name"
-            name="name"
-            type="text"
-            required
-            maxlength={MAX_NAME_LENGTH}
-            autocomplete="name"
-            value={draft.name}
-            aria-invalid={name.error ? 'true' : undefined}
-            aria-describedby={describedBy('name', 'creator-hint')}
-          />
-          <label for="email">{m('create.field.email')}</label>
-          {email.element}
-          <input
-            id="email"
-            name="email"
-            type="email"
-            required
-            maxlength={MAX_EMAIL_LENGTH}
-            autocomplete="email"
-            value={draft.email}
-            aria-invalid={email.error ? 'true' : undefined}
-            aria-describedby={describedBy('email', 'creator-hint')}
+          <ContactFields
+            ids={{ name: 'name', email: 'email' }}
+            labels={{ name: m('create.field.name'), email: m('create.field.email') }}
+            values={draft}
+            errors={errors}
+            hint="creator-hint"
           />
           <p class="list-note">{m('create.check.privacy')}</p>
         </section>

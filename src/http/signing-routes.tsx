@@ -17,7 +17,7 @@ import { clientAddress } from './client-address.js';
 import { HTTP_STATUS } from './errors.js';
 import { formatDate } from './format.js';
 import { type PageContext, pageContext } from './locale.js';
-import { ErrorSummary, type FieldError, fieldError } from './pages/form-errors.js';
+import { ContactFields, ErrorSummary, type FieldError, fieldError } from './pages/form-errors.js';
 import { Layout } from './pages/layout.js';
 import type { Site } from './site.js';
 
@@ -618,11 +618,7 @@ export function AgreementForm(props: {
       element,
     };
   };
-  const [nameError, emailError, regionError] = [
-    invalid('agree-name'),
-    invalid('agree-email'),
-    invalid('agree-region'),
-  ];
+  const regionError = invalid('agree-region');
   const sponsorField = props.sponsorToken ? (
     <input type="hidden" name="sponsor_token" value={props.sponsorToken} />
   ) : null;
@@ -672,34 +668,12 @@ export function AgreementForm(props: {
           <form method="post" action={action}>
             <input type="hidden" name="method" value="email" />
             {sponsorField}
-            <p>
-              <label for="agree-name">{m('agree.name')}</label>
-              <input
-                id="agree-name"
-                name="name"
-                type="text"
-                required
-                maxlength={100}
-                autocomplete="name"
-                value={values.name}
-                {...nameError.attrs}
-              />
-              {nameError.element}
-            </p>
-            <p>
-              <label for="agree-email">{m('agree.email')}</label>
-              <input
-                id="agree-email"
-                name="email"
-                type="email"
-                required
-                maxlength={254}
-                autocomplete="email"
-                value={values.email}
-                {...emailError.attrs}
-              />
-              {emailError.element}
-            </p>
+            <ContactFields
+              ids={{ name: 'agree-name', email: 'agree-email' }}
+              labels={{ name: m('agree.name'), email: m('agree.email') }}
+              values={values}
+              errors={errors}
+            />
             {regionSelect}
             {/* KRDS draws the box on the label (krds-form-check); a bare checkbox is hidden by its stylesheet */}
             <div class="krds-form-check agree-notify">
