@@ -204,10 +204,7 @@ export function createApp(
     );
     const collecting =
       row.state === 'open' && withheld === null && (row.closes_at === null || site.now() < row.closes_at);
-    const agree =
-      signing && collecting
-        ? { signedIn, providers: signing.providers.map((p) => ({ id: p.id, label: p.label })) }
-        : undefined;
+    const agree = signing && collecting ? { signedIn, providers: signing.providers } : undefined;
     const series =
       row.agreement_count > 0 && !withheld ? await agreementSeries(row.id, row.profile) : undefined;
     const html = (
@@ -276,7 +273,8 @@ export function createApp(
       const json =
         c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').includes('application/json');
       if (json) return c.json(apiError(error.code, error.message, error.details), status);
-      const page = { ...pageContext(c), url: languageSwitchTarget(c) };
+      const context = pageContext(c);
+      const page = { ...context, url: languageSwitchTarget(c, context.url) };
       return c.html(
         <ErrorPage
           site={site}
@@ -296,10 +294,10 @@ export function createApp(
    * Where an error page's language switch leads: the same page for an ordinary GET; for a form's POST or a sign-in
    * callback (whose code and state work once), the page the person came from — the petition of a
    * /petitions/<id>/… action — or the home page. Following the switch never re-sends anything.
+   * @param url the request's own path and query (`pageContext(c).url`)
    */
-  function languageSwitchTarget(c: Context): string {
-    const page = pageContext(c);
-    if (c.req.method === 'GET' && !c.req.path.startsWith('/auth/')) return page.url;
+  function languageSwitchTarget(c: Context, url: string): string {
+    if (c.req.method === 'GET' && !c.req.path.startsWith('/auth/')) return url;
     const petition = /^\/petitions\/([1-9][0-9]{0,15})\//.exec(c.req.path)?.[1];
     return petition ? `/petitions/${petition}` : '/';
   }

@@ -297,7 +297,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           <AgreementForm
             petitionId={petition.id}
             signedIn={sessionPerson(c, signing) !== null}
-            providers={signing.providers.map((p) => ({ id: p.id, label: p.label }))}
+            providers={signing.providers}
             sponsorToken={token}
             locale={locale}
           />
@@ -539,7 +539,7 @@ function AgreeAgainPage(props: {
       <AgreementForm
         petitionId={props.petitionId}
         signedIn={false}
-        providers={props.signing.providers.map((p) => ({ id: p.id, label: p.label }))}
+        providers={props.signing.providers}
         sponsorToken={props.sponsorToken}
         locale={locale}
         values={props.values}
