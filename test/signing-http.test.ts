@@ -6,6 +6,7 @@ import { sessionCookieHeader } from '../src/http/signing-routes.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { SigningRateLimits } from '../src/signing/rate-limits.js';
 import { createSigning, type Signing } from '../src/signing/setup.js';
+import { AppBrowser } from './support/app-browser.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';
 import { loginAs, startTestProvider, type TestProvider } from './support/oidc-provider.js';
@@ -22,30 +23,10 @@ const refusedAddresses = new Set<string>();
 let kakao: TestProvider;
 let naver: TestProvider;
 
-/** A browser's cookie jar for in-process requests. */
-class Browser {
-  cookies = new Map<string, string>();
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0)
-      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await app.request(path, { ...init, headers });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const [name, ...rest] = (pair ?? '').split('=');
-      const value = rest.join('=');
-      if (!name) continue;
-      if (attrs.some((a) => /max-age=0/i.test(a)) || value === '') this.cookies.delete(name.trim());
-      else this.cookies.set(name.trim(), value);
-    }
-    return res;
-  }
-  post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: new URLSearchParams(fields).toString(),
-    });
+/** A citizen's browser on the app under test (see `AppBrowser`). */
+class Browser extends AppBrowser {
+  constructor() {
+    super(app);
   }
 }
 
