@@ -4,27 +4,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import type { StaffRole } from '../src/db/schema.js';
 import { createApp } from '../src/http/app.js';
-import { createSite, type Site } from '../src/http/site.js';
-import { STAFF_ROUTE_POLICY, type StaffContext } from '../src/http/staff-routes.js';
+import type { Site } from '../src/http/site.js';
+import { STAFF_ROUTE_POLICY } from '../src/http/staff-routes.js';
 import { checkOut } from '../src/moderation/queue.js';
 import { countEffects } from '../src/signing/agreement-writer.js';
 import { createOidcClient } from '../src/signing/oidc.js';
 import { createSigning } from '../src/signing/setup.js';
 import { hashToken } from '../src/signing/signing-service.js';
 import { addStaff } from '../src/staff/accounts.js';
-import { freshDatabase, type TestDatabase } from './support/databases.js';
+import type { TestDatabase } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';
 import { loginAs, startTestProvider } from './support/oidc-provider.js';
 import { StaffBrowser } from './support/staff-browser.js';
+import {
+  STAFF_CONTEXT,
+  STAFF_ORIGIN,
+  STAFF_SECRET,
+  type StaffCredentials,
+  startStaffSite,
+} from './support/staff-site.js';
 
 /**
  * Staff, access, audit and the moderation queue, through the staff web as a browser uses it (in-process requests).
  * Stories: an administrator, Mina (moderator), Joon (moderator), Seo (responder).
  */
 
-const ORIGIN = 'http://cheongwon.test';
-const SECRET = 'test-deployment-secret-0123456789abcdef';
-const staffContext: StaffContext = { secret: SECRET, publicOrigin: ORIGIN, secureCookies: false };
+const ORIGIN = STAFF_ORIGIN;
+const SECRET = STAFF_SECRET;
+const staffContext = STAFF_CONTEXT;
 
 let h: TestDatabase;
 let site: Site;
@@ -34,13 +41,9 @@ const advance = (ms: number) => {
   clock.now = new Date(clock.now.getTime() + ms);
 };
 
-interface Credentials {
-  id: string;
-  email: string;
-  password: string;
-  totpUri: string;
-}
+type Credentials = StaffCredentials;
 const people: Record<'admin' | 'mina' | 'joon' | 'seo', Credentials> = {} as never;
+let close: () => Promise<void>;
 
 /** A staff browser on this file's app (or `target`), asking for JSON so refusals can be asserted by code. */
 class Browser extends StaffBrowser {
@@ -122,28 +125,18 @@ const auditCount = async () =>
   );
 
 beforeAll(async () => {
-  h = await freshDatabase();
-  site = await createSite({
-    db: h.db,
-    deploymentProfile: 'cheongwadae',
-    now: () => clock.now,
-    settingsTtlMs: 0,
+  const staff = await startStaffSite(clock, {
+    admin: ['administrator'],
+    mina: ['moderator'],
+    joon: ['moderator'],
+    seo: ['responder'],
   });
-  app = createApp(site, undefined, {}, staffContext);
-  const cli = { staffId: null, name: 'cli:test' };
-  const add = async (email: string, roles: StaffRole[]) => {
-    const c = await addStaff(h.db, { email, roles, secret: SECRET, actor: cli, now: clock.now });
-    return { id: c.id, email: c.email, password: c.initialPassword, totpUri: c.totpUri };
-  };
-  people.admin = await add('admin@cheongwon.test', ['administrator']);
-  people.mina = await add('mina@cheongwon.test', ['moderator']);
-  people.joon = await add('joon@cheongwon.test', ['moderator']);
-  people.seo = await add('seo@cheongwon.test', ['responder']);
+  ({ h, site, app, close } = staff);
+  Object.assign(people, staff.people);
 }, 60_000);
 
 afterAll(async () => {
-  site.close();
-  await h.close();
+  await close();
 });
 
 describe('sign-in: password and TOTP', () => {

@@ -1,35 +1,27 @@
 import { URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StaffRole } from '../src/db/schema.js';
-import { createApp } from '../src/http/app.js';
-import { createSite, type Site } from '../src/http/site.js';
-import type { StaffContext } from '../src/http/staff-routes.js';
-import { addStaff } from '../src/staff/accounts.js';
-import { freshDatabase, type TestDatabase } from './support/databases.js';
+import type { createApp } from '../src/http/app.js';
+import type { TestDatabase } from './support/databases.js';
 import { contentDigest } from './support/digest.js';
 import { openPetition } from './support/factories.js';
 import { StaffBrowser } from './support/staff-browser.js';
+import { STAFF_ORIGIN, STAFF_SECRET, type StaffCredentials, startStaffSite } from './support/staff-site.js';
 
 /**
  * The responder's pages (/staff/responses), through the staff web as a browser uses it (in-process requests).
  * Stories: Seo (responder) answers petitions; Mina (moderator) may not.
  */
 
-const ORIGIN = 'http://cheongwon.test';
-const SECRET = 'test-deployment-secret-0123456789abcdef';
-const staffContext: StaffContext = { secret: SECRET, publicOrigin: ORIGIN, secureCookies: false };
+const ORIGIN = STAFF_ORIGIN;
+const SECRET = STAFF_SECRET;
 
 let h: TestDatabase;
-let site: Site;
 let app: ReturnType<typeof createApp>;
 const clock = { now: new Date('2026-11-29T06:00:00Z') };
 
-interface Credentials {
-  email: string;
-  password: string;
-  totpUri: string;
-}
+type Credentials = StaffCredentials;
 const people: Record<'seo' | 'mina', Credentials> = {} as never;
+let close: () => Promise<void>;
 
 async function signIn(who: Credentials): Promise<StaffBrowser> {
   const b = new StaffBrowser(app, ORIGIN, SECRET);
@@ -76,31 +68,13 @@ const responseAudit = () =>
     .execute();
 
 beforeAll(async () => {
-  h = await freshDatabase();
-  site = await createSite({
-    db: h.db,
-    deploymentProfile: 'cheongwadae',
-    now: () => clock.now,
-    settingsTtlMs: 0,
-  });
-  app = createApp(site, undefined, {}, staffContext);
-  const add = async (email: string, roles: StaffRole[]) => {
-    const c = await addStaff(h.db, {
-      email,
-      roles,
-      secret: SECRET,
-      actor: { staffId: null, name: 'cli:test' },
-      now: clock.now,
-    });
-    return { email: c.email, password: c.initialPassword, totpUri: c.totpUri };
-  };
-  people.seo = await add('seo@cheongwon.test', ['responder']);
-  people.mina = await add('mina@cheongwon.test', ['moderator']);
+  const staff = await startStaffSite(clock, { seo: ['responder'], mina: ['moderator'] });
+  ({ h, app, close } = staff);
+  Object.assign(people, staff.people);
 }, 60_000);
 
 afterAll(async () => {
-  site.close();
-  await h.close();
+  await close();
 });
 
 describe('responder pages', () => {
