@@ -667,7 +667,7 @@ const CAREFUL_MS = 5_000;
 const MAX_KNOWN_PROFILES = 100_000;
 
 /** What the fast path adds to one petition's count. */
-interface CountDelta {
+export interface CountDelta {
   petitionId: string;
   added: number;
   profile: string;
@@ -679,7 +679,11 @@ interface CountDelta {
  * petition's count moves by its delta only where that has no effect on anything else — the petition is open, and
  * each of its thresholds stays on the side it was (not reached and still below, or reached and still at or above);
  * otherwise the update calls `agreement_count_needs_care`, which aborts the transaction with CW001.
- * Empty string when there is nothing to count.
+ * @param deltas per petition: its id (decimal string), how many agreements to add, and its policy profile
+ * @param now the batch's instant (UTC), written as `updated_at`
+ * @param settingsFor the profile's effective settings (thresholds of petitions that have none of their own)
+ * @returns the statement, or '' when there is nothing to count
+ * @throws RangeError when an id or a number is not an integer (nothing else is ever inlined)
  */
 export function guardedCountUpdate(
   deltas: CountDelta[],
