@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
-import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { signerKey } from '../src/domain/identity.js';
 import { sessionCookieHeader } from '../src/http/signing-routes.js';
-import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+import { childProcessDatabase, TEST_ENGINE } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -40,32 +39,23 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; por
  */
 describe(`crash safety (${TEST_ENGINE})`, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-crash-'));
-  let pg: TestDatabase | null = null;
+  let database: Awaited<ReturnType<typeof childProcessDatabase>> | null = null;
   afterAll(async () => {
-    await pg?.close();
+    await database?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps every acknowledged agreement when the server is killed mid-burst', async () => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+    database = await childProcessDatabase(dir, {
       PORT: '0',
       HOST: '127.0.0.1',
       CHEONGWON_SEED: 'none',
       CHEONGWON_DEV_MAILBOX: '1',
       CHEONGWON_SECRET: SECRET,
-      CHEONGWON_DATA_DIR: path.join(dir, 'pglite'),
       RATE_LIMIT_ADDRESS: '1000000/1',
       RATE_LIMIT_PETITION: '1000000/1',
-    };
-    delete env.TEST_DATABASE_URL;
-    delete env.DATABASE_URL;
-    if (TEST_ENGINE === 'postgres') {
-      pg = await freshDatabase();
-      env.DATABASE_URL = pg.url ?? '';
-    }
-    const open = () =>
-      openDatabase({ url: env.DATABASE_URL ?? null, dataDir: env.CHEONGWON_DATA_DIR as string });
+    });
+    const { env, open } = database;
     let h = await open();
     await migrateToLatest(h.db);
     const petitionId = await openPetition(h.db, {

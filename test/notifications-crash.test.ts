@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { publishResponse } from '../src/responses/official-responses.js';
-import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+import { childProcessDatabase, TEST_ENGINE } from './support/databases.js';
 import { openPetition } from './support/factories.js';
 import { agreeAndConfirm, kindOf, people, tally, writerWithNotifications } from './support/notifications.js';
 import { startTestSmtpServer, type TestSmtpServer } from './support/smtp-server.js';
@@ -46,20 +45,18 @@ async function until(condition: () => boolean, what: string, output: () => strin
  */
 describe(`notification worker killed mid-batch (${TEST_ENGINE})`, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-notify-crash-'));
-  let pg: TestDatabase | null = null;
+  let database: Awaited<ReturnType<typeof childProcessDatabase>> | null = null;
   let smtp: TestSmtpServer | null = null;
   afterAll(async () => {
     await smtp?.close();
-    await pg?.close();
+    await database?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('delivers exactly one message of each kind to each person despite a SIGKILL', async () => {
     smtp = await startTestSmtpServer();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+    database = await childProcessDatabase(dir, {
       CHEONGWON_SECRET: SECRET,
-      CHEONGWON_DATA_DIR: path.join(dir, 'pglite'),
       PUBLIC_URL: 'https://cheongwon.test',
       SMTP_URL: smtp.url,
       MAIL_FROM: 'Cheongwon <no-reply@cheongwon.test>',
@@ -68,15 +65,8 @@ describe(`notification worker killed mid-batch (${TEST_ENGINE})`, () => {
       NOTIFY_BATCH: '10',
       NOTIFY_PAGE_SIZE: '25',
       NOTIFY_POLL_MS: '50',
-    };
-    delete env.TEST_DATABASE_URL;
-    delete env.DATABASE_URL;
-    if (TEST_ENGINE === 'postgres') {
-      pg = await freshDatabase();
-      env.DATABASE_URL = pg.url ?? '';
-    }
-    const open = () =>
-      openDatabase({ url: env.DATABASE_URL ?? null, dataDir: env.CHEONGWON_DATA_DIR as string });
+    });
+    const { env, open } = database;
 
     // Kim's petition crosses its threshold and is answered while still open
     const clock = new Date();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { type DatabaseHandle, openDatabase } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -32,6 +33,31 @@ export async function freshDatabase(): Promise<TestDatabase> {
     close: async () => {
       await handle.close();
       await scratch.drop();
+    },
+  };
+}
+
+/**
+ * A database shared by the test and a CLI child process (`serve`, `worker`) on the engine under test: a fresh
+ * PostgreSQL database, or a PGlite directory under `dir` — which one process holds at a time, so close a handle
+ * before starting the child.
+ * @param extra variables for the child, merged over `process.env` (DATABASE_URL and CHEONGWON_DATA_DIR are set here)
+ * @returns the child's environment, `open()` for the test's own handle, and `close()` (drops the PostgreSQL database)
+ */
+export async function childProcessDatabase(
+  dir: string,
+  extra: NodeJS.ProcessEnv,
+): Promise<{ env: NodeJS.ProcessEnv; open(): Promise<DatabaseHandle>; close(): Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, CHEONGWON_DATA_DIR: path.join(dir, 'pglite') };
+  delete env.TEST_DATABASE_URL;
+  delete env.DATABASE_URL;
+  const pg = TEST_ENGINE === 'postgres' ? await freshDatabase() : null;
+  if (pg) env.DATABASE_URL = pg.url ?? '';
+  return {
+    env,
+    open: () => openDatabase({ url: env.DATABASE_URL ?? null, dataDir: env.CHEONGWON_DATA_DIR as string }),
+    close: async () => {
+      await pg?.close();
     },
   };
 }
