@@ -231,20 +231,21 @@ export class AgreementWriter {
 
   async #write(batch: Op[]): Promise<void> {
     let settle: Array<() => void> = [];
-    let counted: CountDelta[] = [];
+    /** What the committed batch added to each petition's count. */
+    let deltas: CountDelta[] = [];
     let mode = this.#modeFor(batch);
     for (let attempt = 1; ; attempt++) {
       settle = [];
       const now = this.#now();
       try {
         if (mode === 'careful') {
-          counted = await this.#db
+          deltas = await this.#db
             .transaction()
             .execute((trx) => this.#writeBatch(trx, batch, settle, now, mode));
         } else if (mode === 'split') {
-          counted = await this.#writeSplit(batch, settle, now);
+          deltas = await this.#writeSplit(batch, settle, now);
         } else {
-          counted = await this.#writeBatch(this.#db, batch, settle, now, mode);
+          deltas = await this.#writeBatch(this.#db, batch, settle, now, mode);
         }
         this.stats[mode]++;
         break;
@@ -264,9 +265,9 @@ export class AgreementWriter {
         return;
       }
     }
-    if (counted.length > 0) {
+    if (deltas.length > 0) {
       try {
-        this.#options.onCounted?.(counted.map((d) => d.petitionId));
+        this.#options.onCounted?.(deltas.map((d) => d.petitionId));
       } catch (error) {
         // committed is committed: a listener's failure must not keep the callers from their answers
         console.error('agreement writer: onCounted failed', error);
