@@ -348,10 +348,46 @@ function CreateForm(props: {
     [...more, errors.some((e) => e.field === field) ? `${field}-error` : ''].filter(Boolean).join(' ') ||
     undefined;
 
+  /** The title or body: label, its limit, its refusal, the input, and the counter that follows the typing. */
+  const limitedText = (field: 'title' | 'body') => {
+    const { error, element } = fieldError(errors, field);
+    const limit = profile.textLimits[field];
+    const aria = {
+      'aria-invalid': error ? 'true' : undefined,
+      'aria-describedby': describedBy(field, `${field}-hint`, `${field}-count`),
+    };
+    return (
+      <>
+        <label for={field}>{m(field === 'title' ? 'create.field.title' : 'create.field.body')}</label>
+        <p id={`${field}-hint`} class="form-hint">
+          {m(field === 'title' ? 'create.hint.title' : 'create.hint.body', {
+            limit: formatNumber(locale, limit),
+          })}
+        </p>
+        {element}
+        {field === 'title' ? (
+          <input
+            id="title"
+            name="title"
+            type="text"
+            required
+            value={draft.title}
+            autocomplete="off"
+            {...aria}
+          />
+        ) : (
+          <textarea id="body" name="body" required rows={14} {...aria}>
+            {draft.body}
+          </textarea>
+        )}
+        <Counter locale={locale} field={field} value={draft[field]} limit={limit} />
+      </>
+    );
+  };
+
   let content: unknown;
   if (stage === 'title') {
     const cat = fieldError(errors, 'category');
-    const title = fieldError(errors, 'title');
     content = (
       <>
         {hidden(['key', 'body', 'name', 'email'])}
@@ -371,22 +407,7 @@ function CreateForm(props: {
             </option>
           ))}
         </select>
-        <label for="title">{m('create.field.title')}</label>
-        <p id="title-hint" class="form-hint">
-          {m('create.hint.title', { limit: formatNumber(locale, profile.textLimits.title) })}
-        </p>
-        {title.element}
-        <input
-          id="title"
-          name="title"
-          type="text"
-          required
-          value={draft.title}
-          autocomplete="off"
-          aria-invalid={title.error ? 'true' : undefined}
-          aria-describedby={describedBy('title', 'title-hint', 'title-count')}
-        />
-        <Counter locale={locale} field="title" value={draft.title} limit={profile.textLimits.title} />
+        {limitedText('title')}
         <p class="form-actions">
           <button type="submit" name="go" value="similar" class="krds-btn medium primary">
             {m('create.button.next')}
@@ -421,29 +442,13 @@ function CreateForm(props: {
       </>
     );
   } else if (stage === 'body') {
-    const body = fieldError(errors, 'body');
     content = (
       <>
         {hidden(['key', 'category', 'title', 'name', 'email'])}
         <p>
           {categoryName(draft.category)} · <strong>{draft.title}</strong>
         </p>
-        <label for="body">{m('create.field.body')}</label>
-        <p id="body-hint" class="form-hint">
-          {m('create.hint.body', { limit: formatNumber(locale, profile.textLimits.body) })}
-        </p>
-        {body.element}
-        <textarea
-          id="body"
-          name="body"
-          required
-          rows={14}
-          aria-invalid={body.error ? 'true' : undefined}
-          aria-describedby={describedBy('body', 'body-hint', 'body-count')}
-        >
-          {draft.body}
-        </textarea>
-        <Counter locale={locale} field="body" value={draft.body} limit={profile.textLimits.body} />
+        {limitedText('body')}
         <p class="form-actions">
           <button type="submit" name="go" value="check" class="krds-btn medium primary">
             {m('create.button.check')}
