@@ -8,13 +8,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
-import {
-  AgreementWriter,
-  COUNTED_COLUMNS,
-  countEffects,
-  guardedCountUpdate,
-  type NewAgreement,
-} from '../src/signing/agreement-writer.js';
+import { COUNTED_COLUMNS, countEffects } from '../src/domain/count-effects.js';
+import { AgreementWriter, guardedCountUpdate, type NewAgreement } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition, signer, writerDeps } from './support/factories.js';
 
@@ -137,7 +132,7 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
     const at = new Date('2026-11-29T05:00:00Z');
     let cases = 0;
     for (const profile of ['cheongwadae', 'uk'])
-      for (const state of ['open', 'closed', 'collecting_pre_agreements'])
+      for (const state of ['open', 'closed', 'collecting_pre_agreements'] as const)
         for (const count of [0, 98, 99, 100, 150])
           for (const added of [1, 2, 60])
             for (const reached of [null, at])

@@ -3,11 +3,11 @@ import { URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import type { StaffRole } from '../src/db/schema.js';
+import { countEffects } from '../src/domain/count-effects.js';
 import { createApp } from '../src/http/app.js';
 import type { Site } from '../src/http/site.js';
 import { STAFF_ROUTE_POLICY } from '../src/http/staff-routes.js';
 import { checkOut } from '../src/moderation/queue.js';
-import { countEffects } from '../src/signing/agreement-writer.js';
 import { createOidcClient } from '../src/signing/oidc.js';
 import { createSigning } from '../src/signing/setup.js';
 import { hashToken } from '../src/signing/signing-service.js';
@@ -868,6 +868,7 @@ describe('public side', () => {
         state: 'collecting_pre_agreements',
         closes_at: null,
         response_state: 'none',
+        debate_state: 'none',
         response_threshold: null,
         debate_threshold: null,
         agreement_count: 99,

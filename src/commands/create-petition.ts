@@ -102,6 +102,7 @@ export async function submitPetition(
           title: text.title,
           body: text.body,
           state: input.signedIn ? 'collecting_pre_agreements' : 'draft',
+          collecting_since: input.signedIn ? input.now : null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -225,7 +226,7 @@ export async function confirmPetition(
     assertTransition(row.state as 'draft', 'collecting_pre_agreements');
     await trx
       .updateTable('petitions')
-      .set({ state: 'collecting_pre_agreements', updated_at: now })
+      .set({ state: 'collecting_pre_agreements', collecting_since: now, updated_at: now })
       .where('id', '=', row.id)
       .execute();
     await trx

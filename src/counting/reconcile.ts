@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { type AgreementWriterOptions, COUNTED_COLUMNS, writeCount } from '../signing/agreement-writer.js';
+import { COUNTED_COLUMNS } from '../domain/count-effects.js';
+import { type AgreementWriterOptions, writeCount } from '../signing/agreement-writer.js';
 
 export interface CountDrift {
   petitionId: string;

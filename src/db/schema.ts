@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { PetitionState, ResponseState } from '../domain/petition-states.js';
+import type { DebateState } from '../domain/response-track.js';
 
 /** Kysely table types; the DDL is in `migrations/` (the source of truth). Timestamps are UTC instants. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -10,8 +12,8 @@ export interface PetitionsTable {
   category: string | null;
   title: string;
   body: string | null;
-  state: string;
-  response_state: Generated<string>;
+  state: PetitionState;
+  response_state: Generated<ResponseState>;
   agreement_count: Generated<number>;
   archived_agreement_count: number | null;
   archived_count_final: boolean | null;
@@ -36,7 +38,7 @@ export interface PetitionsTable {
   /** SHA-256 hex of the creator's private pre-agreement link token (사전동의), while collecting. */
   sponsor_token_hash: string | null;
   /** UK debate track: none → awaiting (debate threshold reached) → scheduled → debated | not_debated. */
-  debate_state: Generated<string>;
+  debate_state: Generated<DebateState>;
   /** Local date ('YYYY-MM-DD') of a scheduled debate. */
   debate_scheduled_on: ColumnType<string | null, string | null | undefined, string | null>;
   debate_decided_at: Generated<Date | null>;
@@ -45,11 +47,17 @@ export interface PetitionsTable {
   /** The petition this one duplicates (marked by a moderator); its page points there. */
   duplicate_of: Generated<string | null>;
   /** State the petition was in when a moderator hid it wholly (for un-hiding). */
-  hidden_from: Generated<string | null>;
+  hidden_from: Generated<PetitionState | null>;
   /** Public reason of a rejection (from `reject_reasons`, possibly edited), shown on the petition page. */
   rejection_reason: Generated<string | null>;
   /** True while passages of the title or body are replaced by a visible marker (originals: petition_redactions). */
   hidden_in_part: Generated<boolean>;
+  /** When the petition started collecting pre-agreements (사전동의): the window (`preAgreementPeriod`) runs from it. */
+  collecting_since: Generated<Date | null>;
+  /** When the scheduler found the pre-agreement window ended without enough supporters (state `lapsed`). */
+  lapsed_at: Generated<Date | null>;
+  /** When the scheduler found the petition past the review target while in review (shown to staff). */
+  review_overdue_at: Generated<Date | null>;
 }
 
 export interface OfficialResponsesTable {

@@ -41,6 +41,7 @@ function thrown(fn: () => unknown): unknown {
 const EXPECTED_STATES = [
   'draft',
   'collecting_pre_agreements',
+  'lapsed',
   'in_review',
   'open',
   'closed',
@@ -53,7 +54,9 @@ const EXPECTED_ALLOWED = new Set([
   'draft>collecting_pre_agreements',
   'draft>removed',
   'collecting_pre_agreements>in_review',
+  'collecting_pre_agreements>lapsed',
   'collecting_pre_agreements>removed',
+  'lapsed>removed',
   'in_review>open',
   'in_review>rejected',
   'in_review>hidden',
@@ -75,16 +78,19 @@ const EXPECTED_RESPONSE_ALLOWED = new Set([
   'none>answered',
   'awaiting>answered',
   'awaiting>none',
+  'awaiting>overdue',
+  'overdue>answered',
+  'overdue>none',
 ]);
 
 describe('petition states', () => {
-  it('is one list of exactly the eight lifecycle states, without partial hiding', () => {
+  it('is one list of exactly the nine lifecycle states, without partial hiding', () => {
     expect([...PETITION_STATES]).toEqual(EXPECTED_STATES);
     expect(isPetitionState('hiddenInPart')).toBe(false);
     expect(isPetitionState('hidden_in_part')).toBe(false);
   });
 
-  it('allows every listed transition and refuses every other pair (all 64 pairs)', () => {
+  it('allows every listed transition and refuses every other pair (all 81 pairs)', () => {
     let allowed = 0;
     for (const from of EXPECTED_STATES as PetitionState[]) {
       for (const to of EXPECTED_STATES as PetitionState[]) {
@@ -120,7 +126,7 @@ describe('petition states', () => {
     expect(members(isReviewable)).toEqual(['in_review']);
     expect(members(isModerated)).toEqual(['open', 'closed', 'rejected', 'hidden']);
     expect(members(isPrePublication)).toEqual(['draft', 'collecting_pre_agreements', 'in_review']);
-    expect(members(isFinal)).toEqual(['closed', 'rejected', 'removed']);
+    expect(members(isFinal)).toEqual(['lapsed', 'closed', 'rejected', 'removed']);
     expect(members(isAnswerable)).toEqual(['open', 'closed']);
     expect(members(canHideInPart)).toEqual(['open', 'closed']);
     expect(members(isArchiveState)).toEqual(['closed']);
@@ -184,11 +190,11 @@ describe('un-hiding', () => {
 });
 
 describe('response track', () => {
-  it('is none, awaiting, answered', () => {
-    expect([...RESPONSE_STATES]).toEqual(['none', 'awaiting', 'answered']);
+  it('is none, awaiting, overdue, answered', () => {
+    expect([...RESPONSE_STATES]).toEqual(['none', 'awaiting', 'overdue', 'answered']);
   });
 
-  it('allows exactly the listed moves (all 9 pairs)', () => {
+  it('allows exactly the listed moves (all 16 pairs)', () => {
     for (const from of RESPONSE_STATES as readonly ResponseState[]) {
       for (const to of RESPONSE_STATES as readonly ResponseState[]) {
         const expected = EXPECTED_RESPONSE_ALLOWED.has(`${from}>${to}`);
@@ -219,7 +225,7 @@ describe('response track', () => {
   });
 
   it('guards response state values', () => {
-    for (const s of ['none', 'awaiting', 'answered']) expect(isResponseState(s)).toBe(true);
+    for (const s of ['none', 'awaiting', 'overdue', 'answered']) expect(isResponseState(s)).toBe(true);
     for (const x of ['responded', 'pending', 'open', '', null, 1]) expect(isResponseState(x)).toBe(false);
   });
 });

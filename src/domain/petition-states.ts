@@ -30,6 +30,8 @@ import { DomainError } from './errors.js';
  * - `draft` — being written by its creator; private to the creator.
  * - `collecting_pre_agreements` — 사전동의: the creator shares a private link and gathers the first supporters
  *   (CWD rule since 2019-03-31: 100 pre-agreements; 국회 국민동의청원: 100 within 30 days; UK: 5 sponsors).
+ * - `lapsed` — the window for pre-agreements ended before enough supporters agreed (국회 국민동의청원: 100 within
+ *   30 days; Blue House: 100 within 30 days); never published, the end of the line for that petition.
  * - `in_review` — enough pre-agreements; waiting for a moderator's decision.
  * - `open` — published; agreements are collected until the deadline (`closesAt`).
  * - `closed` — the agreement period has ended (or the petition was closed early); the count is frozen.
@@ -41,6 +43,7 @@ import { DomainError } from './errors.js';
 export const PETITION_STATES = [
   'draft',
   'collecting_pre_agreements',
+  'lapsed',
   'in_review',
   'open',
   'closed',
@@ -96,7 +99,7 @@ export const HIDEABLE_STATES = ['in_review', 'open', 'closed', 'rejected'] as co
  * Outcome states: the petition will never collect agreements again under the normal flow and its count is frozen
  * (it can still be hidden or removed). `hidden` is not final: it may return to `open`.
  */
-export const FINAL_STATES = ['closed', 'rejected', 'removed'] as const satisfies StateGroup;
+export const FINAL_STATES = ['closed', 'rejected', 'lapsed', 'removed'] as const satisfies StateGroup;
 
 /** The only state without a way out. */
 export const TERMINAL_STATES = ['removed'] as const satisfies StateGroup;
@@ -173,6 +176,7 @@ export const PETITION_STATE_LABELS: Readonly<
 > = {
   draft: { ko: '작성 중', en: 'Draft' },
   collecting_pre_agreements: { ko: '사전동의 진행 중', en: 'Collecting supporters' },
+  lapsed: { ko: '사전동의 기간 만료', en: 'Lapsed: not enough supporters in time' },
   in_review: { ko: '검토 중', en: 'Awaiting moderation' },
   open: { ko: '청원 진행 중', en: 'Open' },
   closed: { ko: '청원 종료', en: 'Closed' },
@@ -205,7 +209,8 @@ export interface PartialHiding {
  * transition (callers skip no-ops before asking).
  *
  * - draft → collecting_pre_agreements (creator starts gathering 사전동의), removed (creator deletes the draft)
- * - collecting_pre_agreements → in_review (pre-agreement threshold reached), removed
+ * - collecting_pre_agreements → in_review (pre-agreement threshold reached), lapsed (its window ended first), removed
+ * - lapsed → removed
  * - in_review → open (published), rejected, hidden, removed
  * - open → closed (deadline or early close), hidden, removed
  * - closed → hidden, removed
@@ -215,7 +220,8 @@ export interface PartialHiding {
  */
 export const PETITION_TRANSITIONS: Readonly<Record<PetitionState, readonly PetitionState[]>> = {
   draft: ['collecting_pre_agreements', 'removed'],
-  collecting_pre_agreements: ['in_review', 'removed'],
+  collecting_pre_agreements: ['in_review', 'lapsed', 'removed'],
+  lapsed: ['removed'],
   in_review: ['open', 'rejected', 'hidden', 'removed'],
   open: ['closed', 'hidden', 'removed'],
   closed: ['hidden', 'removed'],
@@ -277,9 +283,11 @@ export function stateAfterUnhiding(
  * - `none` — no response is due (threshold not reached, or never will be);
  * - `awaiting` — the response threshold was reached; a response is due (by `responseDueAt`, if the profile has a
  *   deadline);
+ * - `overdue` — the deadline passed without an answer (marked by the lifecycle scheduler at `responseDueAt`; the
+ *   answer is still owed);
  * - `answered` — the official response has been published (CWD "브리핑"; e-petitions `responded`).
  */
-export const RESPONSE_STATES = ['none', 'awaiting', 'answered'] as const;
+export const RESPONSE_STATES = ['none', 'awaiting', 'overdue', 'answered'] as const;
 
 /** One of `RESPONSE_STATES`. Stored as this exact string (database `petitions.response_state`). */
 export type ResponseState = (typeof RESPONSE_STATES)[number];
@@ -289,14 +297,24 @@ export type ResponseState = (typeof RESPONSE_STATES)[number];
  * - none → awaiting (threshold crossed), none → answered (answer published before the threshold: allowed, the
  *   2020 n번방 answer came while the petitions were still open);
  * - awaiting → answered, awaiting → none (threshold undone: the count fell back below it, e.g. after a reconcile
- *   removed invalid agreements);
+ *   removed invalid agreements), awaiting → overdue (the deadline passed);
+ * - overdue → answered (late), overdue → none (threshold undone);
  * - answered → nothing (an answer, once published, stays published).
  */
 export const RESPONSE_TRANSITIONS: Readonly<Record<ResponseState, readonly ResponseState[]>> = {
   none: ['awaiting', 'answered'],
-  awaiting: ['answered', 'none'],
+  awaiting: ['answered', 'none', 'overdue'],
+  overdue: ['answered', 'none'],
   answered: [],
 };
+
+/** An official response is owed and not yet published (awaiting, or overdue past its deadline). */
+export const RESPONSE_DUE_STATES = ['awaiting', 'overdue'] as const satisfies readonly ResponseState[];
+
+/** True when an official response is owed and not yet published (`RESPONSE_DUE_STATES`). */
+export function isResponseDue(state: ResponseState): boolean {
+  return (RESPONSE_DUE_STATES as readonly ResponseState[]).includes(state);
+}
 
 /** Type guard: `x` is one of the exact strings in `RESPONSE_STATES`. */
 export function isResponseState(x: unknown): x is ResponseState {
@@ -347,5 +365,6 @@ export const RESPONSE_STATE_LABELS: Readonly<
 > = {
   none: { ko: '답변 대상 아님', en: 'No response due' },
   awaiting: { ko: '답변 대기', en: 'Awaiting response' },
+  overdue: { ko: '답변 지연', en: 'Response overdue' },
   answered: { ko: '답변 완료', en: 'Answered' },
 };

@@ -51,7 +51,8 @@ function daysBetween(a: LocalDate, b: LocalDate): number {
 /**
  * The response track of a petition at `now`.
  *
- * @param p.responseState stored `response_state` ('none' | 'awaiting' | 'answered')
+ * @param p.responseState stored `response_state` ('none' | 'awaiting' | 'overdue' | 'answered'); the view is
+ *   overdue from `dueAt` on whether or not the scheduler has marked it yet
  * @param p.responseDueAt exclusive UTC deadline (see `responseDueAt`), or null for no fixed deadline
  * @param p.answeredAt UTC instant the first answer was published, or null
  * @param now the current UTC instant
@@ -79,7 +80,8 @@ export function responseTrackAt(
         answeredAt: p.answeredAt,
         late: due && p.answeredAt ? p.answeredAt.getTime() >= due.getTime() : null,
       };
-    case 'awaiting': {
+    case 'awaiting':
+    case 'overdue': {
       if (!due || !lastDay) return { status: 'awaiting', dueAt: null, lastDay: null, daysLeft: null };
       const today = localDate(now, zone);
       if (now.getTime() >= due.getTime()) {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { PETITION_STATES } from '../domain/petition-states.js';
+import type { PETITION_STATES, PetitionState } from '../domain/petition-states.js';
 import { PROFILES } from '../domain/policy-profiles.js';
 import { PETITION_SORTS, type PetitionListQuery, type PetitionSort } from '../repositories/petitions.js';
 
@@ -107,7 +107,7 @@ export function describeIssues(error: z.ZodError): {
  */
 export function toPetitionListQuery(q: ListQuery, defaultSort?: PetitionSort): PetitionListQuery {
   const sort = q.sort ?? defaultSort ?? (q.q ? 'relevance' : 'agreements');
-  const states: readonly string[] = q.state ? [q.state] : PUBLIC_LIST_STATES;
+  const states: readonly PetitionState[] = q.state ? [q.state] : PUBLIC_LIST_STATES;
   return {
     // "ending soon" only means something for petitions still open
     states: sort === 'closing' ? states.filter((s) => s === 'open') : states,

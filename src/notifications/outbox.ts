@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
-import { assertDebateTransition } from '../domain/response-track.js';
 import type { CommittedBatch } from '../signing/agreement-writer.js';
 import type { CreatorKind, ReviewDecisionNotice, SignerKind } from './templates/notifications.js';
 
@@ -168,10 +167,6 @@ export async function recordCountEvents(
       const payload = { count: p.agreement_count, threshold };
       await enqueueSignerFanout(trx, p.id, 'signers.threshold_reached', payload, now);
       await enqueueCreatorNotification(trx, p.id, 'creator.threshold_reached', payload, now);
-    }
-    if (p.debate_threshold_reached_at?.getTime() === t && p.debate_state === 'none') {
-      assertDebateTransition('none', 'awaiting');
-      await trx.updateTable('petitions').set({ debate_state: 'awaiting' }).where('id', '=', p.id).execute();
     }
     const pre = settings.preAgreementThreshold;
     if (pre > 0 && (p.state === 'collecting_pre_agreements' || p.state === 'in_review')) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import type { PetitionState } from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
 /** The columns the live counter needs: one primary-key lookup, no body. */
@@ -97,7 +98,7 @@ export async function agreementsByRegion(db: Executor, petitionId: string): Prom
  */
 export async function petitionsAfter(
   db: Executor,
-  states: readonly string[],
+  states: readonly PetitionState[],
   afterId: string,
   limit: number,
 ): Promise<PetitionRow[]> {
@@ -112,7 +113,7 @@ export async function petitionsAfter(
 }
 
 /** Number of petitions in `states`. */
-export async function countPetitions(db: Executor, states: readonly string[]): Promise<number> {
+export async function countPetitions(db: Executor, states: readonly PetitionState[]): Promise<number> {
   const row = await db
     .selectFrom('petitions')
     .select((eb) => eb.fn.countAll<string>().as('n'))

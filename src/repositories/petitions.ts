@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import type { PetitionState } from '../domain/petition-states.js';
 
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Kysely<Database>;
@@ -10,7 +11,7 @@ export type PetitionSort = (typeof PETITION_SORTS)[number];
 
 export interface PetitionListQuery {
   /** Only petitions in these states (callers pass public states for public lists); none → an empty page. */
-  states: readonly string[];
+  states: readonly PetitionState[];
   /** Category code within the petition's profile. */
   category?: string | undefined;
   /** Substring searched case-insensitively in title and body (pg_trgm-indexed ILIKE; works for Hangul). */

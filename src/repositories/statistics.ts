@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { PUBLIC_STATES } from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
 /** Figures of the statistics page: public petitions only (open and closed), never anything about signers. */
@@ -22,7 +23,7 @@ export interface PetitionStatistics {
  * @param largest how many of the largest petitions to list (default 10)
  */
 export async function petitionStatistics(db: Executor, now: Date, largest = 10): Promise<PetitionStatistics> {
-  const states = ['open', 'closed'];
+  const states = [...PUBLIC_STATES];
   const [byCategory, byStateAndResponse, top] = await Promise.all([
     db
       .selectFrom('petitions')

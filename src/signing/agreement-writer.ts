@@ -1,9 +1,13 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import {
+  COUNTED_COLUMNS,
+  type CountedPetition,
+  type CountRules,
+  countEffects,
+} from '../domain/count-effects.js';
 import { DomainError } from '../domain/errors.js';
-import { assertTransition } from '../domain/petition-states.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
-import { applyCountToThresholds, responseDueAt } from '../domain/thresholds.js';
 
 /** A new agreement to store. The signer key is already derived (see src/domain/identity.ts `signerKey`). */
 export interface NewAgreement {
@@ -730,20 +734,6 @@ function guardedSum(profileResponseThreshold: string, profileDebateThreshold: st
         else agreement_count_needs_care(p.id) end`;
 }
 
-/** The petition columns `writeCount` reads (selected `FOR UPDATE` by its caller). */
-export interface CountedPetition {
-  id: string;
-  profile: string;
-  state: string;
-  closes_at: Date | null;
-  response_state: string;
-  response_threshold: number | null;
-  debate_threshold: number | null;
-  agreement_count: number;
-  response_threshold_reached_at: Date | null;
-  debate_threshold_reached_at: Date | null;
-}
-
 /** A row the batch statement inserted (ids as decimal strings). */
 interface InsertedRow {
   id: string;
@@ -763,86 +753,6 @@ type CountedRow = Omit<
   added: number;
 };
 
-export const COUNTED_COLUMNS = [
-  'id',
-  'profile',
-  'state',
-  'closes_at',
-  'agreement_count',
-  'response_state',
-  'response_threshold',
-  'debate_threshold',
-  'response_threshold_reached_at',
-  'debate_threshold_reached_at',
-] as const;
-
-type CountEffects = {
-  state?: string;
-  review_started_at?: Date;
-  response_state?: string;
-  response_threshold_reached_at?: Date | null;
-  debate_threshold_reached_at?: Date | null;
-  response_due_at?: Date | null;
-};
-
-/**
- * What follows from a petition's count going from `p.agreement_count` to `newCount`: threshold crossings recorded
- * once with their time (≥, whatever the jump) or undone when the count falls back below; the response track moves
- * to 'awaiting' with its deadline on a crossing while open (back to 'none' when undone); a petition collecting
- * pre-agreements (사전동의) goes to review once it has enough.
- * @returns the columns to change, or null when nothing but the count changes
- */
-export function countEffects(
-  p: CountedPetition,
-  newCount: number,
-  now: Date,
-  deps: Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
-): CountEffects | null {
-  const settings = deps.settingsFor(p.profile);
-  const thresholds = {
-    responseThreshold: p.response_threshold ?? settings.responseThreshold,
-    debateThreshold: p.debate_threshold ?? settings.debateThreshold,
-  };
-  const outcome = applyCountToThresholds(
-    thresholds,
-    {
-      count: p.agreement_count,
-      responseThresholdReachedAt: p.response_threshold_reached_at,
-      debateThresholdReachedAt: p.debate_threshold_reached_at,
-    },
-    newCount,
-    now,
-  );
-  const effects: CountEffects = {};
-  if (outcome.responseThresholdReachedAt !== p.response_threshold_reached_at) {
-    effects.response_threshold_reached_at = outcome.responseThresholdReachedAt;
-  }
-  if (outcome.debateThresholdReachedAt !== p.debate_threshold_reached_at) {
-    effects.debate_threshold_reached_at = outcome.debateThresholdReachedAt;
-  }
-  if (p.state === 'collecting_pre_agreements' && newCount >= settings.preAgreementThreshold) {
-    assertTransition('collecting_pre_agreements', 'in_review'); // 사전동의 reached: on to moderation
-    effects.state = 'in_review';
-    effects.review_started_at = now; // the queue orders by waiting time; the creator's page says "검토 중 (…부터)"
-  }
-  if (
-    outcome.response.crossed &&
-    p.response_state === 'none' &&
-    (p.state === 'open' || p.state === 'closed')
-  ) {
-    effects.response_state = 'awaiting';
-    effects.response_due_at = responseDueAt(
-      { ...settings, ...thresholds },
-      { closedAt: p.closes_at, thresholdReachedAt: outcome.responseThresholdReachedAt },
-      deps.timeZoneFor(p.profile),
-    );
-  } else if (outcome.response.undone && p.response_state === 'awaiting') {
-    effects.response_state = 'none';
-    effects.response_due_at = null;
-  }
-  return Object.keys(effects).length > 0 ? effects : null;
-}
-
 /**
  * Sets a petition's agreement count and everything that follows from it (`countEffects`), in the caller's
  * transaction, which must hold the petition's row lock. Used by `reconcile --fix`; the batch writer increments
@@ -853,7 +763,7 @@ export async function writeCount(
   p: CountedPetition,
   newCount: number,
   now: Date,
-  deps: Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
+  deps: CountRules,
 ): Promise<void> {
   const effects = countEffects(p, newCount, now, deps) ?? {};
   await trx

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
+import type { PetitionState } from '../../src/domain/petition-states.js';
 import { effectiveSettings, getProfile } from '../../src/domain/policy-profiles.js';
 import type { AgreementWriterOptions } from '../../src/signing/agreement-writer.js';
 
@@ -11,7 +12,7 @@ export async function openPetition(
     title?: string;
     openedAt?: Date;
     closesAt?: Date;
-    state?: string;
+    state?: PetitionState;
     count?: number;
     responseThreshold?: number;
   } = {},

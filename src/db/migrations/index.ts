@@ -7,6 +7,7 @@ import * as responsesNotifications from './2026-11-29T1900_responses_notificatio
 import * as agreementUpkeep from './2026-11-29T2100_agreement_upkeep.js';
 import * as petitionCreation from './2026-11-29T2200_petition_creation.js';
 import * as countGuard from './2026-11-29T2300_count_guard.js';
+import * as lifecycleSchedule from './2026-12-04T1900_lifecycle_schedule.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T2100_agreement_upkeep': agreementUpkeep,
   '2026-11-29T2200_petition_creation': petitionCreation,
   '2026-11-29T2300_count_guard': countGuard,
+  '2026-12-04T1900_lifecycle_schedule': lifecycleSchedule,
 };
