@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { createApp } from '../src/http/app.js';
-import { createSigning } from '../src/signing/setup.js';
+import { createSigning } from '../src/wiring/signing.js';
 import { benchSite, listen } from './support/bench-server.js';
 
 const { config, handle, site } = await benchSite();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import { createApp } from '../src/http/app.js';
 import { createSite, type Site } from '../src/http/site.js';
-import { createSigning, type Signing } from '../src/signing/setup.js';
+import { createSigning, type Signing } from '../src/wiring/signing.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition } from './support/factories.js';
 

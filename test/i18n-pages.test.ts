@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config/env.js';
 import { createApp } from '../src/http/app.js';
 import { unsubscribeUrl } from '../src/notifications/unsubscribe.js';
 import { findArchivedPetition } from '../src/repositories/petitions.js';
-import { createSigning, type Signing } from '../src/signing/setup.js';
+import { createSigning, type Signing } from '../src/wiring/signing.js';
 import { TEST_ENGINE } from './support/databases.js';
 import { openPetition } from './support/factories.js';
 import { denyLogin, startTestProvider, type TestProvider } from './support/oidc-provider.js';

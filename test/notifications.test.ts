@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { createApp } from '../src/http/app.js';
-import { registerNotificationRoutes } from '../src/http/notification-routes.js';
+import { registerNotificationRoutes } from '../src/http/public/unsubscribe.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
 import { enqueueCreatorNotification, recordCountEvents } from '../src/notifications/outbox.js';

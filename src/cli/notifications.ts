@@ -18,7 +18,7 @@ import {
   type ResponseContent,
   reviseResponse,
 } from '../responses/official-responses.js';
-import { deploymentMailer, deploymentSecret } from '../signing/setup.js';
+import { deploymentMailer, deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 
 /**

@@ -2,10 +2,10 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { type AppConfig, oidcProviderSchema } from '../config/env.js';
-import type { StaffContext } from '../http/staff-routes.js';
+import type { StaffContext } from '../http/staff/routes.js';
 import { createOidcClient } from '../signing/oidc.js';
-import { deploymentSecret } from '../signing/setup.js';
 import { type Actor, addStaff, disableStaff, STAFF_ROLES, setStaffRoles } from '../staff/accounts.js';
+import { deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 
 // staff identities are mapped by (issuer, sub) or a verified email, never by a person claim

@@ -81,6 +81,17 @@ export const MODERATED_STATES = ['open', 'closed', 'rejected', 'hidden'] as cons
 export const PUBLIC_STATES = ['open', 'closed'] as const satisfies StateGroup;
 
 /**
+ * States whose page answers at the petition's number: the public states, and `rejected`, whose page shows the
+ * public reason of the rejection (never the text).
+ */
+export const PAGE_STATES = ['open', 'closed', 'rejected'] as const satisfies StateGroup;
+
+/** The petition's page answers at its number (`PAGE_STATES`). */
+export function hasPublicPage(state: PetitionState): boolean {
+  return inGroup(PAGE_STATES, state);
+}
+
+/**
  * States in which an official response may be published: the petition is public. A response may come before
  * the petition closes (the 2020 n번방 answer came while petitions were still open).
  */

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/errors.js';
+import { hasPublicPage, PUBLIC_STATES } from '../domain/petition-states.js';
 import { CATALOGS, errorMessage, formatList, type MessageKey, t } from '../i18n/index.js';
 import { loadModerationSettings, withheldReason } from '../moderation/settings.js';
 import {
@@ -22,28 +23,27 @@ import { responseExtras } from '../repositories/responses.js';
 import { type PetitionStatistics, petitionStatistics } from '../repositories/statistics.js';
 import { type ApiOptions, apiV1 } from './api/v1.js';
 import { siteAssets } from './assets.js';
-import { clientAddressFrom } from './client-address.js';
-import { registerCreateRoutes } from './create-routes.js';
+import { registerCreateRoutes } from './creation/routes.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import {
   describeIssues,
   type ListQuery,
   MIN_BODY_SEARCH_LENGTH,
-  PUBLIC_LIST_STATES,
   pageQuerySchema,
   toPetitionListQuery,
 } from './list-query.js';
-import { localeMiddleware, localizeApiErrors, type PageContext, pageContext } from './locale.js';
-import { registerNotificationRoutes } from './notification-routes.js';
-import { DataAboutPage, ErrorPage, HomePage, ListPage } from './pages/lists.js';
-import { PetitionPage } from './pages/petition.js';
-import { StatisticsPage } from './pages/statistics.js';
-import { registerResponseRoutes } from './response-routes.js';
-import { sameOriginWrites } from './same-origin.js';
+import { clientAddressFrom } from './middleware/client-address.js';
+import { localeMiddleware, localizeApiErrors, type PageContext, pageContext } from './middleware/locale.js';
+import { sameOriginWrites } from './middleware/same-origin.js';
+import { registerNotificationRoutes } from './public/unsubscribe.js';
 import { SharedCache } from './shared-cache.js';
-import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing-routes.js';
+import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing/routes.js';
 import type { Site } from './site.js';
-import { registerStaffRoutes, type StaffContext } from './staff-routes.js';
+import { registerResponseRoutes } from './staff/responses.js';
+import { registerStaffRoutes, type StaffContext } from './staff/routes.js';
+import { DataAboutPage, ErrorPage, HomePage, ListPage } from './views/lists.js';
+import { PetitionPage } from './views/petition.js';
+import { StatisticsPage } from './views/statistics.js';
 
 /** The orders a list page offers, with their labels' message keys. */
 const SORT_LABELS: Array<[PetitionSort, MessageKey]> = [
@@ -83,7 +83,7 @@ export function createApp(
 
   app.get('/', async (c) => {
     const list = (sort: PetitionSort, extra: { answered?: boolean } = {}) =>
-      listPetitions(site.db, { states: PUBLIC_LIST_STATES, ...extra, sort, page: 1, perPage: 5 }).then(
+      listPetitions(site.db, { states: PUBLIC_STATES, ...extra, sort, page: 1, perPage: 5 }).then(
         (p) => p.rows,
       );
     const [mostAgreed, endingSoon, newest, answered] = await Promise.all([
@@ -190,7 +190,7 @@ export function createApp(
   ): Promise<string> => {
     const row = await findPetition(site.db, id);
     // rejected petitions stay reachable by their number to show the public reason (never their text)
-    if (!row || !([...PUBLIC_LIST_STATES, 'rejected'] as readonly string[]).includes(row.state)) {
+    if (!row || !hasPublicPage(row.state)) {
       throw new DomainError('petition_not_found', t(page.locale, 'errorPage.noSuchPetition', { id }));
     }
     const [withheld, responses] = await Promise.all([

@@ -1,12 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import type { PETITION_STATES, PetitionState } from '../domain/petition-states.js';
+import { type PetitionState, PUBLIC_STATES } from '../domain/petition-states.js';
 import { PROFILES } from '../domain/policy-profiles.js';
 import { PETITION_SORTS, type PetitionListQuery, type PetitionSort } from '../repositories/petitions.js';
-
-/** States whose petitions the public may see in lists and by id. */
-export const PUBLIC_LIST_STATES = ['open', 'closed'] as const satisfies ReadonlyArray<
-  (typeof PETITION_STATES)[number]
->;
 
 /** Every category code of every profile (an archive may hold petitions of several profiles). */
 const CATEGORY_CODES = new Set(Object.values(PROFILES).flatMap((p) => p.categories.map((c) => c.code)));
@@ -33,7 +28,7 @@ const listQueryShape = {
       example: 'n번방',
     }),
   state: z
-    .enum(PUBLIC_LIST_STATES)
+    .enum(PUBLIC_STATES)
     .optional()
     .openapi({ description: 'Only petitions in this state (default: open and closed)' }),
   category: z
@@ -107,7 +102,7 @@ export function describeIssues(error: z.ZodError): {
  */
 export function toPetitionListQuery(q: ListQuery, defaultSort?: PetitionSort): PetitionListQuery {
   const sort = q.sort ?? defaultSort ?? (q.q ? 'relevance' : 'agreements');
-  const states: readonly PetitionState[] = q.state ? [q.state] : PUBLIC_LIST_STATES;
+  const states: readonly PetitionState[] = q.state ? [q.state] : PUBLIC_STATES;
   return {
     // "ending soon" only means something for petitions still open
     states: sort === 'closing' ? states.filter((s) => s === 'open') : states,

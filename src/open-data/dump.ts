@@ -25,11 +25,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Kysely } from 'kysely';
+import type { ProfileView } from '../config/runtime-settings.js';
 import type { Database, PetitionRow } from '../db/schema.js';
-import { PUBLIC_LIST_STATES } from '../http/list-query.js';
-import { type PetitionJson, presentPetition } from '../http/presenters.js';
-import type { ProfileView } from '../http/site.js';
+import { PUBLIC_STATES } from '../domain/petition-states.js';
 import { loadModerationSettings, type ModerationSettings, withheldReason } from '../moderation/settings.js';
+import { type PetitionJson, presentPetition } from '../presenters/petitions.js';
 import { countPetitions, petitionsAfter, responsesForPetitions } from '../repositories/open-data.js';
 
 /** Version of the dump's record format; a reader refuses versions it does not know. */
@@ -120,7 +120,7 @@ export async function writeDump(db: Kysely<Database>, options: WriteDumpOptions)
   const generatedAt = options.now.toISOString();
   const file = `cheongwon-petitions-${generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.jsonl.gz`;
   const tmp = path.join(options.dir, `.${file}.${process.pid}.tmp`);
-  const total = await countPetitions(db, PUBLIC_LIST_STATES);
+  const total = await countPetitions(db, PUBLIC_STATES);
   const pageSize = options.pageSize ?? 500;
   let written = 0;
 
@@ -148,7 +148,7 @@ export async function writeDump(db: Kysely<Database>, options: WriteDumpOptions)
     };
     let after = '0';
     for (;;) {
-      const rows = await petitionsAfter(db, PUBLIC_LIST_STATES, after, pageSize);
+      const rows = await petitionsAfter(db, PUBLIC_STATES, after, pageSize);
       if (rows.length === 0) break;
       const responses = await responsesForPetitions(
         db,

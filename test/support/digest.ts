@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { PUBLIC_LIST_STATES } from '../../src/http/list-query.js';
+import { PUBLIC_STATES } from '../../src/domain/petition-states.js';
 import type { ProfileView } from '../../src/http/site.js';
 import { dumpRecord } from '../../src/open-data/dump.js';
 import { responsesForPetitions } from '../../src/repositories/open-data.js';
@@ -30,7 +30,7 @@ export async function publicDigest(
   const rows = await db
     .selectFrom('petitions')
     .selectAll()
-    .where('state', 'in', [...PUBLIC_LIST_STATES])
+    .where('state', 'in', [...PUBLIC_STATES])
     .execute();
   const responses = await responsesForPetitions(
     db,

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { REGIONS } from '../../domain/identity.js';
+import { isPublic } from '../../domain/petition-states.js';
+import { presentPetitionCount } from '../../presenters/petitions.js';
 import { agreementsByDay, agreementsByRegion, findPetitionCount } from '../../repositories/open-data.js';
 import { apiError } from '../errors.js';
-import { PUBLIC_LIST_STATES } from '../list-query.js';
-import { presentPetitionCount } from '../presenters.js';
 import { SharedCache } from '../shared-cache.js';
 import type { Site } from '../site.js';
 import {
@@ -127,8 +127,6 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
     return t === '*' || t.replace(/^W\//, '') === bare;
   });
 }
-
-const isPublic = (state: string) => (PUBLIC_LIST_STATES as readonly string[]).includes(state);
 
 const notFound = (c: Context, id: string) =>
   c.json(apiError('petition_not_found', `No public petition has the number ${id}.`), 404);

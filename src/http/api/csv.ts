@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
+import { type PetitionSummaryJson, presentPetitionSummary } from '../../presenters/petitions.js';
 import { listPetitions } from '../../repositories/petitions.js';
 import { listQuerySchema, toPetitionListQuery } from '../list-query.js';
-import { type PetitionSummaryJson, presentPetitionSummary } from '../presenters.js';
 import type { Site } from '../site.js';
 import { errorResponse, RATE_LIMITED_RESPONSE } from './schemas.js';
 

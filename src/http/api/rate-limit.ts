@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from '../../domain/errors.js';
 import { clientKey, type RateSpec } from '../../signing/rate-limits.js';
-import { clientAddress } from '../client-address.js';
+import { clientAddress } from '../middleware/client-address.js';
 
 /** The default API limit: 600 requests per 60 s per client address (a counter polled every 2 s uses 30). */
 export const DEFAULT_API_RATE_LIMIT: RateSpec = { points: 600, seconds: 60 };

@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { isPublic } from '../../domain/petition-states.js';
 import { loadModerationSettings, withheldReason } from '../../moderation/settings.js';
+import { presentPetition, presentPetitionSummary } from '../../presenters/petitions.js';
 import { findPetition, listPetitions, responsesForPetition } from '../../repositories/petitions.js';
 import type { RateSpec } from '../../signing/rate-limits.js';
 import { apiError } from '../errors.js';
-import { describeIssues, listQuerySchema, PUBLIC_LIST_STATES, toPetitionListQuery } from '../list-query.js';
-import { presentPetition, presentPetitionSummary } from '../presenters.js';
+import { describeIssues, listQuerySchema, toPetitionListQuery } from '../list-query.js';
 import type { Site } from '../site.js';
 import { registerCountRoutes } from './counts.js';
 import { registerCsvRoute } from './csv.js';
@@ -92,7 +93,7 @@ export function apiV1(site: Site, options: ApiOptions = {}): OpenAPIHono {
   api.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
     const row = await findPetition(site.db, id);
-    if (!row || !(PUBLIC_LIST_STATES as readonly string[]).includes(row.state)) {
+    if (!row || !isPublic(row.state)) {
       return c.json(apiError('petition_not_found', `No public petition has the number ${id}.`), 404);
     }
     const [responses, settings] = await Promise.all([

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { type DetectorOptions, detectFromHeader } from 'hono/language';
-import type { ErrorCode } from '../domain/errors.js';
-import { asLocale, DEFAULT_LOCALE, errorMessage, LOCALES, type Locale } from '../i18n/index.js';
+import type { ErrorCode } from '../../domain/errors.js';
+import { asLocale, DEFAULT_LOCALE, errorMessage, LOCALES, type Locale } from '../../i18n/index.js';
 
 declare module 'hono' {
   interface ContextVariableMap {

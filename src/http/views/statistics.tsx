@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { formatNumber, t } from '../../i18n/index.js';
 import type { PetitionStatistics } from '../../repositories/statistics.js';
-import type { PageContext } from '../locale.js';
+import type { PageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
 import { HorizontalBarChart } from './charts.js';
 import { stateLabel } from './components.js';

@@ -3,7 +3,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { DEFAULT_LOCALE, type Locale, otherLocale, t } from '../../i18n/index.js';
 import { siteAssets } from '../assets.js';
-import { withLanguage } from '../locale.js';
+import { withLanguage } from '../middleware/locale.js';
 import type { CategoryLink } from '../site.js';
 
 export interface LayoutProps {

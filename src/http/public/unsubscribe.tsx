@@ -1,11 +1,11 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Context, Hono } from 'hono';
-import { DomainError } from '../domain/errors.js';
-import { DEFAULT_LOCALE, t } from '../i18n/index.js';
-import { type UnsubscribeTarget, unsubscribe, verifyUnsubscribe } from '../notifications/unsubscribe.js';
-import { pageContext } from './locale.js';
-import { Layout } from './pages/layout.js';
-import type { Site } from './site.js';
+import { DomainError } from '../../domain/errors.js';
+import { DEFAULT_LOCALE, t } from '../../i18n/index.js';
+import { type UnsubscribeTarget, unsubscribe, verifyUnsubscribe } from '../../notifications/unsubscribe.js';
+import { pageContext } from '../middleware/locale.js';
+import type { Site } from '../site.js';
+import { Layout } from '../views/layout.js';
 
 /**
  * Unsubscribing from notification mail without signing in (the link in every mail and its List-Unsubscribe

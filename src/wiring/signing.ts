@@ -4,14 +4,14 @@ import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config/env.js';
 import type { Database } from '../db/schema.js';
-import type { SigningContext } from '../http/signing-routes.js';
+import type { SigningContext } from '../http/signing/routes.js';
 import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
-import { AgreementWriter } from './agreement-writer.js';
-import { createOidcClient } from './oidc.js';
-import { parseRateSpec, SigningRateLimits } from './rate-limits.js';
-import { SigningService } from './signing-service.js';
+import { AgreementWriter } from '../signing/agreement-writer.js';
+import { createOidcClient } from '../signing/oidc.js';
+import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
+import { SigningService } from '../signing/signing-service.js';
 
 export interface Signing {
   context: SigningContext;

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
 import {
   draftResponse,
   listStaffResponses,
@@ -11,17 +11,11 @@ import {
   type ResponseContent,
   reviseResponse,
   type StaffResponseView,
-} from '../responses/official-responses.js';
-import { HTTP_STATUS } from './errors.js';
-import { formatDate } from './format.js';
-import type { Site } from './site.js';
-import {
-  RESPONSES,
-  type StaffRequest,
-  type StaffRouteRegistrar,
-  staffPage,
-  wantsJson,
-} from './staff-routes.js';
+} from '../../responses/official-responses.js';
+import { HTTP_STATUS } from '../errors.js';
+import { formatDate } from '../format.js';
+import type { Site } from '../site.js';
+import { RESPONSES, type StaffRequest, type StaffRouteRegistrar, staffPage, wantsJson } from './routes.js';
 
 /**
  * The responder's pages under /staff/responses (roles responder or administrator, behind the staff guard: session,

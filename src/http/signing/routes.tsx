@@ -4,22 +4,22 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { DomainError } from '../domain/errors.js';
-import { REGIONS } from '../domain/identity.js';
-import { DEFAULT_LOCALE, errorMessage, type Locale, t } from '../i18n/index.js';
-import type { Mailer } from '../notifications/mailer.js';
-import type { AgreeOutcome } from '../signing/agreement-writer.js';
-import type { OidcClient, PendingLogin, VerifiedIdentity } from '../signing/oidc.js';
-import type { SigningRateLimits } from '../signing/rate-limits.js';
-import { hashToken, isTokenShaped, type SigningService } from '../signing/signing-service.js';
-import { siteAssets } from './assets.js';
-import { clientAddress } from './client-address.js';
-import { HTTP_STATUS } from './errors.js';
-import { formatDate } from './format.js';
-import { type PageContext, pageContext } from './locale.js';
-import { ContactFields, ErrorSummary, type FieldError, fieldError } from './pages/form-errors.js';
-import { Layout } from './pages/layout.js';
-import type { Site } from './site.js';
+import { DomainError } from '../../domain/errors.js';
+import { REGIONS } from '../../domain/identity.js';
+import { DEFAULT_LOCALE, errorMessage, type Locale, t } from '../../i18n/index.js';
+import type { Mailer } from '../../notifications/mailer.js';
+import type { AgreeOutcome } from '../../signing/agreement-writer.js';
+import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/oidc.js';
+import type { SigningRateLimits } from '../../signing/rate-limits.js';
+import { hashToken, isTokenShaped, type SigningService } from '../../signing/signing-service.js';
+import { siteAssets } from '../assets.js';
+import { HTTP_STATUS } from '../errors.js';
+import { formatDate } from '../format.js';
+import { clientAddress } from '../middleware/client-address.js';
+import { type PageContext, pageContext } from '../middleware/locale.js';
+import type { Site } from '../site.js';
+import { ContactFields, ErrorSummary, type FieldError, fieldError } from '../views/form-errors.js';
+import { Layout } from '../views/layout.js';
 
 /** Everything the signing routes need; absent → the site is read-only (no agreement forms). */
 export interface SigningContext {

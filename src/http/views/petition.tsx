@@ -2,13 +2,13 @@
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { REGIONS } from '../../domain/identity.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
+import { petitionThresholds } from '../../presenters/petitions.js';
 import type { DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
 import { siteAssets } from '../assets.js';
 import { progressPercent } from '../format.js';
-import type { PageContext } from '../locale.js';
-import { petitionThresholds } from '../presenters.js';
-import { AgreementForm } from '../signing-routes.js';
+import type { PageContext } from '../middleware/locale.js';
+import { AgreementForm } from '../signing/routes.js';
 import type { Site } from '../site.js';
 import { AgreementsOverTimeChart, type ChartText, HorizontalBarChart } from './charts.js';
 import { stateLabel } from './components.js';

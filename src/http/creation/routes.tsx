@@ -7,34 +7,34 @@ import {
   type PetitionCreationDeps,
   sponsorUrl,
   submitPetition,
-} from '../commands/create-petition.js';
-import { DomainError } from '../domain/errors.js';
-import { canonicalEmail, displayName } from '../domain/identity.js';
+} from '../../commands/create-petition.js';
+import { DomainError } from '../../domain/errors.js';
+import { canonicalEmail, displayName } from '../../domain/identity.js';
 import {
   checkPetitionText,
   type PetitionTextField,
   type PetitionTextIssue,
   petitionTextLength,
-} from '../domain/petition-text.js';
-import { getProfile, type PolicyProfile } from '../domain/policy-profiles.js';
-import { formatNumber, type Locale, type MessageKey, t } from '../i18n/index.js';
-import { detectPersonalData, type PersonalDataFlag } from '../moderation/personal-data.js';
-import { type SimilarPetition, similarPetitions } from '../moderation/similar.js';
-import { isTokenShaped } from '../signing/signing-service.js';
-import { siteAssets } from './assets.js';
-import { clientAddress } from './client-address.js';
-import { HTTP_STATUS } from './errors.js';
-import { type PageContext, pageContext } from './locale.js';
+} from '../../domain/petition-text.js';
+import { getProfile, type PolicyProfile } from '../../domain/policy-profiles.js';
+import { formatNumber, type Locale, type MessageKey, t } from '../../i18n/index.js';
+import { detectPersonalData, type PersonalDataFlag } from '../../moderation/personal-data.js';
+import { type SimilarPetition, similarPetitions } from '../../moderation/similar.js';
+import { isTokenShaped } from '../../signing/signing-service.js';
+import { siteAssets } from '../assets.js';
+import { HTTP_STATUS } from '../errors.js';
+import { clientAddress } from '../middleware/client-address.js';
+import { type PageContext, pageContext } from '../middleware/locale.js';
+import { sameOriginWrites } from '../middleware/same-origin.js';
+import { formFields, type SigningContext, sessionPerson } from '../signing/routes.js';
+import type { Site } from '../site.js';
 import {
   ContactFields,
   ErrorSummary,
   fieldError,
   type FieldError as GenericFieldError,
-} from './pages/form-errors.js';
-import { Layout } from './pages/layout.js';
-import { sameOriginWrites } from './same-origin.js';
-import { formFields, type SigningContext, sessionPerson } from './signing-routes.js';
-import type { Site } from './site.js';
+} from '../views/form-errors.js';
+import { Layout } from '../views/layout.js';
 
 /**
  * The largest creation form accepted (bytes): a 10,000-character Korean body is 30 KB of UTF-8 and up to 90 KB

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { PetitionRow } from '../../db/schema.js';
 import { type MessageKey, t } from '../../i18n/index.js';
-import type { PageContext } from '../locale.js';
+import type { PageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
 import { Pager, PetitionList } from './components.js';
 import { Layout } from './layout.js';

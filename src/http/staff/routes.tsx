@@ -5,9 +5,9 @@ import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } 
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { PersonalDataFlagsTable, RedactedPassage, StaffRole } from '../db/schema.js';
-import { DomainError } from '../domain/errors.js';
-import { SETTING_KEYS } from '../domain/policy-profiles.js';
+import type { PersonalDataFlagsTable, RedactedPassage, StaffRole } from '../../db/schema.js';
+import { DomainError } from '../../domain/errors.js';
+import { SETTING_KEYS } from '../../domain/policy-profiles.js';
 import {
   currentPersonalDataFlags,
   hideInPart,
@@ -18,27 +18,27 @@ import {
   rejectPetition,
   unhideInPart,
   unhidePetition,
-} from '../moderation/decisions.js';
+} from '../../moderation/decisions.js';
 import {
   checkOut,
   currentCheckout,
   QUEUE_BUCKET_LABELS,
   releaseCheckout,
   reviewQueue,
-} from '../moderation/queue.js';
+} from '../../moderation/queue.js';
 import {
   changeModerationSettings,
   changePolicySetting,
   listRejectReasons,
   loadModerationSettings,
   saveRejectReason,
-} from '../moderation/settings.js';
-import { similarPetitions } from '../moderation/similar.js';
-import { listAudit } from '../repositories/audit.js';
-import { loadProfileOverrides } from '../repositories/profile-settings.js';
-import { fanoutProgress, notificationTotals } from '../repositories/responses.js';
-import type { OidcClient, PendingLogin } from '../signing/oidc.js';
-import { clientKey } from '../signing/rate-limits.js';
+} from '../../moderation/settings.js';
+import { similarPetitions } from '../../moderation/similar.js';
+import { listAudit } from '../../repositories/audit.js';
+import { loadProfileOverrides } from '../../repositories/profile-settings.js';
+import { fanoutProgress, notificationTotals } from '../../repositories/responses.js';
+import type { OidcClient, PendingLogin } from '../../signing/oidc.js';
+import { clientKey } from '../../signing/rate-limits.js';
 import {
   type Actor,
   addStaff,
@@ -52,14 +52,14 @@ import {
   setStaffRoles,
   signInWithPassword,
   staffForSession,
-} from '../staff/accounts.js';
-import { signInWithOidc } from '../staff/oidc-sign-in.js';
-import { csrfTokenFor } from '../staff/secrets.js';
-import { clientAddress } from './client-address.js';
-import { formatDate } from './format.js';
-import { STATE_LABELS } from './pages/components.js';
-import { formFields } from './signing-routes.js';
-import type { Site } from './site.js';
+} from '../../staff/accounts.js';
+import { signInWithOidc } from '../../staff/oidc-sign-in.js';
+import { csrfTokenFor } from '../../staff/secrets.js';
+import { formatDate } from '../format.js';
+import { clientAddress } from '../middleware/client-address.js';
+import { formFields } from '../signing/routes.js';
+import type { Site } from '../site.js';
+import { STATE_LABELS } from '../views/components.js';
 
 /** What the staff pages need besides the site. */
 export interface StaffContext {
