@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/errors.js';
 import { hasPublicPage, PUBLIC_STATES } from '../domain/petition-states.js';
+import { RECORD_NUMBER, RECORD_NUMBER_SOURCE } from '../domain/record-numbers.js';
 import { CATALOGS, errorMessage, formatList, type MessageKey, t } from '../i18n/index.js';
 import { loadModerationSettings, withheldReason } from '../moderation/settings.js';
 import {
@@ -53,7 +54,7 @@ const SORT_LABELS: Array<[PetitionSort, MessageKey]> = [
 ];
 
 /** Petition numbers in URLs: 1, 2, … (bigint range). */
-const PETITION_ID = /^[1-9][0-9]{0,15}$/;
+const PETITION_ID = RECORD_NUMBER;
 
 /**
  * The whole web application: public pages (server-rendered HTML in Korean or English — `localeMiddleware` — on
@@ -298,7 +299,7 @@ export function createApp(
    */
   function languageSwitchTarget(c: Context, url: string): string {
     if (c.req.method === 'GET' && !c.req.path.startsWith('/auth/')) return url;
-    const petition = /^\/petitions\/([1-9][0-9]{0,15})\//.exec(c.req.path)?.[1];
+    const petition = new RegExp(`^/petitions/(${RECORD_NUMBER_SOURCE})/`).exec(c.req.path)?.[1];
     return petition ? `/petitions/${petition}` : '/';
   }
 

@@ -14,6 +14,7 @@ import {
   stateAfterUnhiding,
 } from '../domain/petition-states.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
+import { isRecordNumber } from '../domain/record-numbers.js';
 import { enqueueCreatorNotification } from '../notifications/outbox.js';
 import type { ReviewDecisionNotice } from '../notifications/templates/notifications.js';
 import { appendAudit } from '../repositories/audit.js';
@@ -338,7 +339,7 @@ export async function markDuplicate(
   ctx: DecisionContext & { of: string },
 ): Promise<{ decisionId: string }> {
   return runDecision(db, ctx, async (trx, p) => {
-    if (!/^[1-9][0-9]{0,15}$/.test(ctx.of) || ctx.of === p.id) {
+    if (!isRecordNumber(ctx.of) || ctx.of === p.id) {
       throw new DomainError(
         'invalid_parameter',
         '원래 청원 번호가 올바르지 않습니다 (자기 자신은 안 됩니다).',

@@ -8,6 +8,7 @@ import {
   isPetitionState,
   type ResponseState,
 } from '../domain/petition-states.js';
+import { isRecordNumber } from '../domain/record-numbers.js';
 import { enqueueCreatorNotification, enqueueSignerFanout } from '../notifications/outbox.js';
 import { appendAudit } from '../repositories/audit.js';
 import { MAX_ANSWER_BODY } from './format.js';
@@ -128,7 +129,7 @@ function checkActor(actor: ResponseActor): void {
 
 function checkPetitionIds(ids: readonly string[]): string[] {
   const unique = [...new Set(ids.map((id) => String(id).trim()))];
-  if (unique.length === 0 || unique.length > 100 || unique.some((id) => !/^[1-9][0-9]{0,15}$/.test(id))) {
+  if (unique.length === 0 || unique.length > 100 || unique.some((id) => !isRecordNumber(id))) {
     throw new DomainError('invalid_parameter', '답변할 청원 번호를 1–100개, 1 이상의 정수로 주십시오.', {
       fields: ['petitions'],
     });
@@ -353,7 +354,7 @@ function storedContent(r: {
 }
 
 async function lockResponse(trx: Transaction<Database>, responseId: string) {
-  if (!/^[1-9][0-9]{0,15}$/.test(responseId)) {
+  if (!isRecordNumber(responseId)) {
     throw new DomainError('response_not_found', `${responseId}번 답변을 찾을 수 없습니다.`);
   }
   const row = await trx
@@ -512,7 +513,7 @@ export async function loadStaffResponse(
   db: Kysely<Database>,
   responseId: string,
 ): Promise<StaffResponseView> {
-  const row = /^[1-9][0-9]{0,15}$/.test(responseId)
+  const row = isRecordNumber(responseId)
     ? await db
         .selectFrom('official_responses')
         .selectAll()

@@ -8,6 +8,7 @@ import {
 } from '../domain/count-effects.js';
 import { DomainError } from '../domain/errors.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
+import { isRecordNumber } from '../domain/record-numbers.js';
 
 /** A new agreement to store. The signer key is already derived (see src/domain/identity.ts `signerKey`). */
 export interface NewAgreement {
@@ -702,7 +703,7 @@ export function guardedCountUpdate(
     return `${n}::int`;
   };
   const rows = deltas.map((d) => {
-    if (!/^[1-9][0-9]*$/.test(d.petitionId)) throw new RangeError(`not a petition id: ${d.petitionId}`);
+    if (!isRecordNumber(d.petitionId)) throw new RangeError(`not a petition id: ${d.petitionId}`);
     const settings = settingsFor(d.profile);
     return `(${d.petitionId}::bigint, ${int(d.added)}, ${int(settings.responseThreshold)}, ${int(settings.debateThreshold)})`;
   });

@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { Database, StaffRole } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
+import { isRecordNumber } from '../domain/record-numbers.js';
 import { appendAudit } from '../repositories/audit.js';
 import { hashToken } from '../signing/signing-service.js';
 import {
@@ -219,8 +220,7 @@ export async function disableStaff(
 async function lockStaff(db: Kysely<Database>, who: { email?: string; staffId?: string }) {
   let q = db.selectFrom('staff_accounts').select(['id', 'email', 'roles', 'disabled_at']).forUpdate();
   if (who.staffId !== undefined) {
-    if (!/^[1-9][0-9]{0,15}$/.test(who.staffId))
-      throw new DomainError('not_found', '그런 직원 계정이 없습니다.');
+    if (!isRecordNumber(who.staffId)) throw new DomainError('not_found', '그런 직원 계정이 없습니다.');
     q = q.where('id', '=', who.staffId);
   } else q = q.where('email', '=', staffEmail(who.email ?? ''));
   const row = await q.executeTakeFirst();

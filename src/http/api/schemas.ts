@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { RECORD_NUMBER } from '../../domain/record-numbers.js';
 
 /**
  * The zod schemas of the public API's JSON bodies, shared by every route module of `/api/v1` and published as
@@ -120,7 +121,7 @@ export const RATE_LIMITED_RESPONSE = {
 export const PetitionIdParams = z.object({
   id: z
     .string()
-    .regex(/^[1-9][0-9]{0,15}$/, 'id must be a petition number')
+    .regex(RECORD_NUMBER, 'id must be a petition number')
     .openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
 });
 

@@ -6,6 +6,7 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DomainError } from '../../domain/errors.js';
 import { REGIONS } from '../../domain/identity.js';
+import { RECORD_NUMBER } from '../../domain/record-numbers.js';
 import { DEFAULT_LOCALE, errorMessage, type Locale, t } from '../../i18n/index.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
@@ -40,7 +41,7 @@ export interface SigningContext {
 export const SESSION_COOKIE = 'cw_session';
 const LOGIN_COOKIE = 'cw_login';
 const SESSION_HOURS = 12;
-const PETITION_ID = /^[1-9][0-9]{0,15}$/;
+const PETITION_ID = RECORD_NUMBER;
 
 /**
  * Cookie values signed with HMAC-SHA256 (node:crypto, synchronous): `<value>.<base64url mac>`. Hono's signed

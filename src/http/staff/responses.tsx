@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import { DomainError } from '../../domain/errors.js';
+import { isRecordNumber } from '../../domain/record-numbers.js';
 import {
   draftResponse,
   listStaffResponses,
@@ -118,7 +119,7 @@ export function registerResponseRoutes(site: Site, route: StaffRouteRegistrar): 
         />,
       );
     }
-    const prefill = petitionNumbers(r.c.req.query('petitions')).filter((n) => /^[1-9][0-9]{0,15}$/.test(n));
+    const prefill = petitionNumbers(r.c.req.query('petitions')).filter(isRecordNumber);
     return staffPage(
       r,
       '답변 쓰기',

@@ -8,6 +8,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { PersonalDataFlagsTable, RedactedPassage, StaffRole } from '../../db/schema.js';
 import { DomainError } from '../../domain/errors.js';
 import { SETTING_KEYS } from '../../domain/policy-profiles.js';
+import { isRecordNumber, RECORD_NUMBER } from '../../domain/record-numbers.js';
 import {
   currentPersonalDataFlags,
   hideInPart,
@@ -94,7 +95,7 @@ export const ANY_STAFF: readonly StaffRole[] = STAFF_ROLES;
  */
 export const STAFF_ROUTE_POLICY = new Map<string, StaffRoutePolicy>();
 
-const PETITION_ID = /^[1-9][0-9]{0,15}$/;
+const PETITION_ID = RECORD_NUMBER;
 const shortDateTime = (d: Date | null, zone = 'Asia/Seoul') =>
   d
     ? `${formatDate(d, zone)} ${d.toLocaleTimeString('ko-KR', { timeZone: zone, hour: '2-digit', minute: '2-digit', hour12: false })}`
@@ -609,7 +610,7 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
       .filter((line) => line.length > 0)
       .map((text) => ({ field, text }));
     const flagIds = Object.keys(r.fields)
-      .filter((k) => /^flag_[1-9][0-9]{0,15}$/.test(k) && r.fields[k] === 'on')
+      .filter((k) => k.startsWith('flag_') && isRecordNumber(k.slice(5)) && r.fields[k] === 'on')
       .map((k) => k.slice(5));
     return hideInPart(site.db, { ...ctx, passages, flagIds, label: r.fields.label ?? '' });
   });
