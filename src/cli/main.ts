@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { openDemoPetition } from '../commands/demo-petition.js';
 import { purgeExpired, schedulePurge } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
+import { loadRuntimeSettings } from '../config/runtime-settings.js';
 import { reconcileCounts } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
@@ -17,6 +18,7 @@ import { writeDump } from '../open-data/dump.js';
 import { startDailyDumps } from '../open-data/dump-schedule.js';
 import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
 import { parseRateSpec } from '../signing/rate-limits.js';
+import { createLifecycleScheduler } from '../wiring/lifecycle.js';
 import { createSigning, deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 import { importFiles } from './import-files.js';
@@ -40,12 +42,25 @@ program
     const handle = await openMigratedDatabase(config, log);
     if (config.seed === 'sample')
       await seedIfEmpty(handle.db, { log, progress: process.stdout.isTTY === true });
+    const settings = await loadRuntimeSettings({ db: handle.db, deploymentProfile: config.profile });
     const site = await createSite({
       db: handle.db,
       deploymentProfile: config.profile,
+      settings,
       publicUrl: config.publicUrl,
       trustedProxies: parseTrustedProxies(config.trustProxy),
     });
+    // the lifecycle runs by itself: petitions past their deadline close (with closed_at = the deadline) BEFORE the
+    // server answers its first request, so one that was down across a deadline never shows it open
+    const lifecycle = createLifecycleScheduler({
+      db: handle.db,
+      settings,
+      listener: { petitionsChanged: () => site.pages.invalidateAll() },
+      log,
+    });
+    const caughtUp = await lifecycle.runOnce();
+    if (caughtUp.closed.length > 0)
+      log(`closed ${caughtUp.closed.length} petition(s) whose deadline had passed`);
     const signing = await createSigning(config, site, handle.db);
     // notification mail from the outbox (NOTIFY_WORKER=off when `cheongwon worker` runs as its own process)
     const notifications = workerInServe()
@@ -82,6 +97,7 @@ program
       },
       await staffContext(config),
     );
+    lifecycle.start();
     const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
       const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
       log(`Cheongwon (${site.deploymentProfile}) listening on http://${host}:${info.port}`);
@@ -92,11 +108,13 @@ program
       stopping = true;
       log(`${signal}: finishing open requests, then closing the database`);
       server.close(async () => {
+        await lifecycle.stop(); // a pass in progress commits or rolls back first
         await dumps?.stop(); // a dump in progress finishes first
         await purge.stop();
         await notifications?.stop(); // the mail in hand is finished; claimed ones are retried after their lease
         await signing.close(); // every queued agreement is written before the database closes
         site.close();
+        settings.close();
         await handle.close();
         process.exit(0);
       });

@@ -72,6 +72,10 @@ export interface CreatorNotificationData {
   };
   'creator.threshold_reached': { count: number; threshold: number };
   'creator.answered': { responseId: string };
+  /** The period ended: the final count and the threshold it was measured against. */
+  'creator.closed': { count: number; threshold: number };
+  /** The pre-agreement window ended first: supporters gathered and needed. */
+  'creator.lapsed': { count: number; threshold: number };
 }
 
 /**

@@ -8,6 +8,8 @@ export const CREATOR_KINDS = [
   'creator.review_decision',
   'creator.threshold_reached',
   'creator.answered',
+  'creator.closed',
+  'creator.lapsed',
 ] as const;
 export type SignerKind = (typeof SIGNER_KINDS)[number];
 export type CreatorKind = (typeof CREATOR_KINDS)[number];
@@ -136,6 +138,37 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
             : 'An official response to a petition you agreed to has been published.',
         answeredBy(input.response),
         ko ? '답변 전문은 청원 페이지에서 보실 수 있습니다.' : 'Read the full response on the petition page.',
+      );
+      break;
+    case 'creator.closed': {
+      const reached =
+        input.count !== undefined && input.threshold !== undefined && input.count >= input.threshold;
+      subject = ko ? `청원 마감: ${short}` : `Your petition has closed: ${short}`;
+      body.push(
+        ko
+          ? `올리신 청원의 동의 기간이 끝났습니다. 최종 참여인원은 ${n(input.count)}명입니다.`
+          : `The agreement period of your petition has ended with ${n(input.count)} ${input.count === 1 ? 'agreement' : 'agreements'}.`,
+        reached
+          ? ko
+            ? `기준(${n(input.threshold)}명)에 도달했으므로 공식 답변을 받게 됩니다. ${due}`.trim()
+            : `It reached the threshold of ${n(input.threshold)}, so it will receive an official response. ${due}`.trim()
+          : ko
+            ? `기준(${n(input.threshold)}명)에는 이르지 못했습니다. 참여해 주신 모든 분께 감사드립니다.`
+            : `It did not reach the threshold of ${n(input.threshold)}. Thank you to everyone who took part.`,
+      );
+      break;
+    }
+    case 'creator.lapsed':
+      subject = ko
+        ? `사전동의 기간 만료: ${short}`
+        : `Your petition did not get enough supporters in time: ${short}`;
+      body.push(
+        ko
+          ? `사전동의 기간 안에 필요한 ${n(input.threshold)}명 중 ${n(input.count)}명이 동의하여, 청원이 공개되지 않고 종료되었습니다.`
+          : `Within the time allowed, ${n(input.count)} of the ${n(input.threshold)} supporters it needed agreed, so the petition ended without being published.`,
+        ko
+          ? '같은 내용으로 새 청원을 작성하실 수 있습니다.'
+          : 'You may start a new petition with the same text.',
       );
       break;
     case 'creator.pre_agreement_progress':
