@@ -7,7 +7,7 @@ import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
 import { enqueueCreatorNotification, recordCountEvents } from '../src/notifications/outbox.js';
 import { NotificationWorker } from '../src/notifications/worker.js';
 import { responsesForPetitions } from '../src/repositories/open-data.js';
-import { fanoutProgress } from '../src/repositories/responses.js';
+import { fanoutProgress } from '../src/repositories/notifications.js';
 import {
   draftResponse,
   publishResponse,

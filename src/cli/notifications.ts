@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import type { Mailer } from '../notifications/mailer.js';
 import { NotificationWorker } from '../notifications/worker.js';
-import { fanoutProgress, notificationTotals } from '../repositories/responses.js';
+import { fanoutProgress, notificationTotals } from '../repositories/notifications.js';
 import {
   draftResponse,
   linkPetitions,

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
+import { optOutAgreement, optOutCreator } from '../repositories/writes/notifications.js';
 
 /**
  * Unsubscribe links that work without signing in: `/notifications/unsubscribe?r=<recipient>&t=<mac>`, where the
@@ -69,40 +70,11 @@ export async function unsubscribe(
   target: UnsubscribeTarget,
   now: Date,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    if (target.kind === 'agreement') {
-      const row = await trx
-        .updateTable('agreements')
-        .set({ notify: false })
-        .where('id', '=', target.agreementId)
-        .returning(['id', 'confirmed_at'])
-        .executeTakeFirst();
-      if (!row) return false;
-      if (row.confirmed_at !== null) {
-        await trx.deleteFrom('agreement_contacts').where('agreement_id', '=', row.id).execute();
-      }
-      await trx
-        .updateTable('notification_deliveries')
-        .set({ state: 'cancelled', lease_owner: null, lease_until: null })
-        .where('agreement_id', '=', row.id)
-        .where('state', '=', 'pending')
-        .execute();
-      return true;
-    }
-    const row = await trx
-      .updateTable('petition_creators')
-      .set((eb) => ({ unsubscribed_at: eb.fn.coalesce('unsubscribed_at', eb.val(now)) }))
-      .where('petition_id', '=', target.petitionId)
-      .returning('petition_id')
-      .executeTakeFirst();
-    if (!row) return false;
-    await trx
-      .updateTable('notification_deliveries')
-      .set({ state: 'cancelled', lease_owner: null, lease_until: null })
-      .where('petition_id', '=', target.petitionId)
-      .where('recipient', '=', 'creator')
-      .where('state', '=', 'pending')
-      .execute();
-    return true;
-  });
+  return db
+    .transaction()
+    .execute((trx) =>
+      target.kind === 'agreement'
+        ? optOutAgreement(trx, target.agreementId)
+        : optOutCreator(trx, target.petitionId, now),
+    );
 }
