@@ -4,7 +4,12 @@ import { progressMilestoneReached, thresholdCrossedAt } from '../domain/notifica
 import type { PolicySettings } from '../domain/policy-profiles.js';
 import { petitionsForCountEvents } from '../repositories/notifications.js';
 import { insertOutboxRow } from '../repositories/writes/notifications.js';
-import type { CreatorKind, ReviewDecisionNotice, SignerKind } from './templates/notifications.js';
+import {
+  type CreatorKind,
+  isRepeatableDecision,
+  type ReviewDecisionNotice,
+  type SignerKind,
+} from './templates/notifications.js';
 
 /**
  * The notification outbox: every event that causes mail writes one `notification_outbox` row IN THE SAME
@@ -86,8 +91,7 @@ export function enqueueCreatorNotification<K extends CreatorKind>(
   } else if (kind === 'creator.review_decision') {
     const review = data as CreatorNotificationData['creator.review_decision'];
     key += `:${review.decision}`;
-    if (review.decision !== 'published' && review.decision !== 'rejected')
-      key += `:${review.decisionId ?? ''}`;
+    if (isRepeatableDecision(review.decision)) key += `:${review.decisionId ?? ''}`;
   }
   return enqueueOutbox(trx, {
     kind,
