@@ -9,12 +9,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import { publishResponse } from '../src/commands/publish-response.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
 import { NotificationWorker } from '../src/notifications/worker.js';
-import { fanoutProgress } from '../src/repositories/responses.js';
-import { publishResponse } from '../src/responses/official-responses.js';
+import { fanoutProgress } from '../src/repositories/notifications.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
 import { startTestSmtpServer } from '../test/support/smtp-server.js';
 

@@ -1,19 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { draftResponse } from '../src/commands/draft-response.js';
+import { publishResponse } from '../src/commands/publish-response.js';
+import { reviseResponse } from '../src/commands/revise-response.js';
 import { reconcileCounts } from '../src/counting/reconcile.js';
+import type { ResponseContent } from '../src/domain/official-response.js';
 import { createApp } from '../src/http/app.js';
 import { registerNotificationRoutes } from '../src/http/public/unsubscribe.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
 import { enqueueCreatorNotification, recordCountEvents } from '../src/notifications/outbox.js';
 import { NotificationWorker } from '../src/notifications/worker.js';
+import { fanoutProgress } from '../src/repositories/notifications.js';
 import { responsesForPetitions } from '../src/repositories/open-data.js';
-import { fanoutProgress } from '../src/repositories/responses.js';
-import {
-  draftResponse,
-  publishResponse,
-  type ResponseContent,
-  reviseResponse,
-} from '../src/responses/official-responses.js';
 import type { AgreementWriter } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition, signer, writerDeps } from './support/factories.js';

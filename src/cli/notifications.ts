@@ -2,22 +2,19 @@ import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
+import { draftResponse } from '../commands/draft-response.js';
+import { linkPetitions } from '../commands/link-petitions.js';
+import { publishDraft } from '../commands/publish-draft.js';
+import { publishResponse } from '../commands/publish-response.js';
+import { reviseResponse } from '../commands/revise-response.js';
 import type { AppConfig } from '../config/env.js';
 import { loadNotificationConfig } from '../config/notifications.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
+import type { ResponseActor, ResponseContent } from '../domain/official-response.js';
 import type { Mailer } from '../notifications/mailer.js';
 import { NotificationWorker } from '../notifications/worker.js';
-import { fanoutProgress, notificationTotals } from '../repositories/responses.js';
-import {
-  draftResponse,
-  linkPetitions,
-  publishDraft,
-  publishResponse,
-  type ResponseActor,
-  type ResponseContent,
-  reviseResponse,
-} from '../responses/official-responses.js';
+import { fanoutProgress, notificationTotals } from '../repositories/notifications.js';
 import { deploymentMailer, deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 

@@ -41,6 +41,16 @@ export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   invalid_record: 422,
 };
 
+/**
+ * The status of a refused FORM shown again with each field's message (the responder's answer form): a field the
+ * rules refused (`invalid_parameter`) is 422 Unprocessable Content — the request was read, its content refused —
+ * where the same code from a URL or an API call is 400; every other code keeps its status from `HTTP_STATUS`
+ * (an unknown petition typed in the form 404, one that cannot be answered 409).
+ */
+export function formRefusalStatus(code: ErrorCode): ErrorStatus {
+  return code === 'invalid_parameter' ? 422 : HTTP_STATUS[code];
+}
+
 /** The JSON error object every API error uses: `{ "error": { "code", "message", "details"? } }`. */
 export interface ApiError {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };

@@ -1,8 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { progressMilestoneReached, thresholdCrossedAt } from '../domain/notification-events.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
-import type { CommittedBatch } from '../signing/agreement-writer.js';
-import type { CreatorKind, ReviewDecisionNotice, SignerKind } from './templates/notifications.js';
+import { petitionsForCountEvents } from '../repositories/notifications.js';
+import { insertOutboxRow } from '../repositories/writes/notifications.js';
+import {
+  type CreatorKind,
+  isRepeatableDecision,
+  type ReviewDecisionNotice,
+  type SignerKind,
+} from './templates/notifications.js';
 
 /**
  * The notification outbox: every event that causes mail writes one `notification_outbox` row IN THE SAME
@@ -30,20 +37,7 @@ export async function enqueueOutbox(
     now: Date;
   },
 ): Promise<boolean> {
-  const inserted = await trx
-    .insertInto('notification_outbox')
-    .values({
-      kind: row.kind,
-      dedupe_key: row.dedupeKey,
-      petition_id: row.petitionId,
-      payload: JSON.stringify(row.payload),
-      next_attempt_at: row.now,
-      created_at: row.now,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  return insertOutboxRow(trx, row);
 }
 
 /**
@@ -101,8 +95,7 @@ export function enqueueCreatorNotification<K extends CreatorKind>(
   } else if (kind === 'creator.review_decision') {
     const review = data as CreatorNotificationData['creator.review_decision'];
     key += `:${review.decision}`;
-    if (review.decision !== 'published' && review.decision !== 'rejected')
-      key += `:${review.decisionId ?? ''}`;
+    if (isRepeatableDecision(review.decision)) key += `:${review.decisionId ?? ''}`;
   }
   return enqueueOutbox(trx, {
     kind,
@@ -113,8 +106,15 @@ export function enqueueCreatorNotification<K extends CreatorKind>(
   });
 }
 
-/** Pre-agreement progress milestones (percent) that mail the creator. */
-export const PROGRESS_MILESTONES = [50, 100] as const;
+/**
+ * What the notification hook needs of a batch the agreement writer committed (structurally the writer's
+ * `CommittedBatch`, so notifications imports nothing from signing): its instant and the agreements it counted.
+ */
+export interface CountedBatch {
+  /** The batch's `now` (UTC), also stored as `response_threshold_reached_at` on a crossing in this batch. */
+  now: Date;
+  counted: ReadonlyArray<{ agreementId: string; petitionId: string; signerKey: string }>;
+}
 
 /**
  * The agreement writer's `effectWrites` hook for notifications: in the batch's own transaction, after its counts
@@ -131,7 +131,7 @@ export const PROGRESS_MILESTONES = [50, 100] as const;
  * @param deps.settingsFor effective settings of a profile (pre-agreement threshold)
  */
 export function notificationWrites(deps: { settingsFor: (profile: string) => PolicySettings }) {
-  return async (trx: Kysely<Database>, batch: CommittedBatch): Promise<void> => {
+  return async (trx: Kysely<Database>, batch: CountedBatch): Promise<void> => {
     const ids = [...new Set(batch.counted.map((c) => c.petitionId))];
     if (ids.length > 0) await recordCountEvents(trx, ids, batch.now, deps);
   };
@@ -147,44 +147,25 @@ export async function recordCountEvents(
   now: Date,
   deps: { settingsFor: (profile: string) => PolicySettings },
 ): Promise<void> {
-  const rows = await trx
-    .selectFrom('petitions')
-    .select([
-      'id',
-      'profile',
-      'state',
-      'agreement_count',
-      'response_state',
-      'response_threshold',
-      'response_due_at',
-      'response_threshold_reached_at',
-      'debate_threshold_reached_at',
-      'debate_state',
-    ])
-    .where('id', 'in', petitionIds)
-    .execute();
-  const t = now.getTime();
+  const rows = await petitionsForCountEvents(trx, petitionIds);
   for (const p of rows) {
     const settings = deps.settingsFor(p.profile);
-    if (p.response_threshold_reached_at?.getTime() === t && p.response_state === 'awaiting') {
+    if (thresholdCrossedAt(p, now)) {
       const threshold = p.response_threshold ?? settings.responseThreshold;
       const payload = { count: p.agreement_count, threshold };
       await enqueueSignerFanout(trx, p.id, 'signers.threshold_reached', payload, now);
       await enqueueCreatorNotification(trx, p.id, 'creator.threshold_reached', payload, now);
     }
     const pre = settings.preAgreementThreshold;
-    if (pre > 0 && (p.state === 'collecting_pre_agreements' || p.state === 'in_review')) {
-      // only the highest milestone reached: a jump past both 50% and 100% sends one mail, not two
-      const milestone = [...PROGRESS_MILESTONES].reverse().find((m) => p.agreement_count * 100 >= pre * m);
-      if (milestone !== undefined) {
-        await enqueueCreatorNotification(
-          trx,
-          p.id,
-          'creator.pre_agreement_progress',
-          { milestone, count: p.agreement_count, threshold: pre },
-          now,
-        );
-      }
+    const milestone = progressMilestoneReached(p, pre);
+    if (milestone !== undefined) {
+      await enqueueCreatorNotification(
+        trx,
+        p.id,
+        'creator.pre_agreement_progress',
+        { milestone, count: p.agreement_count, threshold: pre },
+        now,
+      );
     }
   }
 }

@@ -1,6 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 
 /**
@@ -55,54 +53,4 @@ export function verifyUnsubscribe(secret: string, r: string, t: string): Unsubsc
   }
   const id = m[2] as string;
   return m[1] === 'a' ? { kind: 'agreement', agreementId: id } : { kind: 'creator', petitionId: id };
-}
-
-/**
- * Stops notifications for `target`, in one transaction: a signer's agreement loses its opt-in (`notify = false`),
- * its contact data is deleted once the agreement is confirmed (nothing needs it any more), and its queued mails are
- * cancelled; a creator is marked unsubscribed and their queued mails are cancelled. Doing it twice changes nothing.
- * @param now UTC instant recorded for a creator
- * @returns false when the link names nothing that exists (an agreement or petition since deleted)
- */
-export async function unsubscribe(
-  db: Kysely<Database>,
-  target: UnsubscribeTarget,
-  now: Date,
-): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    if (target.kind === 'agreement') {
-      const row = await trx
-        .updateTable('agreements')
-        .set({ notify: false })
-        .where('id', '=', target.agreementId)
-        .returning(['id', 'confirmed_at'])
-        .executeTakeFirst();
-      if (!row) return false;
-      if (row.confirmed_at !== null) {
-        await trx.deleteFrom('agreement_contacts').where('agreement_id', '=', row.id).execute();
-      }
-      await trx
-        .updateTable('notification_deliveries')
-        .set({ state: 'cancelled', lease_owner: null, lease_until: null })
-        .where('agreement_id', '=', row.id)
-        .where('state', '=', 'pending')
-        .execute();
-      return true;
-    }
-    const row = await trx
-      .updateTable('petition_creators')
-      .set((eb) => ({ unsubscribed_at: eb.fn.coalesce('unsubscribed_at', eb.val(now)) }))
-      .where('petition_id', '=', target.petitionId)
-      .returning('petition_id')
-      .executeTakeFirst();
-    if (!row) return false;
-    await trx
-      .updateTable('notification_deliveries')
-      .set({ state: 'cancelled', lease_owner: null, lease_until: null })
-      .where('petition_id', '=', target.petitionId)
-      .where('recipient', '=', 'creator')
-      .where('state', '=', 'pending')
-      .execute();
-    return true;
-  });
 }

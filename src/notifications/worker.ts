@@ -1,9 +1,33 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NotificationDeliveriesTable, NotificationOutboxTable } from '../db/schema.js';
 import { localDate } from '../domain/closing-dates.js';
 import { getProfile } from '../domain/policy-profiles.js';
+import {
+  countFanoutSigners,
+  creatorForMail,
+  type FanoutAudience,
+  fanoutJobOf,
+  fanoutSignerPage,
+  type PetitionForMail,
+  petitionForMail,
+  responseForMail,
+  signerForMail,
+} from '../repositories/notifications.js';
+import {
+  advanceFanout,
+  claimDeliveries,
+  createFanoutJob,
+  finishDelivery,
+  handBackDeliveries,
+  insertDeliveries,
+  keepOutboxRowDue,
+  markDeliverySent,
+  markOutboxDone,
+  recordOutboxFailure,
+  takeDueOutboxRow,
+} from '../repositories/writes/notifications.js';
 import { MailDeliveryError, type Mailer } from './mailer.js';
 import {
   isCreatorKind,
@@ -42,7 +66,7 @@ import { unsubscribeUrl } from './unsubscribe.js';
  * longer than the time a claimed batch takes at the configured pace.
  *
  * Contact data: after the `signers.answered` mail (the last one a signer asked for) the agreement's contact row is
- * deleted, once no other mail to that signer is pending (see `markSent`). A signer who unsubscribed meanwhile, or whose contact is gone, is `cancelled`/`skipped`, not mailed.
+ * deleted, once no other mail to that signer is pending (see `markDeliverySent` in repositories/writes/notifications.ts). A signer who unsubscribed meanwhile, or whose contact is gone, is `cancelled`/`skipped`, not mailed.
  */
 export interface NotificationWorkerOptions {
   db: Kysely<Database>;
@@ -197,17 +221,7 @@ export class NotificationWorker {
     let taken: { id: string; attempts: number } | null = null;
     try {
       return await this.#o.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('notification_outbox')
-          .selectAll()
-          .where('state', '=', 'pending')
-          .where('next_attempt_at', '<=', now)
-          .orderBy('next_attempt_at')
-          .orderBy('id')
-          .limit(1)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
+        const row = await takeDueOutboxRow(trx, now);
         if (!row) return null;
         taken = { id: row.id, attempts: row.attempts };
         return this.#expandRow(trx, row, now);
@@ -225,20 +239,14 @@ export class NotificationWorker {
     row: Selectable<NotificationOutboxTable>,
     now: Date,
   ): Promise<number> {
-    const done = () =>
-      trx
-        .updateTable('notification_outbox')
-        .set({ state: 'done', done_at: now, lease_owner: this.id, lease_until: null })
-        .where('id', '=', row.id)
-        .execute();
+    const done = () => markOutboxDone(trx, row.id, this.id, now);
     if (row.petition_id === null) {
       await done();
       return 0;
     }
     if (isCreatorKind(row.kind)) {
-      const inserted = await trx
-        .insertInto('notification_deliveries')
-        .values({
+      const inserted = await insertDeliveries(trx, [
+        {
           dedupe_key: row.dedupe_key,
           kind: row.kind,
           petition_id: row.petition_id,
@@ -247,12 +255,10 @@ export class NotificationWorker {
           next_attempt_at: now,
           message_id: this.messageId(row.dedupe_key),
           created_at: now,
-        })
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .returning('id')
-        .execute();
+        },
+      ]);
       await done();
-      return inserted.length;
+      return inserted;
     }
     if (!isSignerKind(row.kind)) {
       throw new Error(`unknown notification kind ${row.kind}`);
@@ -260,105 +266,61 @@ export class NotificationWorker {
     // a fan-out: create its job on first sight, then expand one page. The threshold mail goes to those who had
     // agreed when the threshold was crossed (its outbox row was written in that batch); the answer goes to every
     // opted-in signer, also those who agree after it (they asked to hear of the answer).
-    const agreedBy = row.kind === 'signers.threshold_reached' ? row.created_at : null;
-    let job = await trx
-      .selectFrom('notification_fanouts')
-      .selectAll()
-      .where('outbox_id', '=', row.id)
-      .executeTakeFirst();
-    if (!job) {
-      const total = await trx
-        .selectFrom('agreements as a')
-        .innerJoin('agreement_contacts as c', 'c.agreement_id', 'a.id')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('a.petition_id', '=', row.petition_id)
-        .where('a.notify', '=', true)
-        .where('a.confirmed_at', 'is not', null)
-        .$if(agreedBy !== null, (q) => q.where('a.confirmed_at', '<=', agreedBy as Date))
-        .executeTakeFirstOrThrow();
-      job = await trx
-        .insertInto('notification_fanouts')
-        .values({
-          outbox_id: row.id,
-          kind: row.kind,
-          petition_id: row.petition_id,
-          total: Number(total.n),
-          created_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    }
-    const page = await trx
-      .selectFrom('agreements as a')
-      .innerJoin('agreement_contacts as c', 'c.agreement_id', 'a.id')
-      .select('a.id')
-      .where('a.petition_id', '=', row.petition_id)
-      .where('a.notify', '=', true)
-      .where('a.confirmed_at', 'is not', null)
-      .$if(agreedBy !== null, (q) => q.where('a.confirmed_at', '<=', agreedBy as Date))
-      .where('a.id', '>', job.cursor)
-      .orderBy('a.id')
-      .limit(this.#o.pageSize)
-      .execute();
-    let queued = 0;
-    if (page.length > 0) {
-      const values = page.map((a) => {
-        const key = `${row.kind}:${row.petition_id}:agreement:${a.id}`;
+    const audience: FanoutAudience = {
+      petitionId: row.petition_id,
+      agreedBy: row.kind === 'signers.threshold_reached' ? row.created_at : null,
+    };
+    const job =
+      (await fanoutJobOf(trx, row.id)) ??
+      (await createFanoutJob(trx, {
+        outboxId: row.id,
+        kind: row.kind,
+        petitionId: row.petition_id,
+        total: await countFanoutSigners(trx, audience),
+        now,
+      }));
+    const page = await fanoutSignerPage(trx, audience, { after: job.cursor, limit: this.#o.pageSize });
+    const petitionId = row.petition_id;
+    const queued = await insertDeliveries(
+      trx,
+      page.map((agreementId) => {
+        const key = `${row.kind}:${petitionId}:agreement:${agreementId}`;
         return {
           dedupe_key: key,
           kind: row.kind,
-          petition_id: row.petition_id as string,
-          recipient: `agreement:${a.id}`,
-          agreement_id: a.id,
+          petition_id: petitionId,
+          recipient: `agreement:${agreementId}`,
+          agreement_id: agreementId,
           fanout_id: job.id,
           payload: JSON.stringify(row.payload),
           next_attempt_at: now,
           message_id: this.messageId(key),
           created_at: now,
         };
-      });
-      const inserted = await trx
-        .insertInto('notification_deliveries')
-        .values(values)
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .returning('id')
-        .execute();
-      queued = inserted.length;
-    }
+      }),
+    );
     const finished = page.length < this.#o.pageSize;
-    await trx
-      .updateTable('notification_fanouts')
-      .set({
-        cursor: page.length > 0 ? (page[page.length - 1] as { id: string }).id : job.cursor,
-        queued: sql<number>`queued + ${queued}`,
-        ...(finished ? { expanded_at: now } : {}),
-      })
-      .where('id', '=', job.id)
-      .execute();
+    await advanceFanout(trx, {
+      id: job.id,
+      cursor: page.length > 0 ? (page[page.length - 1] as string) : job.cursor,
+      queued,
+      finishedAt: finished ? now : null,
+    });
     if (finished) await done();
-    else {
-      await trx
-        .updateTable('notification_outbox')
-        .set({ lease_owner: this.id, next_attempt_at: now })
-        .where('id', '=', row.id)
-        .execute();
-    }
+    else await keepOutboxRowDue(trx, row.id, this.id, now);
     return queued;
   }
 
   async #outboxFailed(row: { id: string; attempts: number }, error: unknown, now: Date): Promise<void> {
     const attempts = row.attempts + 1;
     const permanent = attempts >= this.#o.maxAttempts;
-    await this.#o.db
-      .updateTable('notification_outbox')
-      .set({
-        attempts,
-        state: permanent ? 'failed' : 'pending',
-        next_attempt_at: new Date(now.getTime() + this.#backoff(attempts)),
-        last_error: safeError(error),
-      })
-      .where('id', '=', row.id)
-      .execute();
+    await recordOutboxFailure(this.#o.db, {
+      id: row.id,
+      attempts,
+      failed: permanent,
+      nextAttemptAt: new Date(now.getTime() + this.#backoff(attempts)),
+      error: safeError(error),
+    });
     this.#o.log(`notification outbox ${row.id}: ${safeError(error)}`);
   }
 
@@ -374,28 +336,9 @@ export class NotificationWorker {
       Math.min(this.#o.batchSize, Math.floor((this.#o.ratePerSecond * this.#o.leaseMs) / 2000)),
     );
     const leaseUntil = new Date(now.getTime() + this.#o.leaseMs);
-    const at = now.toISOString();
     // two claims, each served by its own partial index: mails whose worker died (lease run out), then due ones
     const claim = (which: 'expired' | 'due', n: number) =>
-      n <= 0
-        ? Promise.resolve([])
-        : sql<Selectable<NotificationDeliveriesTable>>`
-        update notification_deliveries d
-        set state = 'sending', lease_owner = ${this.id}, lease_until = ${leaseUntil.toISOString()}::timestamptz,
-            attempts = d.attempts + 1, sending_at = ${at}::timestamptz
-        where d.id in (
-          ${
-            which === 'expired'
-              ? sql`select id from notification_deliveries
-                    where state = 'sending' and lease_until < ${at}::timestamptz
-                    order by lease_until limit ${n} for update skip locked`
-              : sql`select id from notification_deliveries
-                    where state = 'pending' and next_attempt_at <= ${at}::timestamptz
-                    order by next_attempt_at, id limit ${n} for update skip locked`
-          })
-        returning d.*`
-            .execute(this.#o.db)
-            .then((r) => r.rows);
+      claimDeliveries(this.#o.db, { which, limit: n, workerId: this.id, leaseUntil, now });
     const expired = await claim('expired', limit);
     const claimed = [...expired, ...(await claim('due', limit - expired.length))];
     // the petition and the answer are the same for most of a batch: read each once per batch
@@ -404,22 +347,11 @@ export class NotificationWorker {
     for (const [i, d] of ordered.entries()) {
       if (this.#stopRequested) {
         // hand the rest back rather than leave them to wait for the lease
-        await this.#o.db
-          .updateTable('notification_deliveries')
-          .set((eb) => ({
-            state: 'pending',
-            lease_owner: null,
-            lease_until: null,
-            attempts: eb('attempts', '-', 1),
-          }))
-          .where(
-            'id',
-            'in',
-            ordered.slice(i).map((r) => r.id),
-          )
-          .where('lease_owner', '=', this.id)
-          .where('state', '=', 'sending')
-          .execute();
+        await handBackDeliveries(
+          this.#o.db,
+          ordered.slice(i).map((r) => r.id),
+          this.id,
+        );
         return;
       }
       await this.#deliver(d, pass, cache);
@@ -433,16 +365,7 @@ export class NotificationWorker {
   ): Promise<void> {
     const db = this.#o.db;
     const id = d.id;
-    const finish = (
-      set: Partial<{ state: 'sent' | 'failed' | 'skipped' | 'cancelled' | 'pending' }> &
-        Record<string, unknown>,
-    ) =>
-      db
-        .updateTable('notification_deliveries')
-        .set({ lease_owner: null, lease_until: null, ...set })
-        .where('id', '=', id)
-        .where('lease_owner', '=', this.id)
-        .execute();
+    const finish = (set: Parameters<typeof finishDelivery>[3]) => finishDelivery(db, id, this.id, set);
     let composed:
       | { to: string; mail: ReturnType<typeof notificationMail>; unsubscribe: string }
       | 'skipped'
@@ -487,7 +410,7 @@ export class NotificationWorker {
       }
       return;
     }
-    await markSent(db, d, this.#o.now());
+    await markDeliverySent(db, d, this.#o.now());
     pass.sent += 1;
   }
 
@@ -514,32 +437,16 @@ export class NotificationWorker {
     { to: string; mail: ReturnType<typeof notificationMail>; unsubscribe: string } | 'skipped' | 'cancelled'
   > {
     const db = this.#o.db;
-    const petition = (await once(cache, `petition:${d.petition_id}`, () =>
-      db
-        .selectFrom('petitions')
-        .select([
-          'id',
-          'title',
-          'profile',
-          'agreement_count',
-          'archived_agreement_count',
-          'response_threshold',
-          'response_due_at',
-        ])
-        .where('id', '=', d.petition_id)
-        .executeTakeFirst(),
-    )) as { id: string; title: string; profile: string; response_due_at: Date | null } | undefined;
+    const petition: PetitionForMail | undefined = await once(cache, `petition:${d.petition_id}`, () =>
+      petitionForMail(db, d.petition_id),
+    );
     if (!petition) return 'skipped';
     let to: string;
     let name: string;
     let locale: 'ko' | 'en';
     let unsubscribe: string;
     if (d.recipient === 'creator') {
-      const creator = await db
-        .selectFrom('petition_creators')
-        .selectAll()
-        .where('petition_id', '=', d.petition_id)
-        .executeTakeFirst();
+      const creator = await creatorForMail(db, d.petition_id);
       if (!creator) return 'skipped';
       if (creator.unsubscribed_at !== null) return 'cancelled';
       ({ email: to, name, locale } = creator);
@@ -554,12 +461,7 @@ export class NotificationWorker {
       );
     } else {
       if (d.agreement_id === null) return 'skipped';
-      const a = await db
-        .selectFrom('agreements as a')
-        .leftJoin('agreement_contacts as c', 'c.agreement_id', 'a.id')
-        .select(['a.notify', 'a.locale', 'c.email', 'c.name'])
-        .where('a.id', '=', d.agreement_id)
-        .executeTakeFirst();
+      const a = await signerForMail(db, d.agreement_id);
       if (!a?.notify) return 'cancelled';
       if (!a.email) return 'skipped';
       to = a.email;
@@ -582,20 +484,7 @@ export class NotificationWorker {
     if (d.kind.endsWith('.answered')) {
       const responseId = typeof p.responseId === 'string' ? p.responseId : null;
       const r = responseId
-        ? ((await once(cache, `response:${responseId}`, () =>
-            db
-              .selectFrom('official_responses')
-              .select(['title', 'responder_name', 'responder_title', 'published_at'])
-              .where('id', '=', responseId)
-              .executeTakeFirst(),
-          )) as
-            | {
-                title: string | null;
-                responder_name: string | null;
-                responder_title: string | null;
-                published_at: Date | null;
-              }
-            | undefined)
+        ? await once(cache, `response:${responseId}`, () => responseForMail(db, responseId))
         : undefined;
       if (!r) return 'skipped';
       response = {
@@ -632,40 +521,6 @@ export class NotificationWorker {
 function safeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g, '[address]').slice(0, 500);
-}
-
-/**
- * Records a delivery as sent and, for a signer, deletes their contact once nothing more will be sent to them: their
- * answer mail has gone out, none of their other mails is pending, and no signer fan-out of the petition is still
- * being expanded (a threshold mail may be on its way). One statement, so one round trip and one commit per mail
- * (the sub-queries see the state before this update, hence the explicit exceptions for this delivery). A contact
- * kept by the last condition stays until the agreement's data is otherwise removed.
- */
-async function markSent(
-  db: Kysely<Database>,
-  d: { id: string; kind: string; agreement_id: string | null; petition_id: string },
-  at: Date,
-): Promise<void> {
-  await sql`
-    with sent as (
-      update notification_deliveries
-      set state = 'sent', sent_at = ${at.toISOString()}::timestamptz, lease_owner = null, lease_until = null,
-          last_error = null
-      where id = ${d.id}
-      returning id)
-    delete from agreement_contacts c
-    using sent
-    where c.agreement_id = ${d.agreement_id}
-      and (${d.kind} = 'signers.answered'
-           or exists (select 1 from notification_deliveries x
-                      where x.agreement_id = ${d.agreement_id} and x.kind = 'signers.answered' and x.state = 'sent'))
-      and not exists (select 1 from notification_deliveries x
-                      where x.agreement_id = ${d.agreement_id} and x.id <> ${d.id}
-                        and x.state in ('pending', 'sending'))
-      and not exists (select 1 from notification_outbox o
-                      where o.petition_id = ${d.petition_id} and o.state = 'pending' and o.kind like 'signers.%')`.execute(
-    db,
-  );
 }
 
 /** `load()` once per key within a batch. */

@@ -1,5 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, OfficialResponsesTable } from '../db/schema.js';
+import { DomainError } from '../domain/errors.js';
+import type { ResponseContent } from '../domain/official-response.js';
+import { PUBLIC_STATES, RESPONSE_DUE_STATES } from '../domain/petition-states.js';
+import { isRecordNumber } from '../domain/record-numbers.js';
 
 /** An earlier or current version of a published answer, as listed in its public history. */
 export interface ResponseRevisionView {
@@ -51,7 +55,7 @@ export async function responseExtras(
       .select(['pr.official_response_id', 'p.id', 'p.title'])
       .where('pr.official_response_id', 'in', [...responseIds])
       .where('pr.petition_id', '<>', petitionId)
-      .where('p.state', 'in', ['open', 'closed'])
+      .where('p.state', 'in', PUBLIC_STATES)
       .orderBy('p.id')
       .execute(),
   ]);
@@ -72,89 +76,124 @@ export async function responseExtras(
   return out;
 }
 
-/** Progress of one fan-out job, for staff. */
-export interface FanoutProgress {
+/** An answer as the responder's pages show it: its content, state and the petitions it covers (id order). */
+export interface StaffResponseView {
   id: string;
-  kind: string;
-  petitionId: string;
-  /** Opted-in signers with an address when the job started (an estimate). */
-  total: number;
-  /** Deliveries created so far (the cursor's progress). */
-  queued: number;
-  /** True once every page was expanded. */
-  expanded: boolean;
-  sent: number;
-  pending: number;
-  failed: number;
-  /** Not sent because the signer unsubscribed or their address is gone. */
-  skipped: number;
-  createdAt: Date;
-  expandedAt: Date | null;
+  state: 'draft' | 'published';
+  content: Required<ResponseContent>;
+  petitionIds: string[];
+  publishedAt: Date | null;
+  updatedAt: Date;
+}
+
+/** An answer's content as stored (absent responder name and title as ''), in the shape the forms and checks use. */
+export function storedContent(r: {
+  title: string | null;
+  summary: string | null;
+  body: string;
+  responder_name: string | null;
+  responder_title: string | null;
+  video_url: string | null;
+  video_caption_url: string | null;
+}): Required<ResponseContent> {
+  return {
+    title: r.title,
+    summary: r.summary,
+    body: r.body,
+    responderName: r.responder_name ?? '',
+    responderTitle: r.responder_title ?? '',
+    videoUrl: r.video_url,
+    videoCaptionUrl: r.video_caption_url,
+  };
 }
 
 /**
- * Fan-out jobs, newest first, with their delivery counts by state (one grouped query over the
- * `(fanout_id, state)` index).
- * @param limit most jobs listed (default 50)
+ * Answers written on this platform (not archive imports) for the staff pages: drafts first, then published ones,
+ * newest change first, `limit` of them (1–500).
  */
-export async function fanoutProgress(db: Kysely<Database>, limit = 50): Promise<FanoutProgress[]> {
-  const jobs = await db
-    .selectFrom('notification_fanouts')
+export async function listStaffResponses(db: Kysely<Database>, limit = 200): Promise<StaffResponseView[]> {
+  const rows = await db
+    .selectFrom('official_responses')
     .selectAll()
+    .where('archive_source', 'is', null)
+    .orderBy('state', 'asc') // 'draft' < 'published'
+    .orderBy('updated_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(limit)
+    .limit(Math.min(Math.max(limit, 1), 500))
     .execute();
-  if (jobs.length === 0) return [];
-  const counts = await db
-    .selectFrom('notification_deliveries')
-    .select(['fanout_id', 'state', (eb) => eb.fn.countAll<string>().as('n')])
-    .where(
-      'fanout_id',
-      'in',
-      jobs.map((j) => j.id),
-    )
-    .groupBy(['fanout_id', 'state'])
-    .execute();
-  return jobs.map((j) => {
-    const by = (states: string[]) =>
-      counts
-        .filter((c) => c.fanout_id === j.id && states.includes(c.state))
-        .reduce((n, c) => n + Number(c.n), 0);
-    return {
-      id: j.id,
-      kind: j.kind,
-      petitionId: j.petition_id,
-      total: j.total,
-      queued: j.queued,
-      expanded: j.expanded_at !== null,
-      sent: by(['sent']),
-      pending: by(['pending', 'sending']),
-      failed: by(['failed']),
-      skipped: by(['skipped', 'cancelled']),
-      createdAt: j.created_at,
-      expandedAt: j.expanded_at,
-    };
-  });
+  return withPetitions(db, rows);
 }
 
-/** Outbox and delivery totals by state, for staff (`cheongwon notifications status`). */
-export async function notificationTotals(
+/**
+ * One answer written on this platform, for the revise form.
+ * @throws DomainError('response_not_found') for an unknown id or an archive answer
+ */
+export async function loadStaffResponse(
   db: Kysely<Database>,
-): Promise<{ outbox: Record<string, number>; deliveries: Record<string, number> }> {
-  const [outbox, deliveries] = await Promise.all([
-    db
-      .selectFrom('notification_outbox')
-      .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
-      .groupBy('state')
-      .execute(),
-    db
-      .selectFrom('notification_deliveries')
-      .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
-      .groupBy('state')
-      .execute(),
-  ]);
-  return {
-    outbox: Object.fromEntries(outbox.map((r) => [r.state, Number(r.n)])),
-    deliveries: Object.fromEntries(deliveries.map((r) => [r.state, Number(r.n)])),
-  };
+  responseId: string,
+): Promise<StaffResponseView> {
+  const row = isRecordNumber(responseId)
+    ? await db
+        .selectFrom('official_responses')
+        .selectAll()
+        .where('id', '=', responseId)
+        .where('archive_source', 'is', null)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new DomainError('response_not_found', `${responseId}번 답변을 찾을 수 없습니다.`);
+  const [view] = await withPetitions(db, [row]);
+  return view as StaffResponseView;
+}
+
+async function withPetitions(
+  db: Kysely<Database>,
+  rows: Array<Selectable<OfficialResponsesTable>>,
+): Promise<StaffResponseView[]> {
+  const links =
+    rows.length === 0
+      ? []
+      : await db
+          .selectFrom('petition_official_responses')
+          .select(['official_response_id', 'petition_id'])
+          .where(
+            'official_response_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('petition_id')
+          .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    state: r.state,
+    content: storedContent(r),
+    petitionIds: links.filter((l) => l.official_response_id === r.id).map((l) => l.petition_id),
+    publishedAt: r.published_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** A petition owed an official response, as the staff "responses due" list shows it. */
+export interface ResponseDueRow {
+  id: string;
+  title: string;
+  profile: string;
+  /** UTC instant the response threshold was reached. */
+  response_threshold_reached_at: Date | null;
+  /** Exclusive UTC end of the answer deadline, or null when the profile sets none. */
+  response_due_at: Date | null;
+}
+
+/**
+ * Petitions owed an official response (`RESPONSE_DUE_STATES`: awaiting, and overdue past their deadline), nearest
+ * deadline first (no deadline last), then by number; at most `limit` (default 200).
+ */
+export function listResponsesDue(db: Kysely<Database>, limit = 200): Promise<ResponseDueRow[]> {
+  return db
+    .selectFrom('petitions')
+    .select(['id', 'title', 'profile', 'response_threshold_reached_at', 'response_due_at'])
+    .where('response_state', 'in', RESPONSE_DUE_STATES)
+    .orderBy('response_due_at', (ob) => ob.asc().nullsLast())
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }

@@ -1,8 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Context, Hono } from 'hono';
+import { unsubscribe } from '../../commands/unsubscribe.js';
 import { DomainError } from '../../domain/errors.js';
 import { DEFAULT_LOCALE, t } from '../../i18n/index.js';
-import { type UnsubscribeTarget, unsubscribe, verifyUnsubscribe } from '../../notifications/unsubscribe.js';
+import { type UnsubscribeTarget, verifyUnsubscribe } from '../../notifications/unsubscribe.js';
 import { pageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
 import { Layout } from '../views/layout.js';

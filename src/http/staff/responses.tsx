@@ -1,19 +1,18 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
-import { DomainError } from '../../domain/errors.js';
+import { draftResponse } from '../../commands/draft-response.js';
+import { publishDraft } from '../../commands/publish-draft.js';
+import { publishResponse } from '../../commands/publish-response.js';
+import { reviseResponse } from '../../commands/revise-response.js';
+import { DomainError, type ErrorCode } from '../../domain/errors.js';
+import type { ResponseActor, ResponseContent } from '../../domain/official-response.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import {
-  draftResponse,
   listStaffResponses,
   loadStaffResponse,
-  publishDraft,
-  publishResponse,
-  type ResponseActor,
-  type ResponseContent,
-  reviseResponse,
   type StaffResponseView,
-} from '../../responses/official-responses.js';
-import { HTTP_STATUS } from '../errors.js';
+} from '../../repositories/responses.js';
+import { formRefusalStatus } from '../errors.js';
 import { formatDate } from '../format.js';
 import type { Site } from '../site.js';
 import { RESPONSES, type StaffRequest, type StaffRouteRegistrar, staffPage, wantsJson } from './routes.js';
@@ -22,12 +21,12 @@ import { RESPONSES, type StaffRequest, type StaffRouteRegistrar, staffPage, want
  * The responder's pages under /staff/responses (roles responder or administrator, behind the staff guard: session,
  * role, Origin and CSRF token): write an official response (답변) covering one or several petitions, save it as a
  * draft or publish it, list drafts and published answers, publish a draft, revise an answer. Routes are thin: the
- * rules, the transaction, the revision history and the audit entry are the responses service's
- * (src/responses/official-responses.ts). A refused content comes back as the form again, with each field's message
+ * rules are src/domain/official-response.ts's; the transaction, the revision history and the audit entry are the
+ * use cases' (src/commands/draft-response.ts, publish-response.ts, publish-draft.ts, revise-response.ts). A refused content comes back as the form again, with each field's message
  * beside it (422), and nothing stored.
  */
 
-/** Form field names: the service's content keys, plus `petitions` (numbers separated by commas or spaces). */
+/** Form field names: the content keys of `ResponseContent`, plus `petitions` (numbers separated by commas or spaces). */
 const CONTENT_FIELDS = [
   'title',
   'body',
@@ -36,6 +35,15 @@ const CONTENT_FIELDS = [
   'responderName',
   'responderTitle',
 ] as const;
+/**
+ * Refusals that concern what was typed into the form (its content, its petition numbers, a petition that cannot be
+ * answered) and so show the form again; any other goes to the app's error handler.
+ */
+const FORM_REFUSALS: ReadonlySet<ErrorCode> = new Set([
+  'invalid_parameter',
+  'petition_not_found',
+  'invalid_transition',
+]);
 type FormValues = Partial<Record<(typeof CONTENT_FIELDS)[number] | 'petitions', string>>;
 type FieldErrors = Record<string, string>;
 
@@ -68,14 +76,9 @@ export function registerResponseRoutes(site: Site, route: StaffRouteRegistrar): 
     try {
       return await change();
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const status =
-        error.code === 'invalid_parameter'
-          ? 422
-          : error.code === 'petition_not_found' || error.code === 'invalid_transition'
-            ? HTTP_STATUS[error.code]
-            : null;
-      if (status === null || (status !== 422 && status !== 404 && status !== 409)) throw error;
+      if (!(error instanceof DomainError) || !FORM_REFUSALS.has(error.code)) throw error;
+      const status = formRefusalStatus(error.code);
+      if (status !== 422 && status !== 404 && status !== 409) throw error; // (none of FORM_REFUSALS)
       if (wantsJson(r.c)) {
         return r.c.json(
           { error: { code: error.code, message: error.message, details: error.details } },

@@ -36,8 +36,8 @@ import {
 } from '../../moderation/settings.js';
 import { similarPetitions } from '../../moderation/similar.js';
 import { listAudit } from '../../repositories/audit.js';
+import { fanoutProgress, notificationTotals } from '../../repositories/notifications.js';
 import { loadProfileOverrides } from '../../repositories/profile-settings.js';
-import { fanoutProgress, notificationTotals } from '../../repositories/responses.js';
 import type { OidcClient, PendingLogin } from '../../signing/oidc.js';
 import { clientKey } from '../../signing/rate-limits.js';
 import {

@@ -8,8 +8,8 @@ import {
   responseTrackAt,
 } from '../../domain/response-track.js';
 import { type Locale, type MessageKey, type MessageValues, t } from '../../i18n/index.js';
+import { renderAnswerMarkdown } from '../../presenters/answer-markdown.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
-import { renderAnswerMarkdown } from '../../responses/format.js';
 import { formatDate } from '../format.js';
 
 /** Plain text as paragraphs (blank lines separate them). */

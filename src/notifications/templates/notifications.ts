@@ -25,6 +25,21 @@ export const REVIEW_DECISION_NOTICES = [
 ] as const;
 export type ReviewDecisionNotice = (typeof REVIEW_DECISION_NOTICES)[number];
 
+/**
+ * Decisions that may happen more than once to a petition (hiding, partial hiding and un-hiding), so each one is
+ * told: their outbox dedupe key carries the decision's id. Publication and rejection happen once.
+ */
+export const REPEATABLE_DECISION_NOTICES = [
+  'hidden',
+  'hidden_in_part',
+  'unhidden',
+] as const satisfies readonly ReviewDecisionNotice[];
+
+/** True for a decision that may repeat (`REPEATABLE_DECISION_NOTICES`). */
+export function isRepeatableDecision(decision: ReviewDecisionNotice): boolean {
+  return (REPEATABLE_DECISION_NOTICES as readonly ReviewDecisionNotice[]).includes(decision);
+}
+
 export function isSignerKind(kind: string): kind is SignerKind {
   return (SIGNER_KINDS as readonly string[]).includes(kind);
 }

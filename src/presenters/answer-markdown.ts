@@ -26,6 +26,3 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 export function renderAnswerMarkdown(body: string): string {
   return md.render(body);
 }
-
-/** Largest answer body (characters); the longest Blue House answers in the archive are about 15,000. */
-export const MAX_ANSWER_BODY = 50_000;
