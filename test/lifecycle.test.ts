@@ -3,18 +3,25 @@
  * under test (PGlite by default, PostgreSQL with TEST_DATABASE_URL), with two schedulers at once, and the real
  * `cheongwon serve` catching up on a deadline that passed while it was stopped.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRuntimeSettings, type RuntimeSettings } from '../src/config/runtime-settings.js';
 import { openDatabase } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/http/app.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { LifecycleScheduler } from '../src/scheduling/lifecycle-scheduler.js';
 import { createLifecycleScheduler } from '../src/wiring/lifecycle.js';
-import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+import { childProcessDatabase, freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';
 import { startLiveServer } from './support/live-server.js';
 
+const ROOT = path.resolve(import.meta.dirname, '..');
+const MAIN = path.join(ROOT, 'src/cli/main.ts');
 const DEADLINE = new Date('2026-12-20T15:00:00Z'); // end of 2026-12-20 in Seoul (a 30-day period from 11-20)
 const at = (iso: string) => new Date(iso);
 
@@ -317,6 +324,56 @@ describe(`cheongwon serve catches up (${TEST_ENGINE})`, () => {
       expect(server.output.join('')).toContain('closed 1 petition(s) whose deadline had passed');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe(`cheongwon worker runs the lifecycle apart from serve (${TEST_ENGINE})`, () => {
+  it('closes a petition past its deadline and mails its creator, in one --once run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cheongwon-worker-'));
+    const shared = await childProcessDatabase(dir, {
+      CHEONGWON_SECRET: 'lifecycle-worker-secret-lifecycle-worker-0123',
+      CHEONGWON_DEV_MAILBOX: '1',
+      CHEONGWON_SEED: 'none',
+      PUBLIC_URL: 'http://127.0.0.1:9',
+    });
+    try {
+      const before = await shared.open();
+      await migrateToLatest(before.db);
+      const id = await openPetition(before.db, {
+        title: '작업자가 마감할 청원',
+        closesAt: new Date(Date.now() - 60_000),
+      });
+      await before.db
+        .insertInto('petition_creators')
+        .values({ petition_id: id, email: 'creator@example.org', name: '김청원' })
+        .execute();
+      await before.close();
+
+      const out = execFileSync(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--once'], {
+        env: shared.env,
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(out).toContain('lifecycle: closed 1');
+      expect(out).toContain('sent 1');
+
+      const after = await shared.open();
+      const row = await after.db
+        .selectFrom('petitions')
+        .select(['state', 'closed_at', 'closes_at'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const mail = await after.db.selectFrom('dev_mailbox').select(['recipient', 'subject']).execute();
+      await after.close();
+      expect(row.state).toBe('closed');
+      expect(row.closed_at?.toISOString()).toBe(row.closes_at?.toISOString());
+      expect(mail).toEqual([
+        { recipient: 'creator@example.org', subject: '청원 마감: 작업자가 마감할 청원' },
+      ]);
+    } finally {
+      await shared.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -19,12 +19,14 @@ import { startDailyDumps } from '../open-data/dump-schedule.js';
 import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
 import { parseRateSpec } from '../signing/rate-limits.js';
 import { createLifecycleScheduler } from '../wiring/lifecycle.js';
+import { createNotificationWorker, workerInServe } from '../wiring/notifications.js';
 import { createSigning, deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 import { importFiles } from './import-files.js';
-import { createNotificationWorker, registerNotificationCommands, workerInServe } from './notifications.js';
+import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
 import { registerStaffCommands, staffContext } from './staff.js';
+import { registerWorkerCommand } from './worker.js';
 
 const log = (line: string) => console.log(line);
 
@@ -97,7 +99,7 @@ program
       },
       await staffContext(config),
     );
-    lifecycle.start();
+    if (config.scheduler === 'on') lifecycle.start(); // off: `cheongwon worker` runs it
     const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
       const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
       log(`Cheongwon (${site.deploymentProfile}) listening on http://${host}:${info.port}`);
@@ -382,6 +384,7 @@ async function changeSettings(
 
 registerStaffCommands(program, loadConfig, log);
 registerNotificationCommands(program, loadConfig, log);
+registerWorkerCommand(program, loadConfig, log);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);

@@ -8,48 +8,11 @@ import { publishDraft } from '../commands/publish-draft.js';
 import { publishResponse } from '../commands/publish-response.js';
 import { reviseResponse } from '../commands/revise-response.js';
 import type { AppConfig } from '../config/env.js';
-import { loadNotificationConfig } from '../config/notifications.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import type { ResponseActor, ResponseContent } from '../domain/official-response.js';
-import type { Mailer } from '../notifications/mailer.js';
-import { NotificationWorker } from '../notifications/worker.js';
 import { fanoutProgress, notificationTotals } from '../repositories/notifications.js';
-import { deploymentMailer, deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
-
-/**
- * The deployment's notification worker, configured from the environment (NOTIFY_*), on `mailer`.
- * @param config the deployment (secret, PUBLIC_URL)
- */
-export function createNotificationWorker(
-  config: AppConfig,
-  db: Kysely<Database>,
-  mailer: Mailer,
-  log: (line: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-): NotificationWorker {
-  const n = loadNotificationConfig(env);
-  return new NotificationWorker({
-    db,
-    mailer,
-    secret: deploymentSecret(config),
-    publicUrl: config.publicUrl,
-    ratePerSecond: n.ratePerSecond,
-    leaseMs: n.leaseMs,
-    pageSize: n.pageSize,
-    batchSize: n.batchSize,
-    pollMs: n.pollMs,
-    backoffBaseMs: n.backoffBaseMs,
-    maxAttempts: n.maxAttempts,
-    log,
-  });
-}
-
-/** Whether `serve` should run the worker in-process (NOTIFY_WORKER, default on). */
-export function workerInServe(env: NodeJS.ProcessEnv = process.env): boolean {
-  return loadNotificationConfig(env).inServe;
-}
 
 /** The command line as a response author: 'cli:<operating-system user>' unless --actor is given. */
 function cliActor(label: string | undefined): ResponseActor {
@@ -214,47 +177,6 @@ export function registerNotificationCommands(
         await linkPetitions(db, id, ids(o.petitions), cliActor(o.actor), new Date());
         log(`answer ${id} now also covers petition(s) ${ids(o.petitions).join(', ')}`);
       });
-    });
-
-  program
-    .command('worker')
-    .description(
-      'deliver notification mail from the outbox (SMTP_URL, or the development mailbox); runs until stopped',
-    )
-    .option('--once', 'deliver what is due now, then exit', false)
-    .action(async (o: { once: boolean }) => {
-      const config = loadConfig();
-      if (config.databaseUrl && !config.smtpUrl && process.env.CHEONGWON_DEV_MAILBOX !== '1') {
-        throw new Error(
-          'SMTP_URL is required with DATABASE_URL (or CHEONGWON_DEV_MAILBOX=1 on a test deployment).',
-        );
-      }
-      const handle = await openMigratedDatabase(config, log);
-      const mailer = deploymentMailer(handle.db, process.env);
-      const worker = createNotificationWorker(config, handle.db, mailer, log);
-      const shutdown = async () => {
-        await worker.stop();
-        await mailer.close();
-        await handle.close();
-      };
-      if (o.once) {
-        const pass = await worker.drain();
-        log(`sent ${pass.sent}, retried ${pass.retried}, failed ${pass.failed}, skipped ${pass.skipped}`);
-        await shutdown();
-        return;
-      }
-      log(`notification worker ${worker.id} started`);
-      worker.start();
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log(`${signal}: finishing the mail in hand`);
-        void shutdown().then(() => process.exit(0));
-        setTimeout(() => process.exit(1), 15_000).unref();
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
     });
 
   program

@@ -35,6 +35,7 @@ const schema = z.object({
   TRUST_PROXY: z.string().default(''),
   CHEONGWON_DUMP_DIR: z.string().min(1).optional(),
   CHEONGWON_DUMPS: z.enum(['daily', 'off']).default('daily'),
+  CHEONGWON_SCHEDULER: z.enum(['on', 'off']).default('on'),
 });
 
 export interface AppConfig {
@@ -73,6 +74,11 @@ export interface AppConfig {
   dumpDir: string;
   /** Whether `serve` writes the daily dump ('daily') or not ('off': another process or a cron job does). */
   dumps: 'daily' | 'off';
+  /**
+   * Whether `serve` keeps running the lifecycle scheduler ('on', default) or leaves it to `cheongwon worker` ('off').
+   * Either way `serve` runs one catch-up pass before it listens, so it never shows a petition past its deadline open.
+   */
+  scheduler: 'on' | 'off';
 }
 
 export interface OidcProviderSetting {
@@ -143,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       e.CHEONGWON_DUMP_DIR ?? path.join(path.dirname(e.CHEONGWON_DATA_DIR), 'dumps'),
     ),
     dumps: e.CHEONGWON_DUMPS,
+    scheduler: e.CHEONGWON_SCHEDULER,
   };
 }
 
