@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, ModerationDecisionKind, PetitionRow, RedactedPassage } from '../db/schema.js';
 import { agreementPeriod } from '../domain/closing-dates.js';
 import { DomainError } from '../domain/errors.js';
+import { detectPersonalData } from '../domain/personal-data.js';
 import {
   assertTransition,
   inGroup,
@@ -19,7 +20,6 @@ import { enqueueCreatorNotification } from '../notifications/outbox.js';
 import type { ReviewDecisionNotice } from '../notifications/templates/notifications.js';
 import { appendAudit } from '../repositories/audit.js';
 import type { Actor } from '../staff/accounts.js';
-import { detectPersonalData } from './personal-data.js';
 
 /**
  * Moderation decisions on a petition: publish, reject with a public reason, mark as duplicate, hide wholly, un-hide,
