@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInWithPassword } from '../src/commands/sign-in-with-password.js';
 import { openDatabase } from '../src/db/connection.js';
-import { signInWithPassword } from '../src/staff/accounts.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 
 const run = promisify(execFile);

@@ -19,7 +19,7 @@ import {
 } from '../../domain/petition-text.js';
 import { getProfile, type PolicyProfile } from '../../domain/policy-profiles.js';
 import { formatNumber, type Locale, type MessageKey, t } from '../../i18n/index.js';
-import { type SimilarPetition, similarPetitions } from '../../moderation/similar.js';
+import { type SimilarPetition, similarPetitions } from '../../repositories/similar-petitions.js';
 import { isTokenShaped } from '../../signing/signing-service.js';
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';
