@@ -5,7 +5,7 @@ import { appendAudit } from '../repositories/audit.js';
 import { enabledStaffByEmail, staffByOidcIdentity } from '../repositories/staff-accounts.js';
 import { linkOidcIdentity } from '../repositories/writes/staff-accounts.js';
 import type { VerifiedIdentity } from '../signing/oidc.js';
-import { openSession } from '../staff/sessions.js';
+import { openStaffSession } from '../staff/open-session.js';
 
 /**
  * Signs a staff member in with an identity verified by an OpenID Connect provider (src/signing/oidc.ts). The
@@ -31,7 +31,7 @@ export async function signInWithOidc(
     const linked = await staffByOidcIdentity(trx, identity);
     if (linked) {
       if (linked.disabled_at) throw refused();
-      return openSession(trx, linked.id, options.now);
+      return openStaffSession(trx, linked.id, options.now);
     }
     const email = identity.email?.trim().toLowerCase();
     if (!options.matchEmail || !email) throw refused();
@@ -47,6 +47,6 @@ export async function signInWithOidc(
       subjectId: account.id,
       after: { issuer: identity.issuer, subject: identity.subject, provider: identity.providerId },
     });
-    return openSession(trx, account.id, options.now);
+    return openStaffSession(trx, account.id, options.now);
   });
 }

@@ -5,8 +5,8 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { staffEmail } from '../domain/staff.js';
 import { lockStaffForSignIn, setTotpLastStep } from '../repositories/writes/staff-accounts.js';
+import { openStaffSession } from '../staff/open-session.js';
 import { decryptTotpSecret, staffTotp, totpStep } from '../staff/secrets.js';
-import { openSession } from '../staff/sessions.js';
 
 // A hash to verify against when the email is unknown, so the answer takes as long either way.
 let dummyHash: Promise<string> | null = null;
@@ -48,6 +48,6 @@ export async function signInWithPassword(
     const step = totpStep(totp, options.code.trim(), options.now);
     if (step === null || (row.totp_last_step !== null && step <= Number(row.totp_last_step))) throw refused();
     await setTotpLastStep(trx, row.id, step);
-    return openSession(trx, row.id, options.now);
+    return openStaffSession(trx, row.id, options.now);
   });
 }
