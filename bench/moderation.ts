@@ -9,11 +9,12 @@
  * on that server and dropped afterwards).
  */
 import { URI } from 'otpauth';
+import { addStaff } from '../src/commands/add-staff.js';
 import { importArchiveFile } from '../src/commands/import-archive.js';
+import { signInWithPassword } from '../src/commands/sign-in-with-password.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { similarPetitions } from '../src/moderation/similar.js';
-import { addStaff, signInWithPassword } from '../src/staff/accounts.js';
+import { similarPetitions } from '../src/repositories/similar-petitions.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
 
 const file =

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../src/cli/import-files.js';
 import { SAMPLE_DIR } from '../src/cli/seed.js';
-import { similarPetitions } from '../src/moderation/similar.js';
+import { similarPetitions } from '../src/repositories/similar-petitions.js';
 import { freshDatabase, type TestDatabase } from './support/databases.js';
 
 /**

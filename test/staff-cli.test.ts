@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInWithPassword } from '../src/commands/sign-in-with-password.js';
 import { openDatabase } from '../src/db/connection.js';
-import { signInWithPassword } from '../src/staff/accounts.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 
 const run = promisify(execFile);
@@ -41,7 +41,7 @@ describe(`cheongwon staff (${TEST_ENGINE})`, () => {
   });
   const cli = (...args: string[]) => run(tsx, [main, ...args], { env, cwd: dir });
 
-  it('adds an administrator who can sign in with the printed password and TOTP; roles and disable are audited', async () => {
+  it('adds an administrator who can sign in with the printed password and TOTP; roles, disable and settings are audited', async () => {
     const added = await cli('staff', 'add', '--email', 'Chief@Cheongwon.test', '--role', 'administrator');
     const password = /initial password \(shown once\): (\S+)/.exec(added.stdout)?.[1] ?? '';
     const uri = /(otpauth:\/\/totp\/\S+)/.exec(added.stdout)?.[1] ?? '';
@@ -81,17 +81,31 @@ describe(`cheongwon staff (${TEST_ENGINE})`, () => {
       await handle.close();
     }
     await cli('staff', 'disable', '--email', 'chief@cheongwon.test');
+    // policy settings from the command line take the staff page's path: locked, validated, audited
+    await cli('settings', 'set', 'cheongwadae', 'responseThreshold', '150000');
+    await cli('settings', 'unset', 'cheongwadae', 'responseThreshold');
     const check = await openDatabase(
       env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(dir, 'pglite') },
     );
     try {
       const audit = await check.db
         .selectFrom('audit_log')
-        .select(['actor', 'action'])
+        .select(['actor', 'action', 'staff_id', 'subject_id', 'before', 'after'])
         .orderBy('id')
         .execute();
-      expect(audit.map((a) => a.action)).toEqual(['staff.add', 'staff.roles', 'staff.disable']);
+      expect(audit.map((a) => a.action)).toEqual([
+        'staff.add',
+        'staff.roles',
+        'staff.disable',
+        'settings.policy',
+        'settings.policy',
+      ]);
       expect(audit.every((a) => a.actor.startsWith('cli:'))).toBe(true);
+      const policy = audit.filter((a) => a.action === 'settings.policy');
+      expect(policy.map((a) => [a.staff_id, a.subject_id, a.before, a.after])).toEqual([
+        [null, 'cheongwadae', {}, { responseThreshold: 150_000 }],
+        [null, 'cheongwadae', { responseThreshold: 150_000 }, {}],
+      ]);
       expect(await check.db.selectFrom('staff_sessions').select('token_hash').execute()).toEqual([]);
     } finally {
       await check.close();

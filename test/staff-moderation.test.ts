@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
 import { URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addStaff } from '../src/commands/add-staff.js';
+import { checkOutPetition as checkOut } from '../src/commands/check-out-petition.js';
 import { loadConfig } from '../src/config/env.js';
 import type { StaffRole } from '../src/db/schema.js';
 import { countEffects } from '../src/domain/count-effects.js';
 import { createApp } from '../src/http/app.js';
 import type { Site } from '../src/http/site.js';
 import { STAFF_ROUTE_POLICY } from '../src/http/staff/routes.js';
-import { checkOut } from '../src/moderation/queue.js';
 import { createOidcClient } from '../src/signing/oidc.js';
 import { hashToken } from '../src/signing/signing-service.js';
-import { addStaff } from '../src/staff/accounts.js';
 import { createSigning } from '../src/wiring/signing.js';
 import type { TestDatabase } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { changePolicySetting } from '../commands/change-policy-setting.js';
 import { openDemoPetition } from '../commands/demo-petition.js';
 import { purgeExpired, schedulePurge } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
@@ -16,7 +17,7 @@ import { createSite } from '../http/site.js';
 import { recordCountEvents } from '../notifications/outbox.js';
 import { writeDump } from '../open-data/dump.js';
 import { startDailyDumps } from '../open-data/dump-schedule.js';
-import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
+import { loadProfileOverrides } from '../repositories/profile-settings.js';
 import { parseRateSpec } from '../signing/rate-limits.js';
 import { createLifecycleScheduler } from '../wiring/lifecycle.js';
 import { createNotificationWorker, workerInServe } from '../wiring/notifications.js';
@@ -25,7 +26,7 @@ import { openMigratedDatabase } from './context.js';
 import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
-import { registerStaffCommands, staffContext } from './staff.js';
+import { cliActor, registerStaffCommands, staffContext } from './staff.js';
 import { registerWorkerCommand } from './worker.js';
 
 const log = (line: string) => console.log(line);
@@ -343,7 +344,7 @@ settings
         `The value must be JSON (e.g. 100000, {"days":30}, null); got ${raw}`,
       );
     }
-    await changeSettings(code, (overrides) => ({ ...overrides, [key]: value }));
+    await changeSettings(code, key, value);
   });
 settings
   .command('unset')
@@ -351,32 +352,26 @@ settings
   .argument('<profile>', `one of ${PROFILE_CODES.join(', ')}`)
   .argument('<key>', `one of ${SETTING_KEYS.join(', ')}`)
   .action(async (code: string, key: string) => {
-    await changeSettings(code, (overrides) =>
-      Object.fromEntries(Object.entries(overrides).filter(([k]) => k !== key)),
-    );
+    await changeSettings(code, key, undefined);
   });
 
 /**
- * Reads a profile's stored overrides, applies `change`, validates the result against the profile and stores it.
+ * Sets (`value` given) or unsets (`value` undefined) one runtime setting of a policy profile through the same
+ * command as the staff settings page (`changePolicySetting`: row lock, validation, audit entry 'settings.policy'
+ * with the actor 'cli:<user>'), and prints the stored overrides and the effective settings.
  * @throws DomainError('unknown_profile' | 'invalid_setting'); an archive-only profile cannot be changed
  */
-async function changeSettings(
-  code: string,
-  change: (overrides: Record<string, unknown>) => Record<string, unknown>,
-): Promise<void> {
-  const profile = getProfile(code);
-  if (profile.archiveOnly) {
-    throw new DomainError(
-      'invalid_setting',
-      `"${profile.code}" only holds imported records; its rules are historical.`,
-    );
-  }
+async function changeSettings(code: string, key: string, value: unknown): Promise<void> {
   const handle = await openMigratedDatabase(loadConfig(), () => {});
   try {
-    const overrides = change(await loadProfileOverrides(handle.db, profile.code));
-    const effective = effectiveSettings(profile, overrides); // validates before anything is stored
-    await saveProfileOverrides(handle.db, profile.code, overrides, new Date());
-    log(JSON.stringify({ profile: profile.code, overrides, effective }, null, 2));
+    const changed = await changePolicySetting(handle.db, {
+      profile: code,
+      key,
+      value,
+      actor: cliActor(),
+      now: new Date(),
+    });
+    log(JSON.stringify(changed, null, 2));
   } finally {
     await handle.close();
   }

@@ -1,10 +1,13 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { addStaff } from '../commands/add-staff.js';
+import { disableStaff } from '../commands/disable-staff.js';
+import { setStaffRoles } from '../commands/set-staff-roles.js';
 import { type AppConfig, oidcProviderSchema } from '../config/env.js';
+import { type Actor, STAFF_ROLES } from '../domain/staff.js';
 import type { StaffContext } from '../http/staff/routes.js';
 import { createOidcClient } from '../signing/oidc.js';
-import { type Actor, addStaff, disableStaff, STAFF_ROLES, setStaffRoles } from '../staff/accounts.js';
 import { deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 
@@ -52,7 +55,7 @@ export async function staffContext(
 }
 
 /** The command line as an audit-log actor: 'cli:<operating-system user>'. */
-function cliActor(): Actor {
+export function cliActor(): Actor {
   let user = 'unknown';
   try {
     user = userInfo().username;

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { PetitionState, ResponseState } from '../domain/petition-states.js';
 import type { DebateState } from '../domain/response-track.js';
+import type { StaffRole } from '../domain/staff.js';
 
 /** Kysely table types; the DDL is in `migrations/` (the source of truth). Timestamps are UTC instants. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -218,7 +219,8 @@ export interface DevMailboxTable {
   sent_at: Timestamp;
 }
 
-export type StaffRole = 'moderator' | 'responder' | 'administrator';
+/** One staff role (`STAFF_ROLES`, domain/staff.ts). */
+export type { StaffRole };
 
 export interface StaffAccountsTable {
   id: Generated<string>;

@@ -7,17 +7,20 @@ import {
   canHideInPart,
   canResponseTransition,
   canTransition,
+  closedWhileHidden,
   FINAL_STATES,
   isAnswerable,
   isArchiveState,
   isCollecting,
   isFinal,
+  isHidden,
   isModerated,
   isPetitionState,
   isPrePublication,
   isPublic,
   isResponseState,
   isReviewable,
+  isStaffVisible,
   PETITION_STATE_LABELS,
   PETITION_STATES,
   type PetitionState,
@@ -130,6 +133,8 @@ describe('petition states', () => {
     expect(members(isAnswerable)).toEqual(['open', 'closed']);
     expect(members(canHideInPart)).toEqual(['open', 'closed']);
     expect(members(isArchiveState)).toEqual(['closed']);
+    expect(members(isHidden)).toEqual(['hidden']);
+    expect(members(isStaffVisible)).toEqual(EXPECTED_STATES.filter((s) => s !== 'draft' && s !== 'removed'));
     expect([...ARCHIVE_STATES]).toEqual(['closed']);
     expect([...REMOVABLE_STATES]).toEqual(EXPECTED_STATES.filter((s) => s !== 'removed'));
   });
@@ -177,6 +182,16 @@ describe('un-hiding', () => {
   it('has no automatic way back for a petition hidden from review or after rejection', () => {
     expect(stateAfterUnhiding({ hiddenFrom: 'in_review', closesAt: null }, before)).toBeNull();
     expect(stateAfterUnhiding({ hiddenFrom: 'rejected', closesAt: null }, before)).toBeNull();
+  });
+
+  it('sets the closing instant only when un-hiding closes a petition hidden while open (all 81 pairs)', () => {
+    for (const hiddenFrom of PETITION_STATES) {
+      for (const to of PETITION_STATES) {
+        expect(closedWhileHidden(hiddenFrom, to), `${hiddenFrom} → ${to}`).toBe(
+          hiddenFrom === 'open' && to === 'closed',
+        );
+      }
+    }
   });
 
   it('only ever picks a state the transition table allows from hidden', () => {

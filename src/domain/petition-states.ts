@@ -106,6 +106,17 @@ export const PARTIALLY_HIDEABLE_STATES = ['open', 'closed'] as const satisfies S
 /** States a moderator may hide the whole petition from. */
 export const HIDEABLE_STATES = ['in_review', 'open', 'closed', 'rejected'] as const satisfies StateGroup;
 
+/** Wholly hidden by a moderator (partial hiding is a flag, not a state). */
+export const HIDDEN_STATES = ['hidden'] as const satisfies StateGroup;
+
+/**
+ * States staff pages look among (similar petitions on the review page): every petition a moderator has seen or
+ * will see — not drafts (private to their creator) and not removed ones.
+ */
+export const STAFF_VISIBLE_STATES = PETITION_STATES.filter(
+  (s): s is Exclude<PetitionState, 'draft' | 'removed'> => s !== 'draft' && s !== 'removed',
+) as readonly Exclude<PetitionState, 'draft' | 'removed'>[];
+
 /**
  * Outcome states: the petition will never collect agreements again under the normal flow and its count is frozen
  * (it can still be hidden or removed). `hidden` is not final: it may return to `open`.
@@ -169,6 +180,16 @@ export function isAnswerable(state: PetitionState): boolean {
 /** Passages may be hidden while the petition keeps its state (`PARTIALLY_HIDEABLE_STATES`). */
 export function canHideInPart(state: PetitionState): boolean {
   return inGroup(PARTIALLY_HIDEABLE_STATES, state);
+}
+
+/** Wholly hidden (`HIDDEN_STATES`). */
+export function isHidden(state: PetitionState): boolean {
+  return inGroup(HIDDEN_STATES, state);
+}
+
+/** Staff pages may show it (`STAFF_VISIBLE_STATES`: everything but drafts and removed petitions). */
+export function isStaffVisible(state: PetitionState): boolean {
+  return inGroup(STAFF_VISIBLE_STATES, state);
 }
 
 /** A state an imported archive record may carry (`ARCHIVE_STATES`). */
@@ -283,6 +304,14 @@ export function stateAfterUnhiding(
   if (petition.hiddenFrom !== 'open') return null;
   if (petition.closesAt === null) return 'open';
   return now.getTime() < petition.closesAt.getTime() ? 'open' : 'closed';
+}
+
+/**
+ * True when un-hiding to `to` closes a petition that was open when it was hidden (its deadline passed while it was
+ * hidden, see `stateAfterUnhiding`): its `closedAt` is then its `closesAt`, as `closePetition` would have set it.
+ */
+export function closedWhileHidden(hiddenFrom: PetitionState, to: PetitionState): boolean {
+  return hiddenFrom === 'open' && to === 'closed';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/errors.js';
+import { withheldReason } from '../domain/moderation.js';
 import { hasPublicPage, PUBLIC_STATES } from '../domain/petition-states.js';
 import { RECORD_NUMBER, RECORD_NUMBER_SOURCE } from '../domain/record-numbers.js';
 import { CATALOGS, errorMessage, formatList, type MessageKey, t } from '../i18n/index.js';
-import { loadModerationSettings, withheldReason } from '../moderation/settings.js';
+import { loadModerationSettings } from '../repositories/moderation-settings.js';
 import {
   agreementsByDay,
   agreementsByRegion,

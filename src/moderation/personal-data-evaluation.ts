@@ -18,8 +18,8 @@ import {
   type PersonalDataFlag,
   type PersonalDataKind,
   personalDataFamily,
-} from './personal-data.js';
-import { cardIssuer, luhnCheckDigit, rrnCheckDigit } from './personal-data-numbers.js';
+} from '../domain/personal-data.js';
+import { cardIssuer, luhnCheckDigit, rrnCheckDigit } from '../domain/personal-data-numbers.js';
 
 /** A real petition text (title, blank line, body) from an archive file. */
 export interface PetitionText {

@@ -27,9 +27,10 @@ import { createGzip } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { ProfileView } from '../config/runtime-settings.js';
 import type { Database, PetitionRow } from '../db/schema.js';
+import { type ModerationSettings, withheldReason } from '../domain/moderation.js';
 import { PUBLIC_STATES } from '../domain/petition-states.js';
-import { loadModerationSettings, type ModerationSettings, withheldReason } from '../moderation/settings.js';
 import { type PetitionJson, presentPetition } from '../presenters/petitions.js';
+import { loadModerationSettings } from '../repositories/moderation-settings.js';
 import { countPetitions, petitionsAfter, responsesForPetitions } from '../repositories/open-data.js';
 
 /** Version of the dump's record format; a reader refuses versions it does not know. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RuntimeSettings } from '../config/runtime-settings.js';
 import type { Database } from '../db/schema.js';
-import { DEFAULT_REVIEW_TARGET_DAYS } from '../moderation/queue.js';
+import { DEFAULT_REVIEW_TARGET_DAYS } from '../domain/moderation.js';
 import { type LifecycleListener, LifecycleScheduler } from '../scheduling/lifecycle-scheduler.js';
 
 /** A listener for processes that cache nothing (the worker). */

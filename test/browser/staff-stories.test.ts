@@ -7,8 +7,8 @@
 import { URI } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addStaff } from '../../src/commands/add-staff.js';
 import type { StaffRole } from '../../src/db/schema.js';
-import { addStaff } from '../../src/staff/accounts.js';
 import { axeViolations, launchChromium, saveScreenshot } from '../support/browser.js';
 import { TEST_ENGINE } from '../support/databases.js';
 import { type LiveServer, startLiveServer } from '../support/live-server.js';

@@ -1,8 +1,8 @@
+import { addStaff } from '../../src/commands/add-staff.js';
 import type { StaffRole } from '../../src/db/schema.js';
 import { createApp } from '../../src/http/app.js';
 import { createSite, type Site } from '../../src/http/site.js';
 import type { StaffContext } from '../../src/http/staff/routes.js';
-import { addStaff } from '../../src/staff/accounts.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 
 /** Where the staff tests' pages are served from, and the deployment secret they are signed with. */

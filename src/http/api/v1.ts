@@ -1,7 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { withheldReason } from '../../domain/moderation.js';
 import { isPublic } from '../../domain/petition-states.js';
-import { loadModerationSettings, withheldReason } from '../../moderation/settings.js';
 import { presentPetition, presentPetitionSummary } from '../../presenters/petitions.js';
+import { loadModerationSettings } from '../../repositories/moderation-settings.js';
 import { findPetition, listPetitions, responsesForPetition } from '../../repositories/petitions.js';
 import type { RateSpec } from '../../signing/rate-limits.js';
 import { apiError } from '../errors.js';

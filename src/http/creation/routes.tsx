@@ -10,6 +10,7 @@ import {
 } from '../../commands/create-petition.js';
 import { DomainError } from '../../domain/errors.js';
 import { canonicalEmail, displayName } from '../../domain/identity.js';
+import { detectPersonalData, type PersonalDataFlag } from '../../domain/personal-data.js';
 import {
   checkPetitionText,
   type PetitionTextField,
@@ -18,8 +19,7 @@ import {
 } from '../../domain/petition-text.js';
 import { getProfile, type PolicyProfile } from '../../domain/policy-profiles.js';
 import { formatNumber, type Locale, type MessageKey, t } from '../../i18n/index.js';
-import { detectPersonalData, type PersonalDataFlag } from '../../moderation/personal-data.js';
-import { type SimilarPetition, similarPetitions } from '../../moderation/similar.js';
+import { type SimilarPetition, similarPetitions } from '../../repositories/similar-petitions.js';
 import { isTokenShaped } from '../../signing/signing-service.js';
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';

@@ -1,10 +1,13 @@
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Database } from '../db/schema.js';
-import { PETITION_STATES, PUBLIC_STATES } from '../domain/petition-states.js';
-import { likePattern } from '../repositories/petitions.js';
-
-const STAFF_VISIBLE_STATES = PETITION_STATES.filter((s) => s !== 'draft' && s !== 'removed');
+import { PUBLIC_STATES, STAFF_VISIBLE_STATES } from '../domain/petition-states.js';
+import {
+  COMMON_WORD_CAP,
+  SIMILAR_MIN_SCORE,
+  similarityScore,
+  titleWords,
+  wordWeight,
+} from '../domain/similar-titles.js';
+import { type Executor, likePattern } from './petitions.js';
 
 export interface SimilarPetition {
   id: string;
@@ -15,33 +18,14 @@ export interface SimilarPetition {
   score: number;
 }
 
-/** Titles a word may match before it counts as too common to find candidates with (it still weighs in the score). */
-const COMMON_WORD_CAP = 2000;
 /** Candidates scored per call (titles matching one of the query's distinctive words). */
 const MAX_CANDIDATES = 3000;
-
-/** Korean particles (조사) a title word may end with: '공개를' and '공개' are the same word for finding petitions. */
-const PARTICLES = /(에서|에게|으로|이나|까지|부터|의|을|를|은|는|이|가|에|와|과|도|로|만)$/u;
-
-/**
- * Words of a title: NFKC, lower-cased, runs of letters and digits, a trailing Korean particle dropped from words of
- * three or more characters; words of two characters or more, at most 12.
- */
-export function titleWords(title: string): string[] {
-  const runs =
-    title
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
-  const words = runs.map((w) => (w.length >= 3 ? w.replace(PARTICLES, '') : w)).filter((w) => w.length >= 2);
-  return [...new Set(words)].slice(0, 12);
-}
 
 /**
  * Petitions whose title is close to `title` — near-duplicates such as the ~100 Telegram "Room N" (n번방) petitions
  * of 2020, whose titles share one rare word ('n번방', '텔레그램') but differ otherwise ("…신상공개를 원합니다",
  * "…특검을 청원합니다"). Whole-title trigram similarity misses them (the common endings outweigh the rare word) so
- * the score weighs words by rarity:
+ * the score weighs words by rarity (domain/similar-titles.ts):
  *  1. each title word of 3+ characters is counted in stored titles with a trigram-indexed ILIKE (pg_trgm GIN index
  *     on titles), capped at 2,000 — its weight is ln(1 + 2000 / count): rare words weigh most;
  *  2. candidates are titles containing one of the words seen fewer than 2,000 times (same index);
@@ -51,11 +35,12 @@ export function titleWords(title: string): string[] {
  * @param input.body accepted for the creation form's call; not used in the score yet (titles carry the topic)
  * @param limit 1–100 rows, best first; only rows with score ≥ 0.3 (a third of the title's weight)
  * @param input.excludeId a petition to leave out (the one under review)
- * @param input.includeUnpublished also petitions in review, rejected or hidden (staff pages only); default: only
- *   public ones (`PUBLIC_STATES`), so the public creation form never reveals an unpublished petition
+ * @param input.includeUnpublished also petitions in review, rejected or hidden (staff pages only,
+ *   `STAFF_VISIBLE_STATES`); default: only public ones (`PUBLIC_STATES`), so the public creation form never reveals
+ *   an unpublished petition
  */
 export async function similarPetitions(
-  db: Kysely<Database>,
+  db: Executor,
   input: { title: string; body?: string | null; excludeId?: string; includeUnpublished?: boolean },
   limit: number,
 ): Promise<SimilarPetition[]> {
@@ -66,14 +51,14 @@ export async function similarPetitions(
   const rare: string[] = [];
   for (const word of words) {
     if (word.length < 3) {
-      weight.set(word, Math.log(2)); // too short to count by index: as common
+      weight.set(word, wordWeight(null)); // too short to count by index: as common
       continue;
     }
     const counted = await sql<{ n: string }>`
       select count(*) as n from (select 1 from petitions where title ilike ${likePattern(word)}
                                  limit ${COMMON_WORD_CAP}) x`.execute(db);
     const n = Math.max(Number(counted.rows[0]?.n ?? 0), 1);
-    weight.set(word, Math.log(1 + COMMON_WORD_CAP / n));
+    weight.set(word, wordWeight(n));
     if (n < COMMON_WORD_CAP) rare.push(word);
   }
   if (rare.length === 0) return [];
@@ -81,23 +66,18 @@ export async function similarPetitions(
     .selectFrom('petitions')
     .select(['id', 'title', 'state', 'public_count', sql<number>`similarity(title, ${title})`.as('trgm')])
     .where((eb) => eb.or(rare.map((w) => eb('title', 'ilike', likePattern(w)))))
-    .where('state', 'in', input.includeUnpublished ? STAFF_VISIBLE_STATES : [...PUBLIC_STATES]);
+    .where('state', 'in', input.includeUnpublished ? [...STAFF_VISIBLE_STATES] : [...PUBLIC_STATES]);
   if (input.excludeId) q = q.where('id', '<>', input.excludeId);
   const candidates = await q.limit(MAX_CANDIDATES).execute();
-  const total = [...weight.values()].reduce((a, b) => a + b, 0);
   return candidates
-    .map((c) => {
-      const own = c.title.normalize('NFKC').toLowerCase();
-      const found = words.reduce((sum, w) => sum + (own.includes(w) ? (weight.get(w) ?? 0) : 0), 0);
-      return {
-        id: c.id,
-        title: c.title,
-        state: c.state,
-        publicCount: c.public_count,
-        score: found / total + 0.1 * Number(c.trgm),
-      };
-    })
-    .filter((c) => c.score >= 0.3)
+    .map((c) => ({
+      id: c.id,
+      title: c.title,
+      state: c.state,
+      publicCount: c.public_count,
+      score: similarityScore(c.title, weight, Number(c.trgm)),
+    }))
+    .filter((c) => c.score >= SIMILAR_MIN_SCORE)
     .sort((a, b) => b.score - a.score || Number(b.id) - Number(a.id))
     .slice(0, Math.min(Math.max(Math.trunc(limit), 1), 100));
 }

@@ -38,6 +38,7 @@
  * the digits inside it, a resident number or card over a phone-like or account-like reading).
  */
 
+import { createHash } from 'node:crypto';
 import { cardIssuer, ibanValid, isRrnFront, luhnValid, rrnCheckDigitValid } from './personal-data-numbers.js';
 
 export const PERSONAL_DATA_KINDS = [
@@ -804,3 +805,26 @@ const DETECTORS: readonly Detector[] = [
   detectAddress,
   detectVictimNames,
 ];
+
+/** The personal data found in one version of a petition's field (a version is the SHA-256 of the field's text). */
+export interface FieldVersionFlags {
+  field: 'title' | 'body';
+  /** SHA-256 of the field's text, hex. */
+  version: string;
+  /** What `detectPersonalData` finds in that text (none for an empty text). */
+  found: PersonalDataFlag[];
+}
+
+/** The current versions of a petition's title and body, each with the personal data detected in it. */
+export function personalDataOfFields(petition: { title: string; body: string | null }): FieldVersionFlags[] {
+  return (
+    [
+      ['title', petition.title],
+      ['body', petition.body ?? ''],
+    ] as const
+  ).map(([field, text]) => ({
+    field,
+    version: createHash('sha256').update(text).digest('hex'),
+    found: text ? detectPersonalData(text) : [],
+  }));
+}
