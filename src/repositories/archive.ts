@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, NewPetition } from '../db/schema.js';
+import { archivedStates, type ResponseState } from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
 /** What the importer needs to know about a petition already imported from an archive. */
@@ -11,7 +12,7 @@ export interface ExistingArchivedPetition {
   closes_at: Date | null;
   body: string | null;
   category: string | null;
-  response_state: string;
+  response_state: ResponseState;
   archived_agreement_count: number;
   archived_count_final: boolean;
   has_response: boolean;
@@ -121,7 +122,8 @@ export interface ArchivedPetitionPatch {
   body?: string;
   /** Filled only where the stored category is null. */
   category?: string;
-  /** Sets response_state 'answered' (answered_at is filled only where null). */
+  /** Sets the response state of an answered archive record (`archivedStates(true)`: answered); answered_at is
+   *  filled only where null. */
   answered?: { at: Date | null };
   /** Replaces the archived total (a final count replacing one taken before close). */
   count?: { total: number; final: boolean };
@@ -144,7 +146,10 @@ export async function patchArchivedPetition(
         ? { category: sql<string>`coalesce(category, ${patch.category})` }
         : {}),
       ...(patch.answered
-        ? { response_state: 'answered', answered_at: sql<Date>`coalesce(answered_at, ${patch.answered.at})` }
+        ? {
+            response_state: archivedStates(true).responseState,
+            answered_at: sql<Date>`coalesce(answered_at, ${patch.answered.at})`,
+          }
         : {}),
       ...(patch.count
         ? { archived_agreement_count: patch.count.total, archived_count_final: patch.count.final }

@@ -13,7 +13,7 @@
  */
 import { localDate } from '../../domain/closing-dates.js';
 import { getProfile, isProfileCode } from '../../domain/policy-profiles.js';
-import { finishRecord, reject, requireCount, requireDate } from '../build.js';
+import { buildRecord, reject, requireCount, requireDate } from '../build.js';
 import { ARCHIVE_SOURCES, type ArchivedPetitionRecord, type ArchiveSource } from '../record.js';
 import { show } from '../text.js';
 import { isObject } from './common.js';
@@ -97,7 +97,7 @@ export function mapDumpLine(o: Record<string, unknown>): ArchivedPetitionRecord 
   }
   const responseState = text(o, 'response_state');
 
-  return finishRecord({
+  return buildRecord({
     source,
     sourceId,
     profile,

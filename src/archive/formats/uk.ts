@@ -26,7 +26,7 @@
 import { DateTime } from 'luxon';
 import { addToLocalDate } from '../../domain/closing-dates.js';
 import { DomainError } from '../../domain/errors.js';
-import { finishRecord, reject, requireCount, requireId, requireTitle } from '../build.js';
+import { buildRecord, reject, requireCount, requireId, requireTitle } from '../build.js';
 import type { ArchivedPetitionRecord, ArchivedResponse } from '../record.js';
 import { cleanBody, parseIsoDate, show } from '../text.js';
 
@@ -106,7 +106,7 @@ export function mapUkPetition(data: unknown): ArchivedPetitionRecord {
   } else if (gr !== null && gr !== undefined) {
     reject(`government_response is not an object: ${show(gr)}`);
   }
-  return finishRecord({
+  return buildRecord({
     source: 'uk',
     sourceId,
     profile: 'uk',
