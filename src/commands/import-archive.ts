@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { detectFileFormat, parseArchiveFile } from '../archive/parse-file.js';
 import {
   type ArchivedPetitionRecord,
@@ -15,16 +15,18 @@ import { closesAtForLastDay, startOfLocalDay } from '../domain/closing-dates.js'
 import { isAnswered } from '../domain/petition-states.js';
 import { findCategory, getProfile } from '../domain/policy-profiles.js';
 import {
-  type ArchivedPetitionPatch,
   type ExistingArchivedPetition,
   findArchived,
   findArchivedByTitles,
+} from '../repositories/archive.js';
+import {
+  type ArchivedPetitionPatch,
   insertArchivedResponses,
   insertPetitions,
   type NewArchivedResponse,
   patchArchivedPetition,
   refreshAfterBulkImport,
-} from '../repositories/archive.js';
+} from '../repositories/writes/archive.js';
 
 export interface ImportOptions {
   /** Report what would change and store nothing (everything runs in one transaction that is rolled back). */
@@ -144,7 +146,7 @@ export async function importArchiveFile(
 }
 
 async function storeBatch(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   file: string,
   batch: PendingRecord[],
   summary: ImportSummary,
@@ -239,7 +241,7 @@ const TWIN_SOURCE: Partial<Record<string, string>> = { cwd: 'cwd-list', 'cwd-lis
  * @returns true when anything changed
  */
 async function completeFrom(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   current: ExistingArchivedPetition,
   r: ArchivedPetitionRecord,
   responses: NewArchivedResponse[],

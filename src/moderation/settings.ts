@@ -3,7 +3,8 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile } from '../domain/policy-profiles.js';
 import { appendAudit } from '../repositories/audit.js';
-import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
+import { loadProfileOverrides } from '../repositories/profile-settings.js';
+import { saveProfileOverrides } from '../repositories/writes/profile-settings.js';
 import type { Actor } from '../staff/accounts.js';
 import { DEFAULT_REVIEW_NEAR_DAYS, DEFAULT_REVIEW_TARGET_DAYS } from './queue.js';
 
