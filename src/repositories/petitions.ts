@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, OfficialResponseRow, PetitionRow } from '../db/schema.js';
-import type { PetitionState } from '../domain/petition-states.js';
+import { ANSWERED_RESPONSE_STATES, type PetitionState } from '../domain/petition-states.js';
 
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Kysely<Database>;
@@ -56,7 +56,7 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
     );
   if (query.category) base = base.where('category', '=', query.category);
   if (query.answered !== undefined) {
-    base = base.where('response_state', query.answered ? '=' : '<>', 'answered');
+    base = base.where('response_state', query.answered ? 'in' : 'not in', [...ANSWERED_RESPONSE_STATES]);
   }
   const pattern = query.text ? likePattern(query.text) : null;
   if (pattern && query.titlesOnly) {

@@ -12,6 +12,7 @@
  * Texts are taken as written (the dump holds already-cleaned text); nothing is decoded twice.
  */
 import { localDate } from '../../domain/closing-dates.js';
+import { isAnswered, isResponseState } from '../../domain/petition-states.js';
 import { getProfile, isProfileCode } from '../../domain/policy-profiles.js';
 import { buildRecord, reject, requireCount, requireDate } from '../build.js';
 import { ARCHIVE_SOURCES, type ArchivedPetitionRecord, type ArchiveSource } from '../record.js';
@@ -110,7 +111,7 @@ export function mapDumpLine(o: Record<string, unknown>): ArchivedPetitionRecord 
     closedAt: instant(o, 'closed_at'),
     agreementCount: requireCount(o.agreement_count, 'agreement_count'),
     sourceState,
-    answered: responseState === 'answered',
+    answered: isResponseState(responseState) && isAnswered(responseState),
     answeredAt: instant(o, 'answered_at'),
     response,
     sourceUrl,
