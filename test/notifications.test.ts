@@ -6,7 +6,7 @@ import { createSite, type Site } from '../src/http/site.js';
 import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
 import { enqueueCreatorNotification, recordCountEvents } from '../src/notifications/outbox.js';
 import { NotificationWorker } from '../src/notifications/worker.js';
-import { responsesForPetitions } from '../src/repositories/open-data.js';
+import { responsesForPetitions } from '../src/repositories/petitions.js';
 import { fanoutProgress } from '../src/repositories/responses.js';
 import {
   draftResponse,

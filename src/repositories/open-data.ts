@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import type { PetitionRow } from '../db/schema.js';
 import type { PetitionState } from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
@@ -120,32 +120,4 @@ export async function countPetitions(db: Executor, states: readonly PetitionStat
     .where('state', 'in', [...states])
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/**
- * The official responses of many petitions at once, oldest first per petition (one query for a dump page).
- * @returns petition id → its responses (petitions without any are absent)
- */
-export async function responsesForPetitions(
-  db: Executor,
-  petitionIds: readonly string[],
-): Promise<Map<string, OfficialResponseRow[]>> {
-  const out = new Map<string, OfficialResponseRow[]>();
-  if (petitionIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('official_responses as r')
-    .innerJoin('petition_official_responses as pr', 'pr.official_response_id', 'r.id')
-    .selectAll('r')
-    .select('pr.petition_id')
-    .where('pr.petition_id', 'in', [...petitionIds])
-    .where('r.state', '=', 'published') // drafts are the responder's, never open data
-    .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
-    .orderBy('r.id')
-    .execute();
-  for (const { petition_id, ...response } of rows) {
-    const list = out.get(petition_id) ?? [];
-    list.push(response);
-    out.set(petition_id, list);
-  }
-  return out;
 }

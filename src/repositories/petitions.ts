@@ -121,18 +121,40 @@ export async function findArchivedPetition(
 
 /**
  * Published official responses covering this petition, oldest first (one response may cover several petitions).
- * Drafts are never returned.
+ * Drafts are never returned. One petition's share of `responsesForPetitions`.
+ * @returns the responses' rows ([] when none is published)
  */
 export async function responsesForPetition(db: Executor, petitionId: string): Promise<OfficialResponseRow[]> {
-  return db
+  return (await responsesForPetitions(db, [petitionId])).get(petitionId) ?? [];
+}
+
+/**
+ * The published official responses of many petitions at once, oldest first per petition (by `published_at`, then
+ * id), in one query (a dump page, a petition page). Drafts are the responder's, never returned.
+ * @returns petition id → its responses (petitions without any are absent)
+ */
+export async function responsesForPetitions(
+  db: Executor,
+  petitionIds: readonly string[],
+): Promise<Map<string, OfficialResponseRow[]>> {
+  const out = new Map<string, OfficialResponseRow[]>();
+  if (petitionIds.length === 0) return out;
+  const rows = await db
     .selectFrom('official_responses as r')
     .innerJoin('petition_official_responses as pr', 'pr.official_response_id', 'r.id')
     .selectAll('r')
-    .where('pr.petition_id', '=', petitionId)
-    .where('r.state', '=', 'published')
+    .select('pr.petition_id')
+    .where('pr.petition_id', 'in', [...petitionIds])
+    .where('r.state', '=', 'published') // drafts are the responder's, never open data
     .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
     .orderBy('r.id')
     .execute();
+  for (const { petition_id, ...response } of rows) {
+    const list = out.get(petition_id) ?? [];
+    list.push(response);
+    out.set(petition_id, list);
+  }
+  return out;
 }
 
 /** True when no petition exists at all (an empty database, before the sample is loaded). */

@@ -16,8 +16,7 @@ import { isAnswered, isResponseState } from '../../domain/petition-states.js';
 import { getProfile, isProfileCode } from '../../domain/policy-profiles.js';
 import { buildRecord, reject, requireCount, requireDate } from '../build.js';
 import { ARCHIVE_SOURCES, type ArchivedPetitionRecord, type ArchiveSource } from '../record.js';
-import { show } from '../text.js';
-import { isObject } from './common.js';
+import { isObject, show } from '../text.js';
 
 /** The dump schema versions this reader knows. */
 export const DUMP_SCHEMAS = ['cheongwon-dump/1'] as const;

@@ -28,14 +28,10 @@ import { addToLocalDate } from '../../domain/closing-dates.js';
 import { DomainError } from '../../domain/errors.js';
 import { buildRecord, reject, requireCount, requireId, requireTitle } from '../build.js';
 import type { ArchivedPetitionRecord, ArchivedResponse } from '../record.js';
-import { cleanBody, parseIsoDate, show } from '../text.js';
+import { cleanBody, isObject, parseIsoDate, show } from '../text.js';
 
 export const UK_ZONE = 'Europe/London';
 export const UK_PERIOD_MONTHS = 6;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** An ISO-8601 instant field → normalised 'YYYY-MM-DDTHH:mm:ss.sssZ'; null when null/absent; rejects garbage. */
 function instant(v: unknown, field: string): string | null {
