@@ -1,3 +1,8 @@
+/**
+ * Reads of the open data: the live counter of one petition (API), its agreements per day and per region (counts
+ * only, never a signer), and the keyset pages and count the daily dump reads. The dump's official responses come
+ * from `responsesForPetitions` (petitions.ts).
+ */
 import { sql } from 'kysely';
 import type { PetitionRow } from '../db/schema.js';
 import type { PetitionState } from '../domain/petition-states.js';
@@ -95,6 +100,7 @@ export async function agreementsByRegion(db: Executor, petitionId: string): Prom
  * long).
  * @param afterId decimal id; '0' for the first page
  * @param limit rows per page (≥ 1)
+ * @returns whole petition rows, ascending id; [] after the last page
  */
 export async function petitionsAfter(
   db: Executor,
@@ -112,7 +118,7 @@ export async function petitionsAfter(
     .execute();
 }
 
-/** Number of petitions in `states`. */
+/** Number of petitions in `states` (a named group such as `PUBLIC_STATES`). */
 export async function countPetitions(db: Executor, states: readonly PetitionState[]): Promise<number> {
   const row = await db
     .selectFrom('petitions')

@@ -43,6 +43,8 @@ export function likePattern(text: string): string {
  * Text search: title or body contains the text, case-insensitively ('n번방' finds 'N번방'); with sort
  * 'relevance', title matches come first, then by agreements. Ties are broken by id (newest first) so pages are
  * stable. Petitions of categories withheld by the election-period switch (moderation_settings) are left out.
+ * @returns the page's rows (whole petition rows) and the number of matching petitions over all pages; an empty
+ *   page when `query.states` is empty
  */
 export async function listPetitions(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
   if (query.states.length === 0) return { rows: [], total: 0 };
@@ -100,7 +102,7 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
   return { rows, total: Number(counted.n) };
 }
 
-/** The petition with this id, or undefined. `id` is the decimal petition number. */
+/** The petition with this id (whole row), or undefined. `id` is the decimal petition number. */
 export async function findPetition(db: Executor, id: string): Promise<PetitionRow | undefined> {
   return db.selectFrom('petitions').selectAll().where('id', '=', id).executeTakeFirst();
 }
