@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findArchivedPetition } from '../src/repositories/petitions.js';
-import { saveProfileOverrides } from '../src/repositories/profile-settings.js';
+import { saveProfileOverrides } from '../src/repositories/writes/profile-settings.js';
 import { TEST_ENGINE } from './support/databases.js';
 import { sampleSite, type TestSite } from './support/site.js';
 

@@ -11,7 +11,7 @@ import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
 import { enqueueCreatorNotification, recordCountEvents } from '../src/notifications/outbox.js';
 import { NotificationWorker } from '../src/notifications/worker.js';
 import { fanoutProgress } from '../src/repositories/notifications.js';
-import { responsesForPetitions } from '../src/repositories/open-data.js';
+import { responsesForPetitions } from '../src/repositories/petitions.js';
 import type { AgreementWriter } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition, signer, writerDeps } from './support/factories.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountCache } from '../src/http/api/counts.js';
 import { createApp } from '../src/http/app.js';
 import { findArchivedPetition } from '../src/repositories/petitions.js';
-import { saveProfileOverrides } from '../src/repositories/profile-settings.js';
+import { saveProfileOverrides } from '../src/repositories/writes/profile-settings.js';
 import { TEST_ENGINE } from './support/databases.js';
 import { openPetition, signer } from './support/factories.js';
 import { sampleSite, type TestSite } from './support/site.js';

@@ -2,7 +2,12 @@
  * Building one record: field checks that turn a bad value into a rejection with a clear reason, and the final
  * invariant check so that no parser can emit half a record.
  */
-import type { ArchivedPetitionRecord, ArchivedResponse } from './record.js';
+import {
+  type ArchivedPetitionRecord,
+  type ArchivedResponse,
+  RECORD_DEFAULTS,
+  type RecordFields,
+} from './record.js';
 import { cleanTitle, isCalendarDate, parseCount, parseIsoDate, removeNul, show } from './text.js';
 
 /** Thrown by a format mapper for a row that cannot become a record; parse-file turns it into a RejectedRow. */
@@ -149,4 +154,13 @@ export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord 
   }
   if (out.response !== null && out.response.body.trim() === '') out.response = null;
   return out;
+}
+
+/**
+ * A finished record from what a source says: the fields it leaves unsaid take `RECORD_DEFAULTS` (record.ts), then
+ * `finishRecord` cleans and checks the whole. Every format mapper builds its records here.
+ * @throws RowRejection when the record breaks an invariant (see `finishRecord`)
+ */
+export function buildRecord(fields: RecordFields): ArchivedPetitionRecord {
+  return finishRecord({ ...RECORD_DEFAULTS, ...fields });
 }

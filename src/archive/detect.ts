@@ -28,6 +28,7 @@ import { DUMP_SCHEMAS } from './formats/dump.js';
 import { WTP_COLUMNS } from './formats/wtp.js';
 import { hasUtf8Bom, isGzip } from './read-lines.js';
 import type { ArchiveFormat } from './record.js';
+import { isObject } from './text.js';
 
 const CSV_SIGNATURES: ReadonlyArray<readonly [ArchiveFormat, readonly string[]]> = [
   ['cwd-answers-csv', CWD_ANSWERS_COLUMNS],
@@ -40,10 +41,6 @@ const JSONL_SIGNATURES: ReadonlyArray<readonly [ArchiveFormat, readonly string[]
   ['cwd-korkeep-jsonl', KORKEEP_KEYS],
   ['cwd-lovit-jsonl', LOVIT_KEYS],
 ];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** True for a parsed UK petition document (single or list). */
 function isUkDocument(doc: unknown): boolean {

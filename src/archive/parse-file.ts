@@ -34,6 +34,7 @@ import {
   readRawLineBatches,
 } from './read-lines.js';
 import type { ArchivedPetitionRecord, ArchiveFormat, ParsedRow } from './record.js';
+import { isObject } from './text.js';
 
 export interface ParseArchiveOptions {
   /** Skip detection and parse as this format. */
@@ -147,10 +148,6 @@ function attempt<T>(
     if (e instanceof RowRejection) return rejected(ctx, line, e.message);
     throw e;
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function jsonError(e: unknown): string {

@@ -1,7 +1,11 @@
 /**
  * The shape every archive parser produces: one historic petition, normalised, ready to be stored as an archived
- * record (closed or answered, with an *archived total* instead of signer rows).
+ * record (closed or answered, with an *archived total* instead of signer rows), and the one definition of what such
+ * a record defaults to: the fields a source leaves unsaid (`RECORD_DEFAULTS`) and the petition columns it becomes
+ * (`archivedPetitionColumns`).
  */
+import type { NewPetition } from '../db/schema.js';
+import { archivedStates } from '../domain/petition-states.js';
 
 /** Which public archive a record came from. `cwd` ids are the president.go.kr/petitions/<id> numbers. */
 export const ARCHIVE_SOURCES = [
@@ -80,3 +84,50 @@ export interface RejectedRow {
 export type ParsedRow =
   | { ok: true; line: number; record: ArchivedPetitionRecord }
   | { ok: false; rejected: RejectedRow };
+
+/**
+ * What a record says when its source is silent about it, the same for every format: no exact instants
+ * (`openedAt`/`closedAt` null: derived from the dates and the profile's zone), the petition had ended
+ * (`sourceState` 'closed': lists and datasets without a status column hold ended petitions only), no official
+ * answer (`answered` false, `response` null) and no public page (`sourceUrl` null). A format mapper passes what its
+ * source does say; `buildRecord` (build.ts) fills the rest from here.
+ */
+export const RECORD_DEFAULTS = {
+  openedAt: null,
+  closedAt: null,
+  sourceState: 'closed',
+  answered: false,
+  response: null,
+  sourceUrl: null,
+} as const satisfies Partial<ArchivedPetitionRecord>;
+
+/** A record's fields without those `RECORD_DEFAULTS` supplies (each may still be given). */
+export type RecordFields = Omit<ArchivedPetitionRecord, keyof typeof RECORD_DEFAULTS> &
+  Partial<Pick<ArchivedPetitionRecord, keyof typeof RECORD_DEFAULTS>>;
+
+/** Source state labels of records counted before the petition closed (korkeep '청원진행중', UK and dump 'open'). */
+const NON_FINAL_SOURCE_STATES: ReadonlySet<string> = new Set(['청원진행중', 'open']);
+
+/** True when the archive's total is the petition's final count (it was taken after close). */
+export function isFinalCount(record: Pick<ArchivedPetitionRecord, 'sourceState'>): boolean {
+  return !NON_FINAL_SOURCE_STATES.has(record.sourceState);
+}
+
+/**
+ * The state and count columns of the petition an imported record becomes — the one definition the importer inserts
+ * with and completes towards: `closed` with response state `answered` or `none` (`archivedStates`), the source's
+ * total as the archived total (no signer rows), final unless it was counted before close (`isFinalCount`).
+ */
+export function archivedPetitionColumns(
+  r: Pick<ArchivedPetitionRecord, 'answered' | 'agreementCount' | 'sourceState'>,
+): Required<
+  Pick<NewPetition, 'state' | 'response_state' | 'archived_agreement_count' | 'archived_count_final'>
+> {
+  const { state, responseState } = archivedStates(r.answered);
+  return {
+    state,
+    response_state: responseState,
+    archived_agreement_count: r.agreementCount,
+    archived_count_final: isFinalCount(r),
+  };
+}

@@ -175,3 +175,8 @@ export function show(v: unknown): string {
   const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
+
+/** A JSON object (not an array, not null): the one test the detector, the reader and the mappers share. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

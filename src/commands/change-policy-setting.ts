@@ -4,8 +4,9 @@ import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, type PolicySettings } from '../domain/policy-profiles.js';
 import type { Actor } from '../domain/staff.js';
 import { appendAudit } from '../repositories/audit.js';
-import { loadProfileOverrides, saveProfileOverrides } from '../repositories/profile-settings.js';
+import { loadProfileOverrides } from '../repositories/profile-settings.js';
 import { lockProfileSettings } from '../repositories/writes/moderation-settings.js';
+import { saveProfileOverrides } from '../repositories/writes/profile-settings.js';
 
 /**
  * Sets (or with `value === undefined`, unsets) one runtime setting of a policy profile through

@@ -1,23 +1,32 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { detectFileFormat, parseArchiveFile } from '../archive/parse-file.js';
-import type { ArchivedPetitionRecord, ArchiveFormat, RejectedRow } from '../archive/record.js';
+import {
+  type ArchivedPetitionRecord,
+  type ArchiveFormat,
+  archivedPetitionColumns,
+  isFinalCount,
+  type RejectedRow,
+} from '../archive/record.js';
 import type { Database, NewPetition } from '../db/schema.js';
 import { closesAtForLastDay, startOfLocalDay } from '../domain/closing-dates.js';
+import { isAnswered } from '../domain/petition-states.js';
 import { findCategory, getProfile } from '../domain/policy-profiles.js';
 import {
-  type ArchivedPetitionPatch,
   type ExistingArchivedPetition,
   findArchived,
   findArchivedByTitles,
+} from '../repositories/archive.js';
+import {
+  type ArchivedPetitionPatch,
   insertArchivedResponses,
   insertPetitions,
   type NewArchivedResponse,
   patchArchivedPetition,
   refreshAfterBulkImport,
-} from '../repositories/archive.js';
+} from '../repositories/writes/archive.js';
 
 export interface ImportOptions {
   /** Report what would change and store nothing (everything runs in one transaction that is rolled back). */
@@ -137,7 +146,7 @@ export async function importArchiveFile(
 }
 
 async function storeBatch(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   file: string,
   batch: PendingRecord[],
   summary: ImportSummary,
@@ -219,14 +228,6 @@ async function storeBatch(
   }
 }
 
-/** Source states of records counted before the petition closed: their totals are not final. */
-const NON_FINAL_SOURCE_STATES = new Set(['청원진행중', 'open']);
-
-/** True when the archive's total is the petition's final count (it was taken after close). */
-export function isFinalCount(record: ArchivedPetitionRecord): boolean {
-  return !NON_FINAL_SOURCE_STATES.has(record.sourceState);
-}
-
 /**
  * Two crawls of the Blue House board number its petitions differently: the board's own ids (`cwd`) and the
  * 2019–2021 list crawl's (`cwd-list`). A petition found in both must be stored once, whichever file comes first.
@@ -240,7 +241,7 @@ const TWIN_SOURCE: Partial<Record<string, string>> = { cwd: 'cwd-list', 'cwd-lis
  * @returns true when anything changed
  */
 async function completeFrom(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   current: ExistingArchivedPetition,
   r: ArchivedPetitionRecord,
   responses: NewArchivedResponse[],
@@ -250,7 +251,7 @@ async function completeFrom(
   if (current.body === null && r.body) patch.body = r.body;
   const category = r.category ? findCategory(r.profile, r.category)?.code : undefined;
   if (current.category === null && category) patch.category = category;
-  if (current.response_state !== 'answered' && r.answered) {
+  if (!isAnswered(current.response_state) && r.answered) {
     patch.answered = { at: parseInstant(answeredAtOf(r)) };
   }
   const final = isFinalCount(r);
@@ -310,10 +311,7 @@ function toPetitionRow(r: ArchivedPetitionRecord, now: Date): NewPetition {
     category: category?.code ?? null,
     title: r.title,
     body: r.body,
-    state: 'closed',
-    response_state: r.answered ? 'answered' : 'none',
-    archived_agreement_count: r.agreementCount,
-    archived_count_final: isFinalCount(r),
+    ...archivedPetitionColumns(r),
     // the rules of the time: the profile's own thresholds, not today's runtime overrides
     response_threshold: profile.defaults.responseThreshold,
     debate_threshold: profile.defaults.debateThreshold,

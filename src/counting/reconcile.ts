@@ -1,15 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { COUNTED_COLUMNS } from '../domain/count-effects.js';
+import { type CountDrift, findCountDrift } from '../repositories/counts.js';
+import { lockForRecount } from '../repositories/writes/recount.js';
+// writeCount is moving to repositories/writes/agreement-batches.ts (the signing refactor); import it from there then.
 import { type AgreementWriterOptions, writeCount } from '../signing/agreement-writer.js';
 
-export interface CountDrift {
-  petitionId: string;
-  /** The stored count (`petitions.agreement_count`). */
-  stored: number;
-  /** Confirmed agreement rows of the petition. */
-  rows: number;
-}
+export type { CountDrift } from '../repositories/counts.js';
 
 /**
  * Recounts every petition's agreements from its rows and reports where the stored count differs (the drift).
@@ -25,45 +21,16 @@ export async function reconcileCounts(
   options: {
     fix?: boolean;
     now?: Date;
-    effects?: (trx: Kysely<Database>, petitionIds: string[], now: Date) => Promise<void>;
+    effects?: (trx: Transaction<Database>, petitionIds: string[], now: Date) => Promise<void>;
   } & Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
 ): Promise<CountDrift[]> {
-  const rows = await db
-    .selectFrom('petitions as p')
-    .leftJoin(
-      db
-        .selectFrom('agreements')
-        .select(['petition_id', (eb) => eb.fn.countAll<string>().as('n')])
-        .where('confirmed_at', 'is not', null)
-        .groupBy('petition_id')
-        .as('a'),
-      'a.petition_id',
-      'p.id',
-    )
-    .select(['p.id', 'p.agreement_count', 'a.n'])
-    .where((eb) => eb.or([eb('p.agreement_count', '<>', 0), eb('a.n', 'is not', null)]))
-    .orderBy('p.id')
-    .execute();
-  const drift = rows
-    .map((r) => ({ petitionId: r.id, stored: r.agreement_count, rows: Number(r.n ?? 0) }))
-    .filter((d) => d.stored !== d.rows);
+  const drift = await findCountDrift(db);
   if (options.fix) {
     for (const d of drift) {
       await db.transaction().execute(async (trx) => {
-        const p = await trx
-          .selectFrom('petitions')
-          .select(COUNTED_COLUMNS)
-          .where('id', '=', d.petitionId)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
-        const counted = await trx
-          .selectFrom('agreements')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('petition_id', '=', d.petitionId)
-          .where('confirmed_at', 'is not', null)
-          .executeTakeFirstOrThrow();
+        const { petition, confirmed } = await lockForRecount(trx, d.petitionId);
         const now = options.now ?? new Date();
-        await writeCount(trx, p, Number(counted.n), now, options);
+        await writeCount(trx, petition, confirmed, now, options);
         await options.effects?.(trx, [d.petitionId], now);
       });
     }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
 import {
+  ANSWERED_RESPONSE_STATES,
   ARCHIVE_STATES,
+  archivedStates,
   assertResponseTransition,
   assertTransition,
   canHideInPart,
@@ -10,21 +12,26 @@ import {
   closedWhileHidden,
   FINAL_STATES,
   isAnswerable,
+  isAnswered,
   isArchiveState,
   isCollecting,
   isFinal,
   isHidden,
+  isMarkedOverdue,
   isModerated,
   isPetitionState,
   isPrePublication,
   isPublic,
+  isResponseDue,
   isResponseState,
   isReviewable,
   isStaffVisible,
+  OVERDUE_RESPONSE_STATES,
   PETITION_STATE_LABELS,
   PETITION_STATES,
   type PetitionState,
   REMOVABLE_STATES,
+  RESPONSE_DUE_STATES,
   RESPONSE_STATES,
   type ResponseState,
   responseStateFor,
@@ -237,6 +244,28 @@ describe('response track', () => {
     expect(responseStateFor({ answeredAt: null, responseThresholdReachedAt: t })).toBe('awaiting');
     expect(responseStateFor({ answeredAt: t, responseThresholdReachedAt: null })).toBe('answered');
     expect(responseStateFor({ answeredAt: t, responseThresholdReachedAt: t })).toBe('answered');
+  });
+
+  it('answers response-track group questions by membership', () => {
+    const members = (pred: (s: ResponseState) => boolean) => RESPONSE_STATES.filter(pred);
+    expect(members(isAnswered)).toEqual(['answered']);
+    expect([...ANSWERED_RESPONSE_STATES]).toEqual(['answered']);
+    expect(members(isResponseDue)).toEqual(['awaiting', 'overdue']);
+    expect([...RESPONSE_DUE_STATES]).toEqual(['awaiting', 'overdue']);
+    expect(members(isMarkedOverdue)).toEqual(['overdue']);
+    expect([...OVERDUE_RESPONSE_STATES]).toEqual(['overdue']);
+    for (const s of OVERDUE_RESPONSE_STATES) expect(isResponseDue(s)).toBe(true);
+  });
+
+  it('gives an imported archive record a closed petition, answered or not due', () => {
+    expect(archivedStates(true)).toEqual({ state: 'closed', responseState: 'answered' });
+    expect(archivedStates(false)).toEqual({ state: 'closed', responseState: 'none' });
+    for (const answered of [true, false]) {
+      const { state, responseState } = archivedStates(answered);
+      expect(isArchiveState(state)).toBe(true);
+      expect(isAnswered(responseState)).toBe(answered);
+      expect(isResponseDue(responseState)).toBe(false);
+    }
   });
 
   it('guards response state values', () => {

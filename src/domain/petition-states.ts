@@ -137,6 +137,23 @@ export const REMOVABLE_STATES = PETITION_STATES.filter(
  */
 export const ARCHIVE_STATES = ['closed'] as const satisfies StateGroup;
 
+/** One of `ARCHIVE_STATES`. */
+export type ArchiveState = (typeof ARCHIVE_STATES)[number];
+
+/**
+ * The petition and response states every imported historic record gets (one definition for the importer's inserts
+ * and its later completions): the period is over, so the petition is `closed` (`ARCHIVE_STATES`); an archive only
+ * says whether an official answer came, so the response state is `answered` when the source says one was given and
+ * `none` otherwise (an archive never shows an answer still owed: no `awaiting`, no `overdue`).
+ * @param answered the source says an official answer was given (CWD '브리핑', UK government_response)
+ */
+export function archivedStates(answered: boolean): {
+  readonly state: ArchiveState;
+  readonly responseState: 'answered' | 'none';
+} {
+  return { state: 'closed', responseState: answered ? 'answered' : 'none' };
+}
+
 /** True when `state` is a member of `group`. The one membership test the `is…` helpers below are built on. */
 export function inGroup(group: StateGroup, state: PetitionState): boolean {
   return group.includes(state);
@@ -354,6 +371,26 @@ export const RESPONSE_DUE_STATES = ['awaiting', 'overdue'] as const satisfies re
 /** True when an official response is owed and not yet published (`RESPONSE_DUE_STATES`). */
 export function isResponseDue(state: ResponseState): boolean {
   return (RESPONSE_DUE_STATES as readonly ResponseState[]).includes(state);
+}
+
+/** The official response has been published (CWD "브리핑"; e-petitions `responded`). */
+export const ANSWERED_RESPONSE_STATES = ['answered'] as const satisfies readonly ResponseState[];
+
+/** True when the official response has been published (`ANSWERED_RESPONSE_STATES`). */
+export function isAnswered(state: ResponseState): boolean {
+  return (ANSWERED_RESPONSE_STATES as readonly ResponseState[]).includes(state);
+}
+
+/**
+ * The response deadline passed without an answer and the lifecycle scheduler marked it so (the answer is still
+ * owed: a subset of `RESPONSE_DUE_STATES`). An `awaiting` petition whose `responseDueAt` lies in the past is overdue
+ * too until the scheduler gets to it; readers that count overdue petitions add those by their deadline.
+ */
+export const OVERDUE_RESPONSE_STATES = ['overdue'] as const satisfies readonly ResponseState[];
+
+/** True when the petition is marked overdue (`OVERDUE_RESPONSE_STATES`). */
+export function isMarkedOverdue(state: ResponseState): boolean {
+  return (OVERDUE_RESPONSE_STATES as readonly ResponseState[]).includes(state);
 }
 
 /** Type guard: `x` is one of the exact strings in `RESPONSE_STATES`. */

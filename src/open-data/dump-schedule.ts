@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/connection.js';
 import type { Database } from '../db/schema.js';
 import { localDate } from '../domain/closing-dates.js';
+import { withSessionLock } from '../repositories/session-locks.js';
 import { type DumpManifest, readLatestManifest } from './dump.js';
 
 /** Advisory lock key taken by the app server that writes the daily dump (PostgreSQL). */
@@ -49,16 +50,9 @@ export function startDailyDumps(options: DailyDumpOptions): DailyDumps {
       await write(options.db);
       return;
     }
-    await options.db.connection().execute(async (conn) => {
-      const { rows } = await sql<{
-        locked: boolean;
-      }>`select pg_try_advisory_lock(hashtext(${DUMP_LOCK})) as locked`.execute(conn);
-      if (!rows[0]?.locked) return; // another app server is writing it
-      try {
-        if (!isCurrent(await readLatestManifest(options.dir))) await write(conn);
-      } finally {
-        await sql`select pg_advisory_unlock(hashtext(${DUMP_LOCK}))`.execute(conn);
-      }
+    // when another app server holds the lock it is writing the dump: skip
+    await withSessionLock(options.db, DUMP_LOCK, async (conn) => {
+      if (!isCurrent(await readLatestManifest(options.dir))) await write(conn);
     });
   };
 

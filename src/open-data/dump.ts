@@ -31,7 +31,8 @@ import { type ModerationSettings, withheldReason } from '../domain/moderation.js
 import { PUBLIC_STATES } from '../domain/petition-states.js';
 import { type PetitionJson, presentPetition } from '../presenters/petitions.js';
 import { loadModerationSettings } from '../repositories/moderation-settings.js';
-import { countPetitions, petitionsAfter, responsesForPetitions } from '../repositories/open-data.js';
+import { countPetitions, petitionsAfter } from '../repositories/open-data.js';
+import { responsesForPetitions } from '../repositories/petitions.js';
 
 /** Version of the dump's record format; a reader refuses versions it does not know. */
 export const DUMP_SCHEMA = 'cheongwon-dump/1';

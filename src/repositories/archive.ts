@@ -1,8 +1,18 @@
-import { type ExpressionBuilder, sql } from 'kysely';
-import type { Database, NewPetition } from '../db/schema.js';
+/**
+ * Reads of the archive importer: petitions already imported, looked up by archive id or by title. The writes
+ * (inserting archived petitions and answers, completing them, refreshing the indexes) are in writes/archive.ts.
+ */
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { ResponseState } from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
-/** What the importer needs to know about a petition already imported from an archive. */
+/**
+ * What the importer needs to know about a petition already imported from an archive: its id (decimal petition
+ * number), archive key (`archive_source`, `archive_source_id`), title and deadline (`closes_at`, UTC; for matching
+ * twins), what a later file may fill (body, category, response state, archived total and whether it is final) and
+ * whether an official response is linked to it.
+ */
 export interface ExistingArchivedPetition {
   id: string;
   archive_source: string;
@@ -11,7 +21,7 @@ export interface ExistingArchivedPetition {
   closes_at: Date | null;
   body: string | null;
   category: string | null;
-  response_state: string;
+  response_state: ResponseState;
   archived_agreement_count: number;
   archived_count_final: boolean;
   has_response: boolean;
@@ -38,7 +48,11 @@ function selectExisting(db: Executor) {
     ]);
 }
 
-/** Archived petitions of `source` whose archive ids are in `sourceIds` (one query for a whole batch). */
+/**
+ * Archived petitions of `source` whose archive ids are in `sourceIds` (one query for a whole batch).
+ * @param source archive source ('cwd', 'cwd-list', 'assembly', 'uk', 'wtp', 'cheongwon')
+ * @returns the stored ones, in no particular order ([] for no ids)
+ */
 export async function findArchived(
   db: Executor,
   source: string,
@@ -55,6 +69,7 @@ export async function findArchived(
  * Archived petitions of `source` with one of these titles (any deadline): candidates for recognising one petition
  * that two crawls numbered differently (the CWD list crawl vs the board's own ids). The caller matches deadlines
  * and counts.
+ * @returns the candidates, in no particular order ([] for no titles)
  */
 export async function findArchivedByTitles(
   db: Executor,
@@ -66,111 +81,4 @@ export async function findArchivedByTitles(
     .where('p.archive_source', '=', source)
     .where('p.title', 'in', [...new Set(titles)])
     .execute() as Promise<ExistingArchivedPetition[]>;
-}
-
-/** Inserts archived petitions in one multi-row statement. @returns their new ids, in input order. */
-export async function insertPetitions(db: Executor, rows: readonly NewPetition[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const inserted = await db
-    .insertInto('petitions')
-    .values([...rows])
-    .returning('id')
-    .execute();
-  return inserted.map((r) => r.id);
-}
-
-export interface NewArchivedResponse {
-  petitionId: string;
-  source: string;
-  sourceId: string;
-  body: string;
-  summary: string | null;
-  publishedAt: Date | null;
-}
-
-/** Stores imported official responses and links each to its petition. */
-export async function insertArchivedResponses(
-  db: Executor,
-  responses: readonly NewArchivedResponse[],
-): Promise<void> {
-  if (responses.length === 0) return;
-  const ids = await db
-    .insertInto('official_responses')
-    .values(
-      responses.map((r) => ({
-        body: r.body,
-        summary: r.summary,
-        published_at: r.publishedAt,
-        archive_source: r.source,
-        archive_source_id: r.sourceId,
-      })),
-    )
-    .returning('id')
-    .execute();
-  await db
-    .insertInto('petition_official_responses')
-    .values(
-      responses.map((r, i) => ({ petition_id: r.petitionId, official_response_id: ids[i]?.id as string })),
-    )
-    .execute();
-}
-
-/** What a later archive file may add to a stored archived petition; absent fields are left alone. */
-export interface ArchivedPetitionPatch {
-  /** Filled only where the stored body is null. */
-  body?: string;
-  /** Filled only where the stored category is null. */
-  category?: string;
-  /** Sets response_state 'answered' (answered_at is filled only where null). */
-  answered?: { at: Date | null };
-  /** Replaces the archived total (a final count replacing one taken before close). */
-  count?: { total: number; final: boolean };
-  /** Re-keys a record under another archive's id (a list-crawl row adopted by the board's own record). */
-  identity?: { source: string; sourceId: string; sourceState: string; url: string | null };
-}
-
-/** Applies a patch to one archived petition; never overwrites a body, category or answer time that is there. */
-export async function patchArchivedPetition(
-  db: Executor,
-  id: string,
-  patch: ArchivedPetitionPatch,
-  now: Date,
-): Promise<void> {
-  await db
-    .updateTable('petitions')
-    .set({
-      ...(patch.body !== undefined ? { body: sql<string>`coalesce(body, ${patch.body})` } : {}),
-      ...(patch.category !== undefined
-        ? { category: sql<string>`coalesce(category, ${patch.category})` }
-        : {}),
-      ...(patch.answered
-        ? { response_state: 'answered', answered_at: sql<Date>`coalesce(answered_at, ${patch.answered.at})` }
-        : {}),
-      ...(patch.count
-        ? { archived_agreement_count: patch.count.total, archived_count_final: patch.count.final }
-        : {}),
-      ...(patch.identity
-        ? {
-            archive_source: patch.identity.source,
-            archive_source_id: patch.identity.sourceId,
-            archive_source_state: patch.identity.sourceState,
-            archive_source_url: patch.identity.url,
-          }
-        : {}),
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
-}
-
-/**
- * After a bulk import: merge the trigram indexes' pending lists into the index proper and refresh planner
- * statistics. Without it the planner, still believing the table empty, scans every body for a search (~0.5 s on
- * 8,859 petitions instead of ~3 ms), and PGlite has no autovacuum to do this later.
- */
-export async function refreshAfterBulkImport(db: Executor): Promise<void> {
-  await sql`select gin_clean_pending_list('petitions_title_trgm'::regclass), gin_clean_pending_list('petitions_body_trgm'::regclass)`.execute(
-    db,
-  );
-  await sql`analyze petitions, official_responses, petition_official_responses`.execute(db);
 }

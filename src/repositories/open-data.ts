@@ -1,5 +1,10 @@
+/**
+ * Reads of the open data: the live counter of one petition (API), its agreements per day and per region (counts
+ * only, never a signer), and the keyset pages and count the daily dump reads. The dump's official responses come
+ * from `responsesForPetitions` (petitions.ts).
+ */
 import { sql } from 'kysely';
-import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import type { PetitionRow } from '../db/schema.js';
 import type { PetitionState } from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
@@ -95,6 +100,7 @@ export async function agreementsByRegion(db: Executor, petitionId: string): Prom
  * long).
  * @param afterId decimal id; '0' for the first page
  * @param limit rows per page (≥ 1)
+ * @returns whole petition rows, ascending id; [] after the last page
  */
 export async function petitionsAfter(
   db: Executor,
@@ -112,7 +118,7 @@ export async function petitionsAfter(
     .execute();
 }
 
-/** Number of petitions in `states`. */
+/** Number of petitions in `states` (a named group such as `PUBLIC_STATES`). */
 export async function countPetitions(db: Executor, states: readonly PetitionState[]): Promise<number> {
   const row = await db
     .selectFrom('petitions')
@@ -120,32 +126,4 @@ export async function countPetitions(db: Executor, states: readonly PetitionStat
     .where('state', 'in', [...states])
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/**
- * The official responses of many petitions at once, oldest first per petition (one query for a dump page).
- * @returns petition id → its responses (petitions without any are absent)
- */
-export async function responsesForPetitions(
-  db: Executor,
-  petitionIds: readonly string[],
-): Promise<Map<string, OfficialResponseRow[]>> {
-  const out = new Map<string, OfficialResponseRow[]>();
-  if (petitionIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('official_responses as r')
-    .innerJoin('petition_official_responses as pr', 'pr.official_response_id', 'r.id')
-    .selectAll('r')
-    .select('pr.petition_id')
-    .where('pr.petition_id', 'in', [...petitionIds])
-    .where('r.state', '=', 'published') // drafts are the responder's, never open data
-    .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
-    .orderBy('r.id')
-    .execute();
-  for (const { petition_id, ...response } of rows) {
-    const list = out.get(petition_id) ?? [];
-    list.push(response);
-    out.set(petition_id, list);
-  }
-  return out;
 }

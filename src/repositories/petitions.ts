@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, OfficialResponseRow, PetitionRow } from '../db/schema.js';
-import type { PetitionState } from '../domain/petition-states.js';
+import { ANSWERED_RESPONSE_STATES, type PetitionState } from '../domain/petition-states.js';
 
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Kysely<Database>;
@@ -43,6 +43,8 @@ export function likePattern(text: string): string {
  * Text search: title or body contains the text, case-insensitively ('n번방' finds 'N번방'); with sort
  * 'relevance', title matches come first, then by agreements. Ties are broken by id (newest first) so pages are
  * stable. Petitions of categories withheld by the election-period switch (moderation_settings) are left out.
+ * @returns the page's rows (whole petition rows) and the number of matching petitions over all pages; an empty
+ *   page when `query.states` is empty
  */
 export async function listPetitions(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
   if (query.states.length === 0) return { rows: [], total: 0 };
@@ -56,7 +58,7 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
     );
   if (query.category) base = base.where('category', '=', query.category);
   if (query.answered !== undefined) {
-    base = base.where('response_state', query.answered ? '=' : '<>', 'answered');
+    base = base.where('response_state', query.answered ? 'in' : 'not in', [...ANSWERED_RESPONSE_STATES]);
   }
   const pattern = query.text ? likePattern(query.text) : null;
   if (pattern && query.titlesOnly) {
@@ -100,7 +102,7 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
   return { rows, total: Number(counted.n) };
 }
 
-/** The petition with this id, or undefined. `id` is the decimal petition number. */
+/** The petition with this id (whole row), or undefined. `id` is the decimal petition number. */
 export async function findPetition(db: Executor, id: string): Promise<PetitionRow | undefined> {
   return db.selectFrom('petitions').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -121,18 +123,40 @@ export async function findArchivedPetition(
 
 /**
  * Published official responses covering this petition, oldest first (one response may cover several petitions).
- * Drafts are never returned.
+ * Drafts are never returned. One petition's share of `responsesForPetitions`.
+ * @returns the responses' rows ([] when none is published)
  */
 export async function responsesForPetition(db: Executor, petitionId: string): Promise<OfficialResponseRow[]> {
-  return db
+  return (await responsesForPetitions(db, [petitionId])).get(petitionId) ?? [];
+}
+
+/**
+ * The published official responses of many petitions at once, oldest first per petition (by `published_at`, then
+ * id), in one query (a dump page, a petition page). Drafts are the responder's, never returned.
+ * @returns petition id → its responses (petitions without any are absent)
+ */
+export async function responsesForPetitions(
+  db: Executor,
+  petitionIds: readonly string[],
+): Promise<Map<string, OfficialResponseRow[]>> {
+  const out = new Map<string, OfficialResponseRow[]>();
+  if (petitionIds.length === 0) return out;
+  const rows = await db
     .selectFrom('official_responses as r')
     .innerJoin('petition_official_responses as pr', 'pr.official_response_id', 'r.id')
     .selectAll('r')
-    .where('pr.petition_id', '=', petitionId)
-    .where('r.state', '=', 'published')
+    .select('pr.petition_id')
+    .where('pr.petition_id', 'in', [...petitionIds])
+    .where('r.state', '=', 'published') // drafts are the responder's, never open data
     .orderBy('r.published_at', (ob) => ob.asc().nullsLast())
     .orderBy('r.id')
     .execute();
+  for (const { petition_id, ...response } of rows) {
+    const list = out.get(petition_id) ?? [];
+    list.push(response);
+    out.set(petition_id, list);
+  }
+  return out;
 }
 
 /** True when no petition exists at all (an empty database, before the sample is loaded). */

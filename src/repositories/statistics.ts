@@ -1,14 +1,24 @@
 import { sql } from 'kysely';
-import { PUBLIC_STATES } from '../domain/petition-states.js';
+import {
+  isAnswered,
+  isResponseDue,
+  OVERDUE_RESPONSE_STATES,
+  PUBLIC_STATES,
+} from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
-/** Figures of the statistics page: public petitions only (open and closed), never anything about signers. */
+/** Figures of the statistics page: public petitions only (`PUBLIC_STATES`), never anything about signers. */
 export interface PetitionStatistics {
   /** Public petitions per category code (null: the archive gave none), largest first. */
   byCategory: Array<{ category: string | null; petitions: number; agreements: number }>;
-  /** Public petitions per state ('open' | 'closed'). */
+  /** Public petitions per state (one of `PUBLIC_STATES`). */
   byState: Array<{ state: string; petitions: number }>;
-  /** The official-answer track: answered, awaiting an answer (of which overdue at `now`), and none due. */
+  /**
+   * The official-answer track: answered (`ANSWERED_RESPONSE_STATES`), awaiting an answer (every petition whose
+   * answer is due, `RESPONSE_DUE_STATES`: awaiting or overdue) of which overdue, and none due. Overdue = marked
+   * overdue by the scheduler (`OVERDUE_RESPONSE_STATES`) or awaiting with its deadline (`response_due_at`) before
+   * `now`. answered + awaiting + none = total.
+   */
   responses: { answered: number; awaiting: number; overdue: number; none: number };
   /** The largest petitions by public count (id as a decimal string). */
   largest: Array<{ id: string; title: string; count: number; state: string; responseState: string }>;
@@ -19,7 +29,7 @@ export interface PetitionStatistics {
 /**
  * Counts for the statistics page over all public petitions. Three aggregate queries over the petitions table
  * (a national archive of a million petitions takes a fraction of a second), so callers cache the result.
- * @param now instant (UTC) an awaiting answer is compared against to be overdue
+ * @param now instant (UTC) an awaiting answer's deadline is compared against to be overdue
  * @param largest how many of the largest petitions to list (default 10)
  */
 export async function petitionStatistics(db: Executor, now: Date, largest = 10): Promise<PetitionStatistics> {
@@ -42,9 +52,8 @@ export async function petitionStatistics(db: Executor, now: Date, largest = 10):
         'state',
         'response_state',
         (eb) => eb.fn.countAll<string>().as('petitions'),
-        sql<string>`count(*) filter (where response_due_at < ${now.toISOString()}::timestamptz)`.as(
-          'overdue',
-        ),
+        sql<string>`count(*) filter (where response_state in (${sql.join([...OVERDUE_RESPONSE_STATES])})
+          or response_due_at < ${now.toISOString()}::timestamptz)`.as('overdue'),
       ])
       .where('state', 'in', states)
       .groupBy(['state', 'response_state'])
@@ -63,8 +72,9 @@ export async function petitionStatistics(db: Executor, now: Date, largest = 10):
   for (const r of byStateAndResponse) {
     const n = Number(r.petitions);
     byState.set(r.state, (byState.get(r.state) ?? 0) + n);
-    if (r.response_state === 'answered') responses.answered += n;
-    else if (r.response_state === 'awaiting') {
+    if (isAnswered(r.response_state)) responses.answered += n;
+    else if (isResponseDue(r.response_state)) {
+      // the filter counts a marked-overdue group whole and an awaiting group by its deadline
       responses.awaiting += n;
       responses.overdue += Number(r.overdue);
     } else responses.none += n;

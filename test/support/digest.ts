@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { PUBLIC_STATES } from '../../src/domain/petition-states.js';
 import type { ProfileView } from '../../src/http/site.js';
 import { dumpRecord } from '../../src/open-data/dump.js';
-import { responsesForPetitions } from '../../src/repositories/open-data.js';
 import type { Executor } from '../../src/repositories/petitions.js';
+import { responsesForPetitions } from '../../src/repositories/petitions.js';
 
 /** A fingerprint of every stored petition, official response and link: equal digests mean nothing changed. */
 export async function contentDigest(db: Executor): Promise<string> {

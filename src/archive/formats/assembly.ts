@@ -9,10 +9,11 @@
  * text makes it unique except for 3 pairs of genuinely separate petitions with identical date, title and text
  * (e.g. rows 36 and 365, 77,754 and 4,058 agreements). Those get '-2' appended to the later row; rows are in
  * descending count order, so the better-supported petition keeps the plain key.
- * The dataset has no status column; every petition in it had ended, so sourceState is 'closed'. No answers.
+ * The dataset has no status column; every petition in it had ended, so sourceState is 'closed'. No answers
+ * (both the record defaults, `RECORD_DEFAULTS`).
  */
 import { createHash } from 'node:crypto';
-import { finishRecord, requireCount, requireDate, requireOrder, requireTitle } from '../build.js';
+import { buildRecord, requireCount, requireDate, requireOrder, requireTitle } from '../build.js';
 import type { ArchivedPetitionRecord } from '../record.js';
 import { cleanBody, cleanLabel } from '../text.js';
 import { cell } from './common.js';
@@ -38,7 +39,7 @@ export function createAssemblyMapper(): (row: Record<string, string>) => Archive
     const agreementCount = requireCount(cell(row, 'count'), 'count');
     const body = cleanBody(cell(row, 'content'));
     const key = assemblyKey(openedOn, title, body);
-    const record = finishRecord({
+    const record = buildRecord({
       source: 'assembly',
       sourceId: key,
       profile: 'assembly',
@@ -47,13 +48,7 @@ export function createAssemblyMapper(): (row: Record<string, string>) => Archive
       category: cleanLabel(row.category),
       openedOn,
       lastDay,
-      openedAt: null,
-      closedAt: null,
       agreementCount,
-      sourceState: 'closed',
-      answered: false,
-      response: null,
-      sourceUrl: null,
     });
     // Only a row that became a record takes a key, so a rejected row never shifts the suffixes.
     const n = (seen.get(key) ?? 0) + 1;

@@ -30,8 +30,3 @@ export function optText(o: Record<string, unknown>, key: string): string | null 
 export function cell(row: Record<string, string>, name: string): string {
   return row[name] ?? '';
 }
-
-/** A JSON object (not an array, not null). */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -9,7 +9,7 @@
  * `response` null, still `answered` true.
  */
 import {
-  finishRecord,
+  buildRecord,
   reject,
   requireCount,
   requireDate,
@@ -45,7 +45,7 @@ export function createCwdAnswersMapper(): (row: Record<string, string>) => Archi
     if (progress !== '' && progress !== '브리핑') {
       reject(`progress is ${JSON.stringify(progress)}; this file holds answered (브리핑) petitions only`);
     }
-    return finishRecord({
+    return buildRecord({
       source: 'cwd',
       sourceId,
       profile: 'cheongwadae',
@@ -54,8 +54,6 @@ export function createCwdAnswersMapper(): (row: Record<string, string>) => Archi
       category: cleanLabel(row.category),
       openedOn,
       lastDay,
-      openedAt: null,
-      closedAt: null,
       agreementCount,
       sourceState: progress === '' ? '브리핑' : progress,
       answered: true,

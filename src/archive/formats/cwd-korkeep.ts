@@ -5,7 +5,7 @@
  * '브리핑' means the petition was answered; this crawl has no answer text, so `response` is null.
  * Rows still '청원진행중' at crawl time (2020-10-20) carry the count of that day, not a final count.
  */
-import { finishRecord, requireCount, requireDate, requireId, requireOrder, requireTitle } from '../build.js';
+import { buildRecord, requireCount, requireDate, requireId, requireOrder, requireTitle } from '../build.js';
 import type { ArchivedPetitionRecord } from '../record.js';
 import { cleanBody, cleanLabel } from '../text.js';
 import { cwdUrl, optText, requireCwdId, requireText } from './common.js';
@@ -29,7 +29,7 @@ export function mapCwdCrawl(
   requireOrder(openedOn, lastDay, 'begin', 'end');
   const agreementCount = requireCount(o[keys.count], keys.count);
   const status = requireText(o, 'status');
-  return finishRecord({
+  return buildRecord({
     source: 'cwd',
     sourceId,
     profile: 'cheongwadae',
@@ -38,12 +38,9 @@ export function mapCwdCrawl(
     category: cleanLabel(optText(o, 'category')),
     openedOn,
     lastDay,
-    openedAt: null,
-    closedAt: null,
     agreementCount,
     sourceState: status,
     answered: status === '브리핑',
-    response: null,
     sourceUrl: cwdUrl(sourceId),
   });
 }

@@ -9,7 +9,7 @@
  * '참여인원 : [ …명 ]' and the petition page); the real title is not recoverable (it was cut at a '<'), so such rows
  * are rejected.
  */
-import { finishRecord, reject, requireCount, requireDate, requireTitle } from '../build.js';
+import { buildRecord, reject, requireCount, requireDate, requireTitle } from '../build.js';
 import type { ArchivedPetitionRecord } from '../record.js';
 import { addDays, cleanLabel, show } from '../text.js';
 import { cell } from './common.js';
@@ -33,7 +33,7 @@ export function createCwdListMapper(): (row: Record<string, string>) => Archived
     const title = requireTitle(rawTitle, 'title');
     const lastDay = requireDate(cell(row, 'expiryDate'), 'expiryDate');
     const agreementCount = requireCount(cell(row, 'numOfAgrees'), 'numOfAgrees');
-    return finishRecord({
+    return buildRecord({
       source: 'cwd-list',
       sourceId,
       profile: 'cheongwadae',
@@ -42,13 +42,7 @@ export function createCwdListMapper(): (row: Record<string, string>) => Archived
       category: cleanLabel(row.category),
       openedOn: addDays(lastDay, -CWD_PERIOD_DAYS),
       lastDay,
-      openedAt: null,
-      closedAt: null,
       agreementCount,
-      sourceState: 'closed',
-      answered: false,
-      response: null,
-      sourceUrl: null,
     });
   };
 }

@@ -12,11 +12,11 @@
  * Texts are taken as written (the dump holds already-cleaned text); nothing is decoded twice.
  */
 import { localDate } from '../../domain/closing-dates.js';
+import { isAnswered, isResponseState } from '../../domain/petition-states.js';
 import { getProfile, isProfileCode } from '../../domain/policy-profiles.js';
-import { finishRecord, reject, requireCount, requireDate } from '../build.js';
+import { buildRecord, reject, requireCount, requireDate } from '../build.js';
 import { ARCHIVE_SOURCES, type ArchivedPetitionRecord, type ArchiveSource } from '../record.js';
-import { show } from '../text.js';
-import { isObject } from './common.js';
+import { isObject, show } from '../text.js';
 
 /** The dump schema versions this reader knows. */
 export const DUMP_SCHEMAS = ['cheongwon-dump/1'] as const;
@@ -97,7 +97,7 @@ export function mapDumpLine(o: Record<string, unknown>): ArchivedPetitionRecord 
   }
   const responseState = text(o, 'response_state');
 
-  return finishRecord({
+  return buildRecord({
     source,
     sourceId,
     profile,
@@ -110,7 +110,7 @@ export function mapDumpLine(o: Record<string, unknown>): ArchivedPetitionRecord 
     closedAt: instant(o, 'closed_at'),
     agreementCount: requireCount(o.agreement_count, 'agreement_count'),
     sourceState,
-    answered: responseState === 'answered',
+    answered: isResponseState(responseState) && isAnswered(responseState),
     answeredAt: instant(o, 'answered_at'),
     response,
     sourceUrl,

@@ -26,16 +26,12 @@
 import { DateTime } from 'luxon';
 import { addToLocalDate } from '../../domain/closing-dates.js';
 import { DomainError } from '../../domain/errors.js';
-import { finishRecord, reject, requireCount, requireId, requireTitle } from '../build.js';
+import { buildRecord, reject, requireCount, requireId, requireTitle } from '../build.js';
 import type { ArchivedPetitionRecord, ArchivedResponse } from '../record.js';
-import { cleanBody, parseIsoDate, show } from '../text.js';
+import { cleanBody, isObject, parseIsoDate, show } from '../text.js';
 
 export const UK_ZONE = 'Europe/London';
 export const UK_PERIOD_MONTHS = 6;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** An ISO-8601 instant field → normalised 'YYYY-MM-DDTHH:mm:ss.sssZ'; null when null/absent; rejects garbage. */
 function instant(v: unknown, field: string): string | null {
@@ -106,7 +102,7 @@ export function mapUkPetition(data: unknown): ArchivedPetitionRecord {
   } else if (gr !== null && gr !== undefined) {
     reject(`government_response is not an object: ${show(gr)}`);
   }
-  return finishRecord({
+  return buildRecord({
     source: 'uk',
     sourceId,
     profile: 'uk',

@@ -12,9 +12,10 @@
  *    always empty), otherwise `FCD`/`CD` ('02-Oct-12'), otherwise Month/Day/Year ('October', '2.0', '2012.0').
  *    A non-empty value that does not parse rejects the row (no silent fallback).
  *  - lastDay = openedOn + 30 days (WTP petitions had 30 days to reach the signature threshold).
- *  - No status or answer information: sourceState 'closed', answered false, response null.
+ *  - No status or answer information: sourceState 'closed', answered false, response null (the record
+ *    defaults, `RECORD_DEFAULTS`).
  */
-import { finishRecord, reject, requireCount, requireTitle } from '../build.js';
+import { buildRecord, reject, requireCount, requireTitle } from '../build.js';
 import type { ArchivedPetitionRecord } from '../record.js';
 import { addDays, cleanBody, cleanLabel, isCalendarDate, show } from '../text.js';
 import { cell } from './common.js';
@@ -102,7 +103,7 @@ export function createWtpMapper(): (row: Record<string, string>) => ArchivedPeti
     const openedOn = openedOnOf(row);
     const url = nullText(cell(row, 'url'));
     const firstTag = nullText(cell(row, 'tags')).split(',')[0] ?? '';
-    return finishRecord({
+    return buildRecord({
       source: 'wtp',
       sourceId,
       profile: 'wtp',
@@ -111,12 +112,7 @@ export function createWtpMapper(): (row: Record<string, string>) => ArchivedPeti
       category: cleanLabel(firstTag),
       openedOn,
       lastDay: addDays(openedOn, WTP_PERIOD_DAYS),
-      openedAt: null,
-      closedAt: null,
       agreementCount,
-      sourceState: 'closed',
-      answered: false,
-      response: null,
       sourceUrl: /^https?:\/\/\S+$/.test(url) ? url : null,
     });
   };
