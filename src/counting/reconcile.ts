@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { COUNTED_COLUMNS } from '../domain/count-effects.js';
-import { type AgreementWriterOptions, writeCount } from '../signing/agreement-writer.js';
+import { COUNTED_COLUMNS, type CountRules } from '../domain/count-effects.js';
+import { writeCount } from '../repositories/writes/agreement-batches.js';
 
 export interface CountDrift {
   petitionId: string;
@@ -26,7 +26,7 @@ export async function reconcileCounts(
     fix?: boolean;
     now?: Date;
     effects?: (trx: Kysely<Database>, petitionIds: string[], now: Date) => Promise<void>;
-  } & Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
+  } & CountRules,
 ): Promise<CountDrift[]> {
   const rows = await db
     .selectFrom('petitions as p')

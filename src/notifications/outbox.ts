@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
-import type { CommittedBatch } from '../signing/agreement-writer.js';
+import type { CommittedBatch } from '../signing/agreement-batch.js';
 import type { CreatorKind, ReviewDecisionNotice, SignerKind } from './templates/notifications.js';
 
 /**

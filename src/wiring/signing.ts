@@ -4,11 +4,12 @@ import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config/env.js';
 import type { Database } from '../db/schema.js';
+import type { CountRules } from '../domain/count-effects.js';
 import type { SigningContext } from '../http/signing/routes.js';
 import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
-import { AgreementWriter } from '../signing/agreement-writer.js';
+import { AgreementWriter, NO_AGREEMENT_LOG } from '../signing/agreement-writer.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
 import { SigningService } from '../signing/signing-service.js';
@@ -77,15 +78,20 @@ export async function createSigning(
         '(set CHEONGWON_DEV_MAILBOX=1 to allow that on a test deployment; it is shown to loopback clients only).',
     );
   }
-  const writer = new AgreementWriter({
-    db,
+  const rules: CountRules = {
     settingsFor: (profile) => site.profile(profile).settings,
     timeZoneFor: (profile) => site.profile(profile).timeZone,
+  };
+  const writer = new AgreementWriter({
+    db,
+    rules,
     now: () => site.now(),
     // threshold crossings and pre-agreement progress queue their mail in the batch's own transaction
-    effectWrites: notificationWrites({ settingsFor: (profile) => site.profile(profile).settings }),
+    effects: { afterCounts: notificationWrites(rules) },
     // a signer who reloads the petition page sees their agreement counted
-    onCounted: (petitionIds) => site.pages.countsChanged(petitionIds),
+    counted: { countsChanged: (petitionIds) => site.pages.countsChanged(petitionIds) },
+    // the transparency log (issue 13) takes this slot; until then nothing is logged and the fast path stays
+    log: NO_AGREEMENT_LOG,
   });
   const mailer = deploymentMailer(db, env);
   const providers = [];
