@@ -6,9 +6,9 @@ import { canonicalEmail, displayName } from '../domain/identity.js';
 import { assertTransition } from '../domain/petition-states.js';
 import { checkPetitionText } from '../domain/petition-text.js';
 import { getProfile } from '../domain/policy-profiles.js';
+import { hashToken, isTokenShaped } from '../domain/tokens.js';
 import { MailDeliveryError, type Mailer } from '../notifications/mailer.js';
 import { petitionConfirmationMail, sponsorLinkMail } from '../notifications/templates/petition-creation.js';
-import { hashToken, isTokenShaped } from '../signing/signing-service.js';
 
 /**
  * Creating a petition (issue 6): a creator submits category, title and body with their name and email; the petition
@@ -25,7 +25,7 @@ export interface PetitionCreationDeps {
   mailer: Mailer;
   /** Base of links in mail ('https://cheongwon.example'). */
   publicUrl: string;
-  /** Issues the private pre-agreement link token (`SigningService.issueSponsorToken`). */
+  /** Issues the private pre-agreement link token (`issueSponsorToken` of commands/issue-sponsor-token.ts). */
   issueSponsorToken(petitionId: string): Promise<string>;
   /** Pre-agreements needed before review, for the creator's mail (the profile's effective setting). */
   preAgreementThreshold(profile: string): number;

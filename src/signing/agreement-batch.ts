@@ -41,6 +41,15 @@ export type ConfirmOutcome =
   | { status: 'confirmed'; agreementId: string; petitionId: string }
   | { status: 'already_confirmed'; agreementId: string; petitionId: string };
 
+/**
+ * What the signing commands ask of the agreement writer (src/signing/agreement-writer.ts `AgreementWriter`): store
+ * an agreement, confirm an emailed link — each settling after its batch committed.
+ */
+export interface AgreementWrites {
+  agree(request: NewAgreement): Promise<AgreeOutcome>;
+  confirm(tokenHash: string): Promise<ConfirmOutcome>;
+}
+
 /** What one batch wrote, handed to its collaborators inside the same transaction. */
 export interface CommittedBatch {
   /** The batch's instant (UTC): `created_at`/`confirmed_at` of its rows, the moment of its threshold crossings. */

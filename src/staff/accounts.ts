@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Database, StaffRole } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { isRecordNumber } from '../domain/record-numbers.js';
+import { hashToken } from '../domain/tokens.js';
 import { appendAudit } from '../repositories/audit.js';
-import { hashToken } from '../signing/signing-service.js';
 import {
   decryptTotpSecret,
   encryptTotpSecret,

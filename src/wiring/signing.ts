@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config/env.js';
 import type { Database } from '../db/schema.js';
 import type { CountRules } from '../domain/count-effects.js';
+import { MIN_SIGNER_SECRET_BYTES } from '../domain/identity.js';
 import type { SigningContext } from '../http/signing/routes.js';
 import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
@@ -12,7 +13,6 @@ import { notificationWrites } from '../notifications/outbox.js';
 import { AgreementWriter, NO_AGREEMENT_LOG } from '../signing/agreement-writer.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
-import { SigningService } from '../signing/signing-service.js';
 
 export interface Signing {
   context: SigningContext;
@@ -72,6 +72,8 @@ export async function createSigning(
   env: Record<string, string | undefined> = process.env,
 ): Promise<Signing> {
   const secret = deploymentSecret(config);
+  if (Buffer.byteLength(secret) < MIN_SIGNER_SECRET_BYTES)
+    throw new Error('The signing secret must be at least 32 bytes.');
   if (config.databaseUrl && !config.smtpUrl && env.CHEONGWON_DEV_MAILBOX !== '1') {
     throw new Error(
       'SMTP_URL is required with DATABASE_URL: without it, mail would go to the development mailbox ' +
@@ -109,14 +111,7 @@ export async function createSigning(
     providers.push({ id: p.id, label: p.label, client });
   }
   const context: SigningContext = {
-    service: new SigningService({
-      db,
-      writer,
-      mailer,
-      secret,
-      publicUrl: config.publicUrl,
-      now: () => site.now(),
-    }),
+    deps: { db, writer, mailer, secret, publicUrl: config.publicUrl, now: () => site.now() },
     limits: new SigningRateLimits({
       perAddress: parseRateSpec(config.rateLimitAddress, 'RATE_LIMIT_ADDRESS'),
       perPetition: parseRateSpec(config.rateLimitPetition, 'RATE_LIMIT_PETITION'),

@@ -8,6 +8,7 @@ import {
   sponsorUrl,
   submitPetition,
 } from '../../commands/create-petition.js';
+import { issueSponsorToken } from '../../commands/issue-sponsor-token.js';
 import { DomainError } from '../../domain/errors.js';
 import { canonicalEmail, displayName } from '../../domain/identity.js';
 import {
@@ -17,10 +18,10 @@ import {
   petitionTextLength,
 } from '../../domain/petition-text.js';
 import { getProfile, type PolicyProfile } from '../../domain/policy-profiles.js';
+import { isTokenShaped } from '../../domain/tokens.js';
 import { formatNumber, type Locale, type MessageKey, t } from '../../i18n/index.js';
 import { detectPersonalData, type PersonalDataFlag } from '../../moderation/personal-data.js';
 import { type SimilarPetition, similarPetitions } from '../../moderation/similar.js';
-import { isTokenShaped } from '../../signing/signing-service.js';
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';
 import { clientAddress } from '../middleware/client-address.js';
@@ -78,7 +79,7 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
     db: site.db,
     mailer,
     publicUrl: site.publicUrl ?? new URL(c.req.url).origin,
-    issueSponsorToken: (id) => signing.service.issueSponsorToken(id),
+    issueSponsorToken: (id) => issueSponsorToken(signing.deps, id),
     preAgreementThreshold: (code) => site.profile(code).settings.preAgreementThreshold,
   });
   app.use('/petitions/new', sameOriginWrites(site.publicUrl ? [site.publicUrl] : []));

@@ -4,15 +4,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { agreeByEmail, type SigningDeps } from '../../commands/agree-by-email.js';
+import { agreeSignedIn } from '../../commands/agree-signed-in.js';
+import { confirmAgreement } from '../../commands/confirm-agreement.js';
 import { DomainError } from '../../domain/errors.js';
-import { REGIONS } from '../../domain/identity.js';
+import { personId, REGIONS } from '../../domain/identity.js';
 import { RECORD_NUMBER } from '../../domain/record-numbers.js';
+import { hashToken, isTokenShaped } from '../../domain/tokens.js';
 import { DEFAULT_LOCALE, errorMessage, type Locale, t } from '../../i18n/index.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/oidc.js';
 import type { SigningRateLimits } from '../../signing/rate-limits.js';
-import { hashToken, isTokenShaped, type SigningService } from '../../signing/signing-service.js';
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';
 import { formatDate } from '../format.js';
@@ -24,7 +27,8 @@ import { Layout } from '../views/layout.js';
 
 /** Everything the signing routes need; absent → the site is read-only (no agreement forms). */
 export interface SigningContext {
-  service: SigningService;
+  /** What the signing commands need (writer, mailer, secret, public URL, clock). */
+  deps: SigningDeps;
   limits: SigningRateLimits;
   /** Configured OpenID Connect providers, in button order. */
   providers: Array<{ id: string; label: string; client: OidcClient }>;
@@ -195,7 +199,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     let method: 'email' | 'oidc';
     if (person && fields.method !== 'email') {
       method = 'oidc';
-      outcome = await signing.service.agreeAsSignedIn({
+      outcome = await agreeSignedIn(signing.deps, {
         petitionId,
         personId: person,
         region: fields.region,
@@ -206,7 +210,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     } else {
       method = 'email';
       try {
-        outcome = await signing.service.agreeByEmail({
+        outcome = await agreeByEmail(signing.deps, {
           petitionId,
           name: fields.name ?? '',
           email: fields.email ?? '',
@@ -338,7 +342,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
   app.post('/agreements/confirm', async (c) => {
     const fields = await formFields(c);
     await signing.limits.take(clientAddress(c), 'confirm');
-    const outcome = await signing.service.confirm(fields.token ?? '');
+    const outcome = await confirmAgreement(signing.deps, fields.token ?? '');
     if (wantsJson(c)) return c.json({ status: outcome.status, petition_id: Number(outcome.petitionId) });
     const page = pageContext(c);
     const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
@@ -395,7 +399,8 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     } catch (error) {
       throw signInRefusal(error, localeOf(c));
     }
-    const person = signing.service.personId(
+    const person = personId(
+      signing.deps.secret,
       identity.personClaim === 'sub'
         ? { kind: 'oidc', issuer: identity.issuer, subject: identity.subject }
         : { kind: 'claim', claim: identity.personClaim, value: identity.personValue },
