@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config/env.js';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { personId } from '../src/domain/identity.js';
 import { createApp } from '../src/http/app.js';
-import { sessionCookieHeader } from '../src/http/signing/routes.js';
+import { sessionCookieHeader } from '../src/http/middleware/session.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { SigningRateLimits } from '../src/signing/rate-limits.js';
 import { createSigning, type Signing } from '../src/wiring/signing.js';

@@ -27,6 +27,17 @@ export const CONFIRMABLE_STATES = [
   'collecting_pre_agreements',
 ] as const satisfies StateGroup;
 
+/**
+ * States in which the creator's private pre-agreement page answers: while it collects pre-agreements (with the
+ * agreement form), and once enough came while it waits for moderation (saying so).
+ */
+export const SPONSOR_PAGE_STATES = [...PRE_AGREEMENT_STATES, 'in_review'] as const satisfies StateGroup;
+
+/** The petition takes pre-agreements through the creator's private link (`PRE_AGREEMENT_STATES`). */
+export function takesPreAgreements(state: PetitionState): boolean {
+  return inGroup(PRE_AGREEMENT_STATES, state);
+}
+
 /** How long after a petition closed its emailed links may still be confirmed, unless configured (ms: 24 h). */
 export const DEFAULT_CONFIRM_GRACE_MS = 24 * 3600_000;
 

@@ -36,9 +36,10 @@ import {
 import { clientAddressFrom } from './middleware/client-address.js';
 import { localeMiddleware, localizeApiErrors, type PageContext, pageContext } from './middleware/locale.js';
 import { sameOriginWrites } from './middleware/same-origin.js';
+import { sessionPerson } from './middleware/session.js';
 import { registerNotificationRoutes } from './public/unsubscribe.js';
 import { SharedCache } from './shared-cache.js';
-import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing/routes.js';
+import { registerSigningRoutes, type SigningContext } from './signing/routes.js';
 import type { Site } from './site.js';
 import { registerResponseRoutes } from './staff/responses.js';
 import { registerStaffRoutes, type StaffContext } from './staff/routes.js';

@@ -10,6 +10,7 @@ import type { SigningContext } from '../http/signing/routes.js';
 import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
+import { storeDevMail } from '../repositories/writes/dev-mailbox.js';
 import { AgreementWriter, NO_AGREEMENT_LOG } from '../signing/agreement-writer.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
@@ -50,18 +51,7 @@ export function deploymentSecret(config: AppConfig): string {
  * at /dev/mailbox). Shared by the signing path and the notification worker.
  */
 export function deploymentMailer(db: Kysely<Database>, env: Record<string, string | undefined>): Mailer {
-  return mailerFromEnv(env, async (mail) => {
-    await db
-      .insertInto('dev_mailbox')
-      .values({
-        recipient: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        sent_at: mail.sentAt,
-      })
-      .execute();
-  });
+  return mailerFromEnv(env, (mail) => storeDevMail(db, mail));
 }
 
 /** Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits. */

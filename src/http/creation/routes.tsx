@@ -25,9 +25,11 @@ import { type SimilarPetition, similarPetitions } from '../../moderation/similar
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';
 import { clientAddress } from '../middleware/client-address.js';
+import { formFields } from '../middleware/forms.js';
 import { type PageContext, pageContext } from '../middleware/locale.js';
 import { sameOriginWrites } from '../middleware/same-origin.js';
-import { formFields, type SigningContext, sessionPerson } from '../signing/routes.js';
+import { sessionPerson } from '../middleware/session.js';
+import type { SigningContext } from '../signing/routes.js';
 import type { Site } from '../site.js';
 import {
   ContactFields,

@@ -58,7 +58,7 @@ import { signInWithOidc } from '../../staff/oidc-sign-in.js';
 import { csrfTokenFor } from '../../staff/secrets.js';
 import { formatDate } from '../format.js';
 import { clientAddress } from '../middleware/client-address.js';
-import { formFields } from '../signing/routes.js';
+import { formFields } from '../middleware/forms.js';
 import type { Site } from '../site.js';
 import { STATE_LABELS } from '../views/components.js';
 
