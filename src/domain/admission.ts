@@ -33,6 +33,14 @@ export const CONFIRMABLE_STATES = [
  */
 export const SPONSOR_PAGE_STATES = [...PRE_AGREEMENT_STATES, 'in_review'] as const satisfies StateGroup;
 
+/**
+ * The petition is in a state where anyone may agree (`PUBLIC_AGREEMENT_STATES`: open) — its deadline aside; pages
+ * show it as live.
+ */
+export function takesPublicAgreements(state: PetitionState): boolean {
+  return inGroup(PUBLIC_AGREEMENT_STATES, state);
+}
+
 /** The petition takes pre-agreements through the creator's private link (`PRE_AGREEMENT_STATES`). */
 export function takesPreAgreements(state: PetitionState): boolean {
   return inGroup(PRE_AGREEMENT_STATES, state);
@@ -52,8 +60,7 @@ export interface AdmissionFacts {
  * @param sponsor the person came through the creator's private pre-agreement link (checked by the caller)
  */
 export function takesAgreement(p: AdmissionFacts, sponsor: boolean, now: Date): boolean {
-  const state =
-    inGroup(PUBLIC_AGREEMENT_STATES, p.state) || (sponsor && inGroup(PRE_AGREEMENT_STATES, p.state));
+  const state = takesPublicAgreements(p.state) || (sponsor && takesPreAgreements(p.state));
   return state && (p.closes_at === null || now.getTime() < p.closes_at.getTime());
 }
 

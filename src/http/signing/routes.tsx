@@ -13,6 +13,7 @@ import { isRecordNumber } from '../../domain/record-numbers.js';
 import { hashToken, isTokenShaped } from '../../domain/tokens.js';
 import { errorMessage, type Locale, t } from '../../i18n/index.js';
 import type { Mailer } from '../../notifications/mailer.js';
+import { formatDate } from '../../presenters/format.js';
 import { latestDevMail } from '../../repositories/dev-mailbox.js';
 import { findSponsorPagePetition } from '../../repositories/signing.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
@@ -20,7 +21,6 @@ import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/o
 import type { SigningRateLimits } from '../../signing/rate-limits.js';
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';
-import { formatDate } from '../format.js';
 import { clientAddress } from '../middleware/client-address.js';
 import { formFields, localeOf } from '../middleware/forms.js';
 import { type PageContext, pageContext } from '../middleware/locale.js';

@@ -2,6 +2,7 @@
 import type { Child } from 'hono/jsx';
 import { DomainError } from '../../domain/errors.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
+import { formatDate } from '../../presenters/format.js';
 import {
   draftResponse,
   listStaffResponses,
@@ -14,7 +15,6 @@ import {
   type StaffResponseView,
 } from '../../responses/official-responses.js';
 import { HTTP_STATUS } from '../errors.js';
-import { formatDate } from '../format.js';
 import type { Site } from '../site.js';
 import { RESPONSES, type StaffRequest, type StaffRouteRegistrar, staffPage, wantsJson } from './routes.js';
 

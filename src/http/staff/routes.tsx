@@ -35,6 +35,7 @@ import {
   saveRejectReason,
 } from '../../moderation/settings.js';
 import { similarPetitions } from '../../moderation/similar.js';
+import { formatDate } from '../../presenters/format.js';
 import { listAudit } from '../../repositories/audit.js';
 import { loadProfileOverrides } from '../../repositories/profile-settings.js';
 import { fanoutProgress, notificationTotals } from '../../repositories/responses.js';
@@ -56,7 +57,6 @@ import {
 } from '../../staff/accounts.js';
 import { signInWithOidc } from '../../staff/oidc-sign-in.js';
 import { csrfTokenFor } from '../../staff/secrets.js';
-import { formatDate } from '../format.js';
 import { clientAddress } from '../middleware/client-address.js';
 import { formFields } from '../middleware/forms.js';
 import type { Site } from '../site.js';

@@ -1,12 +1,14 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
+import { takesPublicAgreements } from '../../domain/admission.js';
 import { REGIONS } from '../../domain/identity.js';
+import { isPublic } from '../../domain/petition-states.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
+import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
 import type { DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
 import { siteAssets } from '../assets.js';
-import { progressPercent } from '../format.js';
 import type { PageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
 import { AgreementForm } from './agreement-form.js';
@@ -99,7 +101,7 @@ export function PetitionPage(props: {
   const ownCategory = row.profile === site.deploymentProfile;
   const percent = progressPercent(row.public_count, threshold);
   const archived = row.archived_agreement_count !== null;
-  const live = row.state === 'open';
+  const live = takesPublicAgreements(row.state);
   const pageUrl = `${props.publicUrl ?? ''}/petitions/${row.id}`;
   const hashtag = suggestedHashtag(row.title);
   const n = (v: number) => formatNumber(locale, v);
@@ -297,7 +299,7 @@ export function PetitionPage(props: {
           zone={profile.timeZone}
           locale={locale}
         />
-        {row.state === 'open' || row.state === 'closed' ? (
+        {isPublic(row.state) ? (
           <section class="share" aria-labelledby="share-heading">
             <h2 id="share-heading">{m('petition.share')}</h2>
             <p>
