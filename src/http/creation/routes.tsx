@@ -2,13 +2,10 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import {
-  confirmPetition,
-  type PetitionCreationDeps,
-  sponsorUrl,
-  submitPetition,
-} from '../../commands/create-petition.js';
+import { confirmPetitionCreation } from '../../commands/confirm-petition-creation.js';
 import { issueSponsorToken } from '../../commands/issue-sponsor-token.js';
+import { sponsorUrl } from '../../commands/send-sponsor-link.js';
+import { type PetitionCreationDeps, submitPetition } from '../../commands/submit-petition.js';
 import { DomainError } from '../../domain/errors.js';
 import { canonicalEmail, displayName } from '../../domain/identity.js';
 import {
@@ -235,7 +232,7 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
     const fields = await formFields(c);
     await signing.limits.take(clientAddress(c), 'confirm');
     const deps = depsFor(c);
-    const outcome = await confirmPetition(deps, fields.token ?? '', site.now());
+    const outcome = await confirmPetitionCreation(deps, fields.token ?? '', site.now());
     const threshold = site.profile(profile.code).settings.preAgreementThreshold;
     if (outcome.status === 'already_confirmed') {
       return c.html(
