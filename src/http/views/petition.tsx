@@ -229,7 +229,8 @@ export function PetitionPage(props: {
             </a>
           </p>
         ) : null}
-        {row.state === 'rejected' ? (
+        {/* a page that is not public (PAGE_STATES) is a rejected petition's: its reason, never its text */}
+        {!isPublic(row.state) ? (
           <p class="notice" role="status">
             {m('petition.rejected', { reason: row.rejection_reason ?? m('petition.rejectedDefault') })}
           </p>
@@ -250,7 +251,7 @@ export function PetitionPage(props: {
         ) : null}
         <section class="petition-body" aria-labelledby="body-heading">
           <h2 id="body-heading">{m('petition.bodyHeading')}</h2>
-          {row.state === 'rejected' || props.withheld ? (
+          {!isPublic(row.state) || props.withheld ? (
             <p class="empty">{m('petition.bodyWithheld')}</p>
           ) : row.body ? (
             <div lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.body) ? 'ko' : undefined}>
