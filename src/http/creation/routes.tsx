@@ -15,7 +15,7 @@ import {
   petitionTextLength,
 } from '../../domain/petition-text.js';
 import { getProfile, type PolicyProfile } from '../../domain/policy-profiles.js';
-import { isTokenShaped } from '../../domain/tokens.js';
+import { isTokenShaped, TOKEN_BYTES, tokenFromBytes } from '../../domain/tokens.js';
 import { formatNumber, type Locale, type MessageKey, t } from '../../i18n/index.js';
 import { detectPersonalData, type PersonalDataFlag } from '../../moderation/personal-data.js';
 import { type SimilarPetition, similarPetitions } from '../../moderation/similar.js';
@@ -87,7 +87,7 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
   app.get('/petitions/new', (c) => {
     const page = pageContext(c);
     const draft: Draft = {
-      key: randomBytes(32).toString('base64url'),
+      key: tokenFromBytes(randomBytes(TOKEN_BYTES)),
       category: '',
       title: '',
       body: '',
