@@ -25,6 +25,7 @@ import {
 } from '../repositories/writes/agreement-batches.js';
 import type {
   AgreementLog,
+  AgreementWrites,
   AgreeOutcome,
   CommittedBatch,
   ConfirmOutcome,
@@ -35,6 +36,7 @@ import type {
 
 export type {
   AgreementLog,
+  AgreementWrites,
   AgreeOutcome,
   CommittedBatch,
   ConfirmOutcome,
@@ -46,8 +48,10 @@ export { NO_AGREEMENT_LOG } from './agreement-batch.js';
 
 export interface AgreementWriterOptions {
   db: Kysely<Database>;
-  /** Effective settings and time zone of a profile (thresholds of petitions that have none of their own; response
-   * deadlines are local days). */
+  /**
+   * Effective settings and time zone of a profile (thresholds of petitions that have none of their own; response
+   * deadlines are local days).
+   */
   rules: CountRules;
   /** The writes that follow from counts on the careful path (in the app: the notifications outbox). */
   effects: CountEffectWrites;
@@ -108,8 +112,13 @@ type Op =
  *
  * Up to `maxInFlight` batches run at once; requests arriving meanwhile form the next batch (group commit).
  * `close()` stops taking requests and drains what is queued.
+ *
+ * Who may agree or confirm is decided by src/domain/admission.ts (the batch statement applies the same state
+ * groups); what follows from a count by `countEffects` (src/domain/count-effects.ts). Every SQL text is in
+ * src/repositories/writes/agreement-batches.ts. The collaborators are named and required (src/wiring/signing.ts
+ * gives them): `rules`, `effects` (careful path), `counted` (after commit) and `log` (every batch's transaction).
  */
-export class AgreementWriter {
+export class AgreementWriter implements AgreementWrites {
   readonly #db: Kysely<Database>;
   readonly #options: AgreementWriterOptions;
   readonly #now: () => Date;
