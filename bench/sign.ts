@@ -23,7 +23,7 @@ import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { effectiveSettings, getProfile } from '../src/domain/policy-profiles.js';
-import { sessionCookieHeader } from '../src/http/signing/routes.js';
+import { sessionCookieHeader } from '../src/http/middleware/session.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
 import { cpuMeter } from './support/harness.js';
 

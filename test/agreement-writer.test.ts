@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
 import { COUNTED_COLUMNS, countEffects } from '../src/domain/count-effects.js';
-import { AgreementWriter, guardedCountUpdate, type NewAgreement } from '../src/signing/agreement-writer.js';
+import { guardedCountUpdate } from '../src/repositories/writes/agreement-batches.js';
+import { type AgreementLog, AgreementWriter, type NewAgreement } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
-import { openPetition, signer, writerDeps } from './support/factories.js';
+import { openPetition, signer, writerDeps, writerParts } from './support/factories.js';
 
 let h: TestDatabase;
 let clock = new Date('2026-11-29T06:00:00Z');
@@ -20,7 +21,7 @@ let writer: AgreementWriter;
 
 beforeAll(async () => {
   h = await freshDatabase();
-  writer = new AgreementWriter({ db: h.db, ...writerDeps, now });
+  writer = new AgreementWriter({ db: h.db, ...writerParts, now });
 });
 afterAll(async () => {
   await writer?.close();
@@ -110,7 +111,7 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
   });
 
   it('writes a hot petition in one statement per batch, and redoes carefully the batch that crosses', async () => {
-    const own = new AgreementWriter({ db: h.db, ...writerDeps, now });
+    const own = new AgreementWriter({ db: h.db, ...writerParts, now });
     const id = await openPetition(h.db, { responseThreshold: 150 });
     await own.agree(oneClick(id, signer(23_000))); // the first batch learns the petition's profile
     expect(own.stats).toEqual({ single: 0, split: 1, careful: 0, redone: 0 });
@@ -181,6 +182,56 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
       .execute();
   });
 
+  it('appends every counted agreement to the agreement log in its batch transaction, on every path', async () => {
+    const id = await openPetition(h.db, { responseThreshold: 3 });
+    // a real log writes in the batch's transaction: a batch rolled back (and redone) leaves nothing behind
+    await sql`create table test_agreement_log (agreement_id bigint not null unique)`.execute(h.db);
+    const logged = async () =>
+      (
+        await sql<{
+          id: string;
+        }>`select agreement_id::text as id from test_agreement_log order by agreement_id`.execute(h.db)
+      ).rows.map((r) => r.id);
+    let fail = false;
+    const log: AgreementLog = {
+      recordsNothing: false,
+      append: async (trx, batch) => {
+        // inside the batch's transaction: its agreements are there, counted
+        for (const c of batch.counted) {
+          const row = await trx
+            .selectFrom('agreements')
+            .select('confirmed_at')
+            .where('id', '=', c.agreementId)
+            .executeTakeFirstOrThrow();
+          expect(row.confirmed_at).not.toBeNull();
+        }
+        if (fail) throw new Error('log unavailable (injected)');
+        const ids = batch.counted.map((c) => c.agreementId);
+        await sql`insert into test_agreement_log select unnest(${ids}::bigint[])`.execute(trx);
+      },
+    };
+    const own = new AgreementWriter({ db: h.db, ...writerParts, now, log });
+    const first = await own.agree(oneClick(id, signer(25_001)));
+    const pending = await own.agree(byEmail(id, signer(25_002), 'log-token-25002'));
+    expect(pending.status).toBe('pending');
+    expect(await logged()).toEqual([first.agreementId]); // a pending agreement is not counted, so not logged
+    await own.confirm(sha256('log-token-25002'));
+    const crossing = await own.agree(oneClick(id, signer(25_003))); // crosses 3: redone on the careful path
+    expect(await logged()).toEqual([first.agreementId, pending.agreementId, crossing.agreementId]);
+    expect(own.stats).toMatchObject({ single: 0, careful: 1, redone: 1 });
+    // a log that cannot append aborts its batch: nothing stored, nothing counted
+    fail = true;
+    await expect(own.agree(oneClick(id, signer(25_004)))).rejects.toThrow('log unavailable');
+    await own.close();
+    expect((await petition(id)).agreement_count).toBe(3);
+    expect(await rows(id)).toBe(3);
+    expect(
+      await h.db.selectFrom('agreements').select('id').where('signer_key', '=', signer(25_004)).execute(),
+    ).toEqual([]);
+    expect(await logged()).toHaveLength(3);
+    await sql`drop table test_agreement_log`.execute(h.db);
+  });
+
   it('answers the people a one-statement batch stored even when a lookup after its commit fails', async () => {
     /** Fails the "who had already agreed" lookup once, as a dropped connection would. */
     class FailLookupOnce implements KyselyPlugin {
@@ -200,9 +251,9 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
     const counted: string[][] = [];
     const own = new AgreementWriter({
       db: h.db.withPlugin(fault),
-      ...writerDeps,
+      ...writerParts,
       now,
-      onCounted: (ids) => counted.push(ids),
+      counted: { countsChanged: (ids) => counted.push(ids) },
     });
     const id = await openPetition(h.db);
     expect((await own.agree(oneClick(id, signer(24_001)))).status).toBe('agreed'); // learns the profile
@@ -297,7 +348,7 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
 
   it('drains every queued agreement when it is closed (graceful shutdown)', async () => {
     const id = await openPetition(h.db);
-    const own = new AgreementWriter({ db: h.db, ...writerDeps, now, maxWaitMs: 50 });
+    const own = new AgreementWriter({ db: h.db, ...writerParts, now, maxWaitMs: 50 });
     const pending = Array.from({ length: 300 }, (_, i) => own.agree(oneClick(id, signer(50_000 + i))));
     await own.close();
     expect((await Promise.all(pending)).every((o) => o.status === 'agreed')).toBe(true);
@@ -310,8 +361,8 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
     async () => {
       const id = await openPetition(h.db, { responseThreshold: 500 });
       const second = await openDatabase({ url: h.url, poolSize: 4 });
-      const a = new AgreementWriter({ db: h.db, ...writerDeps, now });
-      const b = new AgreementWriter({ db: second.db, ...writerDeps, now });
+      const a = new AgreementWriter({ db: h.db, ...writerParts, now });
+      const b = new AgreementWriter({ db: second.db, ...writerParts, now });
       // 1,000 people, each sending the same agreement to both instances at once
       const outcomes = await Promise.all(
         Array.from({ length: 1000 }, (_, i) => [

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { signerKey } from '../src/domain/identity.js';
-import { sessionCookieHeader } from '../src/http/signing/routes.js';
+import { sessionCookieHeader } from '../src/http/middleware/session.js';
 import { childProcessDatabase, TEST_ENGINE } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';
 

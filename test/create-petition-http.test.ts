@@ -3,10 +3,10 @@
  * JavaScript, the limits, bad input, the replayed submit, the prefetch-safe confirmation link and its expiry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeUnconfirmedPetitions } from '../src/commands/create-petition.js';
+import { purgeUnconfirmedPetitions } from '../src/commands/purge-expired.js';
 import { loadConfig } from '../src/config/env.js';
 import { createApp } from '../src/http/app.js';
-import { sessionCookieHeader } from '../src/http/signing/routes.js';
+import { sessionCookieHeader } from '../src/http/middleware/session.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { createSigning, type Signing } from '../src/wiring/signing.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';

@@ -3,6 +3,7 @@
  * caches kept apart by Vary, numbers and plurals per locale, and the KRDS stylesheet and fonts served by us.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueSponsorToken } from '../src/commands/issue-sponsor-token.js';
 import { loadConfig } from '../src/config/env.js';
 import { createApp } from '../src/http/app.js';
 import { unsubscribeUrl } from '../src/notifications/unsubscribe.js';
@@ -355,7 +356,7 @@ describe(`pages reached from mail and sign-in, in the visitor's language (${TEST
       title: '사전동의 받는 시험 청원',
       state: 'collecting_pre_agreements',
     });
-    const token = await signing.context.service.issueSponsorToken(id);
+    const token = await issueSponsorToken(signing.context.deps, id);
     const en = await (
       await app.request(`/petitions/${id}/sponsor?token=${token}`, { headers: english })
     ).text();

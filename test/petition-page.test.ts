@@ -3,7 +3,7 @@ import { createApp } from '../src/http/app.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { AgreementWriter } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
-import { openPetition, signer, writerDeps } from './support/factories.js';
+import { openPetition, signer, writerParts } from './support/factories.js';
 
 let h: TestDatabase;
 let site: Site;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const regions = ['seoul', 'seoul', 'busan', null, 'seoul'];
   for (let day = 0; day < 3; day++) {
     const t0 = new Date(Date.now() - (2 - day) * 86_400_000);
-    const writer = new AgreementWriter({ ...writerDeps, db: h.db, now: () => t0 });
+    const writer = new AgreementWriter({ ...writerParts, db: h.db, now: () => t0 });
     await Promise.all(
       regions.slice(0, day + 3).map((region, i) =>
         writer.agree({

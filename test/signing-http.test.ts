@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueSponsorToken } from '../src/commands/issue-sponsor-token.js';
 import { loadConfig } from '../src/config/env.js';
 import { reconcileCounts } from '../src/counting/reconcile.js';
+import { personId } from '../src/domain/identity.js';
 import { createApp } from '../src/http/app.js';
-import { sessionCookieHeader } from '../src/http/signing/routes.js';
+import { sessionCookieHeader } from '../src/http/middleware/session.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { SigningRateLimits } from '../src/signing/rate-limits.js';
 import { createSigning, type Signing } from '../src/wiring/signing.js';
@@ -406,7 +408,7 @@ describe(`bad input on the signing path (${TEST_ENGINE})`, () => {
 describe(`pre-agreements through the creator's private link (${TEST_ENGINE})`, () => {
   it('only people with the link may agree while a petition collects pre-agreements; the 100th sends it to review', async () => {
     const id = await openPetition(h.db, { state: 'collecting_pre_agreements' });
-    const token = await signing.context.service.issueSponsorToken(id);
+    const token = await issueSponsorToken(signing.context.deps, id);
     const json = { accept: 'application/json' };
     // without the link (or with a wrong one): refused, nothing stored
     const publicTry = await new Browser().post(
@@ -448,7 +450,7 @@ describe(`pre-agreements through the creator's private link (${TEST_ENGINE})`, (
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
           cookie: sessionCookieHeader(
-            signing.context.service.personId({ kind: 'email', email: `sponsor${i}@example.kr` }),
+            personId(signing.context.deps.secret, { kind: 'email', email: `sponsor${i}@example.kr` }),
             'test-secret-test-secret-test-secret-0123',
           ),
         },

@@ -6,11 +6,11 @@ import { checkOutPetition as checkOut } from '../src/commands/check-out-petition
 import { loadConfig } from '../src/config/env.js';
 import type { StaffRole } from '../src/db/schema.js';
 import { countEffects } from '../src/domain/count-effects.js';
+import { hashToken } from '../src/domain/tokens.js';
 import { createApp } from '../src/http/app.js';
 import type { Site } from '../src/http/site.js';
 import { STAFF_ROUTE_POLICY } from '../src/http/staff/routes.js';
 import { createOidcClient } from '../src/signing/oidc.js';
-import { hashToken } from '../src/signing/signing-service.js';
 import { createSigning } from '../src/wiring/signing.js';
 import type { TestDatabase } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { deleteExpiredDrafts } from '../repositories/writes/petition-creation.js';
 import { purgeExpiredAgreements } from '../signing/purge.js';
-import { purgeUnconfirmedPetitions } from './create-petition.js';
 
 /**
  * Data minimisation after links expire: unconfirmed agreements and unconfirmed draft petitions whose emailed link
@@ -16,6 +16,20 @@ export async function purgeExpired(
   const agreements = await purgeExpiredAgreements(db, { now });
   const petitions = await purgeUnconfirmedPetitions(db, { now });
   return { agreements, petitions };
+}
+
+/**
+ * Deletes draft petitions whose emailed confirmation link expired unconfirmed, with the creator's name and address
+ * (data minimisation: contact data of a petition that never existed is not kept). A link is purged `marginMs`
+ * after it expired, so a confirmation racing the expiry is never cut short.
+ * @param now the current instant (UTC)
+ * @returns how many drafts were deleted
+ */
+export async function purgeUnconfirmedPetitions(
+  db: Kysely<Database>,
+  { now = new Date(), marginMs = 3600_000 }: { now?: Date; marginMs?: number } = {},
+): Promise<number> {
+  return await deleteExpiredDrafts(db, new Date(now.getTime() - marginMs));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { hashToken } from '../domain/tokens.js';
 import { deleteStaffSession } from '../repositories/writes/staff-accounts.js';
-import { hashToken } from '../signing/signing-service.js';
 
 /** Ends a staff session (sign-out). Unknown tokens are ignored. One statement: no transaction needed. */
 export async function signOutStaff(db: Kysely<Database>, token: string): Promise<void> {

@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { CountRules } from '../domain/count-effects.js';
 import { type CountDrift, findCountDrift } from '../repositories/counts.js';
+import { writeCount } from '../repositories/writes/agreement-batches.js';
 import { lockForRecount } from '../repositories/writes/recount.js';
-// writeCount is moving to repositories/writes/agreement-batches.ts (the signing refactor); import it from there then.
-import { type AgreementWriterOptions, writeCount } from '../signing/agreement-writer.js';
 
 export type { CountDrift } from '../repositories/counts.js';
 
@@ -22,7 +22,7 @@ export async function reconcileCounts(
     fix?: boolean;
     now?: Date;
     effects?: (trx: Transaction<Database>, petitionIds: string[], now: Date) => Promise<void>;
-  } & Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'>,
+  } & CountRules,
 ): Promise<CountDrift[]> {
   const drift = await findCountDrift(db);
   if (options.fix) {

@@ -525,3 +525,16 @@ export function signerKey(secret: string | Uint8Array, petitionId: string, perso
     .update(`${petitionId}${KEY_SEPARATOR}${personKey}`, 'utf8')
     .digest('hex');
 }
+
+/**
+ * The pseudonymous id of a person: HMAC-SHA256(secret, "person\n" + `personKey(identity)`), hex. Sessions carry
+ * this, never the raw identity (an email address, or a CI, which is personal data); signer keys are derived from it
+ * per petition (`signerKey(secret, petitionId, personId)`).
+ * @param secret the deployment's secret (the one `signerKey` takes)
+ * @throws what `personKey` throws for an invalid identity
+ */
+export function personId(secret: string, identity: Identity): string {
+  return createHmac('sha256', secret)
+    .update(`person\n${personKey(identity)}`)
+    .digest('hex');
+}

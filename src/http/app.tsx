@@ -4,62 +4,28 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/errors.js';
-import { withheldReason } from '../domain/moderation.js';
-import { hasPublicPage, PUBLIC_STATES } from '../domain/petition-states.js';
-import { RECORD_NUMBER, RECORD_NUMBER_SOURCE } from '../domain/record-numbers.js';
-import { CATALOGS, errorMessage, formatList, type MessageKey, t } from '../i18n/index.js';
-import { loadModerationSettings } from '../repositories/moderation-settings.js';
-import {
-  agreementsByDay,
-  agreementsByRegion,
-  type DayCount,
-  type RegionCount,
-} from '../repositories/open-data.js';
-import {
-  findPetition,
-  listPetitions,
-  type PetitionSort,
-  responsesForPetition,
-} from '../repositories/petitions.js';
-import { responseExtras } from '../repositories/responses.js';
-import { type PetitionStatistics, petitionStatistics } from '../repositories/statistics.js';
+import { RECORD_NUMBER_SOURCE } from '../domain/record-numbers.js';
+import { errorMessage, t } from '../i18n/index.js';
 import { type ApiOptions, apiV1 } from './api/v1.js';
 import { siteAssets } from './assets.js';
 import { registerCreateRoutes } from './creation/routes.js';
 import { apiError, HTTP_STATUS } from './errors.js';
-import {
-  describeIssues,
-  type ListQuery,
-  MIN_BODY_SEARCH_LENGTH,
-  pageQuerySchema,
-  toPetitionListQuery,
-} from './list-query.js';
 import { clientAddressFrom } from './middleware/client-address.js';
-import { localeMiddleware, localizeApiErrors, type PageContext, pageContext } from './middleware/locale.js';
+import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
 import { sameOriginWrites } from './middleware/same-origin.js';
+import { registerPublicPages } from './public/pages.js';
 import { registerNotificationRoutes } from './public/unsubscribe.js';
-import { SharedCache } from './shared-cache.js';
-import { registerSigningRoutes, type SigningContext, sessionPerson } from './signing/routes.js';
+import { registerSigningRoutes, type SigningContext } from './signing/routes.js';
 import type { Site } from './site.js';
 import { registerResponseRoutes } from './staff/responses.js';
 import { registerStaffRoutes, type StaffContext } from './staff/routes.js';
-import { DataAboutPage, ErrorPage, HomePage, ListPage } from './views/lists.js';
-import { PetitionPage } from './views/petition.js';
-import { StatisticsPage } from './views/statistics.js';
-
-/** The orders a list page offers, with their labels' message keys. */
-const SORT_LABELS: Array<[PetitionSort, MessageKey]> = [
-  ['agreements', 'sort.agreements'],
-  ['newest', 'sort.newest'],
-  ['closing', 'sort.closing'],
-];
-
-/** Petition numbers in URLs: 1, 2, … (bigint range). */
-const PETITION_ID = RECORD_NUMBER;
+import { ErrorPage } from './views/lists.js';
 
 /**
  * The whole web application: public pages (server-rendered HTML in Korean or English — `localeMiddleware` — on
- * KRDS, no JavaScript needed) and the read API under /api/v1. Routes stay thin: parse, call a repository, present.
+ * KRDS, no JavaScript needed; http/public/), the signing and creation paths, staff pages, and the read API under
+ * /api/v1: the middleware, then each area's registrar, then the error pages. Routes stay thin: parse, call one
+ * command or one read, present.
  */
 export function createApp(
   site: Site,
@@ -83,156 +49,7 @@ export function createApp(
   app.get('/healthz', (c) => c.json({ ok: true }));
   if (signing) registerCreateRoutes(app, site, signing); // before /petitions/:id, which would take /petitions/new
 
-  app.get('/', async (c) => {
-    const list = (sort: PetitionSort, extra: { answered?: boolean } = {}) =>
-      listPetitions(site.db, { states: PUBLIC_STATES, ...extra, sort, page: 1, perPage: 5 }).then(
-        (p) => p.rows,
-      );
-    const [mostAgreed, endingSoon, newest, answered] = await Promise.all([
-      list('agreements'),
-      listPetitions(site.db, { states: ['open'], sort: 'closing', page: 1, perPage: 5 }).then((p) => p.rows),
-      list('newest'),
-      list('answered', { answered: true }),
-    ]);
-    const page = pageContext(c);
-    return c.html(<HomePage site={site} page={page} lists={{ mostAgreed, endingSoon, newest, answered }} />);
-  });
-
-  app.get('/petitions', async (c) => {
-    const q = parseListQuery(c);
-    const heading = t(
-      c.var.locale,
-      q.answered === 'true' ? 'list.answered' : q.state === 'open' ? 'list.open' : 'list.all',
-    );
-    return renderList(c, q, { heading, path: '/petitions', defaultSort: 'agreements' });
-  });
-
-  app.get('/categories/:code', async (c) => {
-    const code = c.req.param('code');
-    const name = site.categories(c.var.locale).find((cat) => cat.code === code)?.name;
-    if (!name) throw new DomainError('not_found', t(c.var.locale, 'errorPage.noSuchCategory'));
-    const q = { ...parseListQuery(c), category: code };
-    return renderList(c, q, {
-      heading: t(c.var.locale, 'list.category', { name }),
-      path: `/categories/${code}`,
-      defaultSort: 'agreements',
-    });
-  });
-
-  app.get('/search', async (c) => {
-    const parsed = pageQuerySchema.safeParse(c.req.query());
-    /** The search page with no results to show: an empty form, or a refused search text said under the box. */
-    const noResults = (perPage: number, empty: string, searchError?: { code: string; message: string }) => {
-      const page = pageContext(c);
-      return c.html(
-        <ListPage
-          site={site}
-          page={page}
-          heading={t(page.locale, 'list.search')}
-          rows={[]}
-          total={0}
-          pageNumber={1}
-          perPage={perPage}
-          href={() => '/search'}
-          empty={empty}
-          searchError={searchError}
-        />,
-        searchError ? HTTP_STATUS.invalid_parameter : 200,
-      );
-    };
-    if (!parsed.success && parsed.error.issues.some((issue) => issue.path[0] === 'q')) {
-      // a refused search text is a form error: said under the search box and tied to it, not a bare error page
-      return noResults(20, '', { code: 'invalid_parameter', message: t(c.var.locale, 'list.searchInvalid') });
-    }
-    const q = parseListQuery(c);
-    if (!q.q) return noResults(q.per_page, t(c.var.locale, 'list.emptyNoQuery'));
-    const heading = t(c.var.locale, 'list.searchResults', { query: q.q });
-    return renderList(c, q, { heading, path: '/search', defaultSort: 'relevance' });
-  });
-
-  // Agreements by day and by region scan a petition's agreement rows (two million for the largest of 2020): each app
-  // server computes them at most every 30 s per petition, however many people open the page during a surge.
-  const series = new SharedCache<{ byDay: DayCount[]; byRegion: RegionCount[] }>({ ttlMs: 30_000 });
-  const agreementSeries = (id: string, profile: string) =>
-    series.get(id, async () => {
-      const [byDay, byRegion] = await Promise.all([
-        agreementsByDay(site.db, id, site.profile(profile).timeZone),
-        agreementsByRegion(site.db, id),
-      ]);
-      return { byDay, byRegion };
-    });
-
-  app.get('/petitions/:id', async (c) => {
-    const id = c.req.param('id');
-    if (!PETITION_ID.test(id))
-      throw new DomainError('invalid_parameter', t(c.var.locale, 'errorPage.petitionNumber'));
-    const page = pageContext(c);
-    const signedIn = signing ? sessionPerson(c, signing) !== null : false;
-    const publicUrl = site.publicUrl ?? new URL(c.req.url).origin;
-    const render = () => renderPetitionPage(id, page, signedIn, publicUrl);
-    // a page with a query string (?lang=en, tracking parameters) is rendered for its request alone
-    const shared = !c.req.url.includes('?');
-    return c.html(
-      shared
-        ? await site.pages.get(`${id} ${page.locale} ${signedIn} ${publicUrl}`, id, render)
-        : await render(),
-    );
-  });
-
-  /**
-   * The petition page's HTML: everything in it follows from the petition's data and the arguments, so it may be
-   * shared by every visitor with the same arguments (`site.pages`).
-   * @throws DomainError('petition_not_found') for petitions the public may not see
-   */
-  const renderPetitionPage = async (
-    id: string,
-    page: PageContext,
-    signedIn: boolean,
-    publicUrl: string,
-  ): Promise<string> => {
-    const row = await findPetition(site.db, id);
-    // rejected petitions stay reachable by their number to show the public reason (never their text)
-    if (!row || !hasPublicPage(row.state)) {
-      throw new DomainError('petition_not_found', t(page.locale, 'errorPage.noSuchPetition', { id }));
-    }
-    const [withheld, responses] = await Promise.all([
-      loadModerationSettings(site.db, row.profile).then((settings) => withheldReason(settings, row.category)),
-      responsesForPetition(site.db, row.id),
-    ]);
-    const extras = await responseExtras(
-      site.db,
-      row.id,
-      responses.map((r) => r.id),
-    );
-    const collecting =
-      row.state === 'open' && withheld === null && (row.closes_at === null || site.now() < row.closes_at);
-    const agree = signing && collecting ? { signedIn, providers: signing.providers } : undefined;
-    const series =
-      row.agreement_count > 0 && !withheld ? await agreementSeries(row.id, row.profile) : undefined;
-    const html = (
-      <PetitionPage
-        site={site}
-        page={page}
-        row={row}
-        responses={responses}
-        responseExtras={extras}
-        agree={agree}
-        withheld={withheld}
-        byDay={series?.byDay}
-        byRegion={series?.byRegion}
-        publicUrl={publicUrl}
-      />
-    ).toString();
-    return String(await html);
-  };
-
-  app.get('/about/data', (c) => c.html(<DataAboutPage site={site} page={pageContext(c)} />));
-  // figures over every public petition: three aggregate queries, computed at most once a minute per app server
-  const statistics = new SharedCache<PetitionStatistics>({ ttlMs: 60_000 });
-  app.get('/statistics', async (c) => {
-    const stats = await statistics.get('all', () => petitionStatistics(site.db, site.now()));
-    return c.html(<StatisticsPage site={site} page={pageContext(c)} stats={stats} />);
-  });
+  registerPublicPages(app, site, signing);
   if (signing) registerSigningRoutes(app, site, signing);
   if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });
   if (staff) {
@@ -304,58 +121,6 @@ export function createApp(
     return petition ? `/petitions/${petition}` : '/';
   }
 
-  async function renderList(
-    c: Context,
-    q: ListQuery,
-    view: { heading: string; path: string; defaultSort: PetitionSort },
-  ) {
-    const query = toPetitionListQuery(q, view.defaultSort);
-    const page = await listPetitions(site.db, query);
-    const href = (overrides: Record<string, string | number>) => {
-      const params = new URLSearchParams();
-      if (q.q) params.set('q', q.q);
-      if (q.state) params.set('state', q.state);
-      if (q.answered) params.set('answered', q.answered);
-      if (q.sort) params.set('sort', q.sort);
-      if (q.per_page !== 20) params.set('per_page', String(q.per_page));
-      for (const [k, v] of Object.entries(overrides)) params.set(k, String(v));
-      if (overrides.sort !== undefined) params.delete('page');
-      const s = params.toString();
-      return s ? `${view.path}?${s}` : view.path;
-    };
-    const pageCtx = pageContext(c);
-    const { locale } = pageCtx;
-    const sorts: Array<[PetitionSort, MessageKey]> = q.q
-      ? [['relevance', 'sort.relevance'], ...SORT_LABELS]
-      : SORT_LABELS;
-    const notes: string[] = [];
-    if (query.titlesOnly) notes.push(t(locale, 'list.noteTitlesOnly', { min: MIN_BODY_SEARCH_LENGTH }));
-    if (query.sort === 'closing') notes.push(t(locale, 'list.noteClosing'));
-    return c.html(
-      <ListPage
-        site={site}
-        page={pageCtx}
-        heading={view.heading}
-        query={q.q}
-        rows={page.rows}
-        total={page.total}
-        pageNumber={q.page}
-        perPage={q.per_page}
-        href={(p) => href({ page: p })}
-        sortLinks={sorts.map(([sort, label]) => ({
-          label: t(locale, label),
-          href: href({ sort }),
-          current: query.sort === sort,
-        }))}
-        notes={notes}
-        empty={t(
-          locale,
-          page.total > 0 ? 'list.emptyPastEnd' : q.q ? 'list.emptyNoResults' : 'list.emptyNone',
-        )}
-      />,
-    );
-  }
-
   return app;
 }
 
@@ -374,25 +139,3 @@ const rejectMalformedUrls: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
-
-/**
- * Parses list parameters from a page URL; unknown parameters (utm_source, fbclid…) are ignored.
- * @throws DomainError('invalid_parameter') naming each bad parameter in the page's language
- */
-function parseListQuery(c: Context): ListQuery {
-  const parsed = pageQuerySchema.safeParse(c.req.query());
-  if (!parsed.success) {
-    const { fields } = describeIssues(parsed.error);
-    const locale = c.var.locale;
-    const names = Object.keys(fields).map((k) => {
-      const key = `parameter.${k}`;
-      return `‘${key in CATALOGS[locale] ? t(locale, key as MessageKey) : k}’`;
-    });
-    throw new DomainError(
-      'invalid_parameter',
-      t(locale, 'errorPage.badParameters', { names: formatList(locale, names) }),
-      { fields },
-    );
-  }
-  return parsed.data;
-}

@@ -117,16 +117,17 @@ export interface CountedBatch {
 }
 
 /**
- * The agreement writer's `effectWrites` hook for notifications: in the batch's own transaction, after its counts
- * and threshold crossings were written, it reads the touched petitions and queues
+ * The agreement writer's `effects` collaborator (`CountEffectWrites.afterCounts`) for notifications: in the
+ * batch's own transaction, after its counts and threshold crossings were written, it reads the touched petitions
+ * and queues
  *  - the threshold mail to signers and creator when the response threshold was crossed IN THIS BATCH (the writer
  *    stores the batch's `now` as `response_threshold_reached_at` on a crossing, and moves the response track to
  *    `awaiting`; a petition already answered gets no threshold mail);
  *  - the UK debate track: `debate_state` none → awaiting when the debate threshold was crossed in this batch;
  *  - the creator's pre-agreement progress mails at 50% and 100% of the profile's pre-agreement threshold (one
  *    mail for the highest milestone reached, so a jump past both sends one).
- * It is the writer's `effectWrites`: only batches whose counts may have effects (the careful path) call it, at the
- * cost of one indexed read.
+ * It is the writer's `effects.afterCounts`: only batches whose counts may have effects (the careful path) call it,
+ * at the cost of one indexed read.
  *
  * @param deps.settingsFor effective settings of a profile (pre-agreement threshold)
  */

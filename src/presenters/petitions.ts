@@ -1,7 +1,7 @@
 import type { ProfileView } from '../config/runtime-settings.js';
 import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
-import { formatDate, formatLastDay } from '../http/format.js';
 import type { PetitionCountRow } from '../repositories/open-data.js';
+import { formatDate, formatLastDay } from './format.js';
 
 /**
  * Presenters choose every public field explicitly. Petitions carry no personal data of signers; creators'

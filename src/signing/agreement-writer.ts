@@ -1,63 +1,64 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import {
-  COUNTED_COLUMNS,
-  type CountedPetition,
-  type CountRules,
-  countEffects,
-} from '../domain/count-effects.js';
+  agreementRefusal,
+  DEFAULT_CONFIRM_GRACE_MS,
+  takesAgreement,
+  takesConfirmation,
+} from '../domain/admission.js';
+import { type CountRules, countEffects } from '../domain/count-effects.js';
 import { DomainError } from '../domain/errors.js';
-import type { PolicySettings } from '../domain/policy-profiles.js';
-import { isRecordNumber } from '../domain/record-numbers.js';
+import type { PetitionState } from '../domain/petition-states.js';
+import {
+  COUNT_NEEDS_CARE,
+  type CountDelta,
+  type CountsStep,
+  confirmAgreements,
+  findAdmissionFacts,
+  findAgreementsByTokenHash,
+  findAgreementsOf,
+  guardedCountUpdate,
+  inPinnedTransaction,
+  type TokenRow,
+  writeAgreementBatch,
+  writeCountEffects,
+} from '../repositories/writes/agreement-batches.js';
+import type {
+  AgreementLog,
+  AgreementWrites,
+  AgreeOutcome,
+  CommittedBatch,
+  ConfirmOutcome,
+  CountEffectWrites,
+  CountListener,
+  NewAgreement,
+} from './agreement-batch.js';
 
-/** A new agreement to store. The signer key is already derived (see src/domain/identity.ts `signerKey`). */
-export interface NewAgreement {
-  petitionId: string;
-  /** HMAC-SHA256 hex of (petition, pseudonymous person id): the database enforces one per petition. */
-  signerKey: string;
-  method: 'email' | 'oidc';
-  region: string | null;
-  locale: 'ko' | 'en';
-  /** The signer asked to be told when the petition is answered. */
-  notify: boolean;
-  /**
-   * Came through the creator's private pre-agreement link (checked by the caller): only such agreements are taken
-   * while the petition collects pre-agreements (사전동의); everyone else may agree once it is open.
-   */
-  sponsor?: boolean;
-  /**
-   * Email path: the agreement counts only once the emailed link is confirmed. `tokenHash` is the SHA-256 hex of the
-   * emailed token (the token itself is never stored); contact data is kept until confirmation (or, with `notify`,
-   * until the petition is answered). Absent: one-click (verified identity) — counted at once.
-   */
-  confirmation?: { tokenHash: string; expiresAt: Date; contact: { email: string; name: string } };
-}
-
-export type AgreeOutcome =
-  /** Stored and counted (one-click). */
-  | { status: 'agreed'; agreementId: string; petitionId: string }
-  /** Stored, waiting for the emailed link to be confirmed (email path). */
-  | { status: 'pending'; agreementId: string; petitionId: string }
-  /** This person had already agreed (or asked to) on this petition: nothing stored, nothing counted. */
-  | { status: 'already_agreed'; agreementId: string; petitionId: string; confirmed: boolean };
-
-export type ConfirmOutcome =
-  | { status: 'confirmed'; agreementId: string; petitionId: string }
-  | { status: 'already_confirmed'; agreementId: string; petitionId: string };
-
-/** What one committed batch wrote: handed to `extraWrites` inside the same transaction. */
-export interface CommittedBatch {
-  now: Date;
-  /** Agreements that became counted in this batch (new one-click rows and confirmed email rows). */
-  counted: Array<{ agreementId: string; petitionId: string; signerKey: string }>;
-}
+export type {
+  AgreementLog,
+  AgreementWrites,
+  AgreeOutcome,
+  CommittedBatch,
+  ConfirmOutcome,
+  CountEffectWrites,
+  CountListener,
+  NewAgreement,
+} from './agreement-batch.js';
+export { NO_AGREEMENT_LOG } from './agreement-batch.js';
 
 export interface AgreementWriterOptions {
   db: Kysely<Database>;
-  /** Effective settings of a profile (thresholds of petitions that have none of their own). */
-  settingsFor: (profile: string) => PolicySettings;
-  /** Time zone of a profile (response deadlines are local days). */
-  timeZoneFor: (profile: string) => string;
+  /**
+   * Effective settings and time zone of a profile (thresholds of petitions that have none of their own; response
+   * deadlines are local days).
+   */
+  rules: CountRules;
+  /** The writes that follow from counts on the careful path (in the app: the notifications outbox). */
+  effects: CountEffectWrites;
+  /** Told after each commit which petitions' counts changed (in the app: the page cache). */
+  counted: CountListener;
+  /** The agreement log, appended in every batch's transaction (`NO_AGREEMENT_LOG` until issue 13 ships one). */
+  log: AgreementLog;
   now?: () => Date;
   /**
    * How long a batch may gather requests once the first arrives (ms). Default 0: until the event loop has read
@@ -73,30 +74,17 @@ export interface AgreementWriterOptions {
   maxInFlight?: number;
   /** Emailed links can still be confirmed this long after the petition closed (ms, default 24 h). */
   confirmGraceMs?: number;
-  /**
-   * More writes in every batch's transaction, after the agreements: e.g. the coming per-petition append-only log of
-   * agreement commitments, which must never miss an acknowledged agreement. Throwing aborts the batch. Counts may
-   * be written after this hook (fast paths). Configuring it gives every batch an explicit transaction, so the
-   * one-statement fast path is not used.
-   */
-  extraWrites?: (trx: Kysely<Database>, batch: CommittedBatch) => Promise<void>;
-  /**
-   * Writes that follow from counts, in the transaction of the batches whose counts may have effects (a threshold
-   * crossed or undone, a petition collecting pre-agreements): the careful path, where the counts and their effects
-   * are already written when it runs. Batches on the fast paths have no such effects and do not call it.
-   */
-  effectWrites?: (trx: Kysely<Database>, batch: CommittedBatch) => Promise<void>;
-  /** Told, after each commit, the petitions whose counts it changed (e.g. to retire cached pages). */
-  onCounted?: (petitionIds: string[]) => void;
 }
 
 /**
  * How a batch is written (see `AgreementWriter`):
  *  - `single`: one autocommitted statement — inserts, contacts and each petition's guarded count update;
- *  - `split`: BEGIN, the batch statement and lookups and `extraWrites`, then `update …count…; commit` as ONE
- *    message (confirmations, `extraWrites`, or a petition whose profile this writer has not seen yet);
- *  - `careful`: one transaction that updates the counts in the batch statement, then writes their effects and
- *    calls `effectWrites` (a guarded update refused, CW001; the petition then starts careful for a few seconds).
+ *  - `split`: BEGIN, the batch statement and lookups and the log's append, then `update …count…; commit` as ONE
+ *    message (confirmations, an agreement log that records, or a petition whose profile this writer has not seen
+ *    yet);
+ *  - `careful`: one transaction that updates the counts in the batch statement, then writes their effects, the
+ *    `effects` writes and the log's append (a guarded update refused, CW001; the petition then starts careful for
+ *    a few seconds).
  */
 type Mode = 'single' | 'split' | 'careful';
 
@@ -124,8 +112,13 @@ type Op =
  *
  * Up to `maxInFlight` batches run at once; requests arriving meanwhile form the next batch (group commit).
  * `close()` stops taking requests and drains what is queued.
+ *
+ * Who may agree or confirm is decided by src/domain/admission.ts (the batch statement applies the same state
+ * groups); what follows from a count by `countEffects` (src/domain/count-effects.ts). Every SQL text is in
+ * src/repositories/writes/agreement-batches.ts. The collaborators are named and required (src/wiring/signing.ts
+ * gives them): `rules`, `effects` (careful path), `counted` (after commit) and `log` (every batch's transaction).
  */
-export class AgreementWriter {
+export class AgreementWriter implements AgreementWrites {
   readonly #db: Kysely<Database>;
   readonly #options: AgreementWriterOptions;
   readonly #now: () => Date;
@@ -272,10 +265,10 @@ export class AgreementWriter {
     }
     if (deltas.length > 0) {
       try {
-        this.#options.onCounted?.(deltas.map((d) => d.petitionId));
+        this.#options.counted.countsChanged(deltas.map((d) => d.petitionId));
       } catch (error) {
         // committed is committed: a listener's failure must not keep the callers from their answers
-        console.error('agreement writer: onCounted failed', error);
+        console.error('agreement writer: the count listener failed', error);
       }
     }
     for (const s of settle) s(); // answer only after commit
@@ -289,7 +282,7 @@ export class AgreementWriter {
       if (batch.some((op) => op.kind === 'agree' && this.#careful.has(op.request.petitionId)))
         return 'careful';
     }
-    if (this.#options.extraWrites) return 'split';
+    if (!this.#options.log.recordsNothing) return 'split'; // a log that records appends in a transaction
     for (const op of batch) {
       if (op.kind === 'confirm' || !this.#profiles.has(op.request.petitionId)) return 'split';
     }
@@ -302,17 +295,11 @@ export class AgreementWriter {
    * the server commits — never across a round trip to this process, whose event loop is busy answering HTTP.
    */
   async #writeSplit(batch: Op[], settle: Array<() => void>, now: Date): Promise<CountDelta[]> {
-    return await this.#db.connection().execute(async (conn) => {
-      await sql`begin`.execute(conn);
-      try {
-        const deltas = await this.#writeBatch(conn, batch, settle, now, 'split');
-        await sql.raw(`${guardedCountUpdate(deltas, now, this.#options.settingsFor)}commit`).execute(conn);
-        return deltas;
-      } catch (error) {
-        await sql`rollback`.execute(conn).catch(() => {});
-        throw error;
-      }
-    });
+    return await inPinnedTransaction(
+      this.#db,
+      (conn) => this.#writeBatch(conn, batch, settle, now, 'split'),
+      (deltas) => guardedCountUpdate(deltas, now, this.#options.rules.settingsFor),
+    );
   }
 
   /** Thresholds of a petition for the guarded update: its profile's (the petition's own override them in SQL). */
@@ -326,7 +313,7 @@ export class AgreementWriter {
         detail: petitionId,
       });
     }
-    const settings = this.#options.settingsFor(profile);
+    const settings = this.#options.rules.settingsFor(profile);
     return { response: settings.responseThreshold, debate: settings.debateThreshold };
   }
 
@@ -346,33 +333,16 @@ export class AgreementWriter {
     const agrees = batch.filter((op): op is Extract<Op, { kind: 'agree' }> => op.kind === 'agree');
     const confirms = batch.filter((op): op is Extract<Op, { kind: 'confirm' }> => op.kind === 'confirm');
 
-    const tokenRows =
-      confirms.length > 0
-        ? await trx
-            .selectFrom('agreements')
-            .select([
-              'id',
-              'petition_id',
-              'signer_key',
-              'confirmed_at',
-              'token_expires_at',
-              'confirmation_token_hash',
-            ])
-            .where('confirmation_token_hash', 'in', [...new Set(confirms.map((c) => c.tokenHash))])
-            .execute()
-        : [];
+    const tokenRows = await findAgreementsByTokenHash(
+      trx,
+      confirms.map((c) => c.tokenHash),
+    );
     // Petition rows are read only where a decision needs them (confirmations; agreements the insert refused): the
     // insert itself admits only petitions that are collecting, so the common batch spends no round trip on them.
-    const petitions = new Map<string, { id: string; state: string; closes_at: Date | null }>();
+    const petitions = new Map<string, { id: string; state: PetitionState; closes_at: Date | null }>();
     const loadPetitions = async (ids: string[]) => {
       const wanted = [...new Set(ids)].filter((id) => !petitions.has(id));
-      if (wanted.length === 0) return;
-      const rows = await trx
-        .selectFrom('petitions')
-        .select(['id', 'state', 'closes_at'])
-        .where('id', 'in', wanted)
-        .execute();
-      for (const row of rows) petitions.set(row.id, row);
+      for (const row of await findAdmissionFacts(trx, wanted)) petitions.set(row.id, row);
     };
     await loadPetitions(tokenRows.map((t) => t.petition_id));
     const counted: CommittedBatch['counted'] = [];
@@ -380,23 +350,19 @@ export class AgreementWriter {
     // --- confirmations of emailed links (decided first: their counts join the one count update below)
     const confirmedDelta = new Map<string, number>();
     const tokenByHash = new Map(tokenRows.map((t) => [t.confirmation_token_hash, t]));
-    const toConfirm = new Map<string, (typeof tokenRows)[number]>();
-    const confirmAnswers: Array<{ op: Extract<Op, { kind: 'confirm' }>; row: (typeof tokenRows)[number] }> =
-      [];
+    const toConfirm = new Map<string, TokenRow>();
+    const confirmAnswers: Array<{ op: Extract<Op, { kind: 'confirm' }>; row: TokenRow }> = [];
+    const graceMs = this.#options.confirmGraceMs ?? DEFAULT_CONFIRM_GRACE_MS;
     for (const op of confirms) {
       const row = tokenByHash.get(op.tokenHash);
       const p = row ? petitions.get(row.petition_id) : undefined;
-      const graceMs = this.#options.confirmGraceMs ?? 24 * 3600_000;
       if (!row || !p) {
         settle.push(() => op.reject(new DomainError('invalid_token', '확인 링크가 올바르지 않습니다.')));
       } else if (row.confirmed_at !== null || toConfirm.has(row.id)) {
         confirmAnswers.push({ op, row });
       } else if (row.token_expires_at !== null && now >= row.token_expires_at) {
         settle.push(() => op.reject(new DomainError('token_expired', '확인 링크의 유효 기간이 지났습니다.')));
-      } else if (
-        !['open', 'closed', 'collecting_pre_agreements'].includes(p.state) ||
-        (p.closes_at !== null && now.getTime() >= p.closes_at.getTime() + graceMs)
-      ) {
+      } else if (!takesConfirmation(p, now, graceMs)) {
         settle.push(() =>
           op.reject(new DomainError('petition_not_open', '이 청원은 더 이상 동의를 받지 않습니다.')),
         );
@@ -405,22 +371,10 @@ export class AgreementWriter {
         confirmAnswers.push({ op, row });
       }
     }
-    if (toConfirm.size > 0) {
-      const confirmed = await trx
-        .updateTable('agreements')
-        .set({ confirmed_at: now })
-        .where('id', 'in', [...toConfirm.keys()])
-        .where('confirmed_at', 'is', null)
-        .returning(['id', 'petition_id', 'signer_key', 'notify'])
-        .execute();
-      for (const row of confirmed) {
-        confirmedDelta.set(row.petition_id, (confirmedDelta.get(row.petition_id) ?? 0) + 1);
-        counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
-      }
-      // data minimisation: contact data goes once confirmed, unless the signer asked to hear back
-      const forget = confirmed.filter((r) => !r.notify).map((r) => r.id);
-      if (forget.length > 0)
-        await trx.deleteFrom('agreement_contacts').where('agreement_id', 'in', forget).execute();
+    // data minimisation: contact data goes once confirmed, unless the signer asked to hear back
+    for (const row of await confirmAgreements(trx, [...toConfirm.keys()], now)) {
+      confirmedDelta.set(row.petition_id, (confirmedDelta.get(row.petition_id) ?? 0) + 1);
+      counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
     }
     for (const { op, row } of confirmAnswers) {
       const outcome: ConfirmOutcome = {
@@ -453,86 +407,34 @@ export class AgreementWriter {
     const inserted = new Map<string, { id: string; confirmed: boolean }>();
     if (unique.length > 0 || confirmedDelta.size > 0) {
       // ONE statement: the insert, the contacts of new email agreements, and each touched petition's count moved
-      // once by the rows actually inserted-and-counted plus the confirmations above. The petition row lock is taken
-      // at the end of the statement and held only until commit.
-      const r = unique.map((op) => op.request);
-      const result = await sql<{ inserted: InsertedRow[]; counts: Array<CountedRow> }>`
-        with u as (
-          select * from unnest(
-            ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
-            ${r.map((a) => a.method)}::text[], ${r.map((a) => a.region)}::text[], ${r.map((a) => a.locale)}::text[],
-            ${r.map((a) => a.notify)}::boolean[],
-            ${r.map((a) => (a.confirmation ? null : 'counted'))}::text[],
-            ${r.map((a) => a.confirmation?.tokenHash ?? null)}::text[],
-            ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[],
-            ${r.map((a) => a.sponsor === true)}::boolean[],
-            ${r.map((a) => a.confirmation?.contact.email ?? null)}::text[],
-            ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[])
-            as u (petition_id, signer_key, method, region, locale, notify, counted, confirmation_token_hash,
-                  token_expires_at, sponsor, contact_email, contact_name)
-        ),
-        ins as (
-          insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
-                                  confirmation_token_hash, token_expires_at)
-          select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, ${now.toISOString()}::timestamptz,
-                 case when u.counted is not null then ${now.toISOString()}::timestamptz end,
-                 u.confirmation_token_hash, u.token_expires_at
-          from u
-          join petitions p on p.id = u.petition_id
-            and (p.state = 'open' or (u.sponsor and p.state = 'collecting_pre_agreements'))
-            and (p.closes_at is null or p.closes_at > ${now.toISOString()}::timestamptz)
-          order by u.petition_id, u.signer_key
-          on conflict (petition_id, signer_key) do nothing
-          returning id, petition_id, signer_key, confirmed_at
-        ),
-        contacts as (
-          insert into agreement_contacts (agreement_id, email, name, created_at)
-          select ins.id, u.contact_email, u.contact_name, ${now.toISOString()}::timestamptz
-          from ins join u on u.petition_id = ins.petition_id and u.signer_key = ins.signer_key
-          where u.contact_email is not null
-        ),
-        d as (
-          select petition_id, sum(n)::int as n from (
-            select petition_id, 1 as n from ins where confirmed_at is not null
-            union all
-            select * from unnest(${[...confirmedDelta.keys()]}::bigint[], ${[...confirmedDelta.values()]}::int[])
-          ) as x (petition_id, n)
-          group by petition_id
-        ),
-        ${this.#countsStep(mode, now, [...new Set(unique.map((op) => op.request.petitionId))])}
-        select
-          (select coalesce(json_agg(json_build_object('id', id::text, 'petition_id', petition_id::text,
-                   'signer_key', signer_key, 'counted', confirmed_at is not null)), '[]') from ins) as inserted,
-          (select coalesce(json_agg(counts), '[]') from counts) as counts`.execute(trx);
-      const row = result.rows[0];
-      for (const c of row?.counts ?? []) {
-        this.#profiles.set(String(c.id), c.profile);
-        deltas.push({ petitionId: String(c.id), added: c.added, profile: c.profile });
+      // once by the rows actually inserted-and-counted plus the confirmations above
+      const result = await writeAgreementBatch(
+        trx,
+        unique.map((op) => op.request),
+        confirmedDelta,
+        now,
+        this.#countsStep(mode, [...new Set(unique.map((op) => op.request.petitionId))]),
+      );
+      for (const c of result.counts) {
+        this.#profiles.set(c.petitionId, c.profile);
+        deltas.push({ petitionId: c.petitionId, added: c.added, profile: c.profile });
       }
       if (this.#profiles.size > MAX_KNOWN_PROFILES) this.#profiles.clear(); // relearned by the next batches
-      for (const a of row?.inserted ?? []) {
+      for (const a of result.inserted) {
         inserted.set(`${a.petition_id}\n${a.signer_key}`, { id: a.id, confirmed: a.counted });
         if (a.counted)
           counted.push({ agreementId: a.id, petitionId: a.petition_id, signerKey: a.signer_key });
       }
       // what follows from the new counts (threshold crossings, review): rare, in the same transaction
-      for (const c of mode === 'careful' ? (row?.counts ?? []) : []) {
-        const after: CountedPetition = {
-          ...c,
-          id: String(c.id),
-          closes_at: c.closes_at === null ? null : new Date(c.closes_at),
-          response_threshold_reached_at:
-            c.response_threshold_reached_at === null ? null : new Date(c.response_threshold_reached_at),
-          debate_threshold_reached_at:
-            c.debate_threshold_reached_at === null ? null : new Date(c.debate_threshold_reached_at),
-        };
+      for (const c of mode === 'careful' ? result.counts : []) {
+        if (!c.after) continue;
         const effects = countEffects(
-          { ...after, agreement_count: after.agreement_count - c.added },
-          after.agreement_count,
+          { ...c.after, agreement_count: c.after.agreement_count - c.added },
+          c.after.agreement_count,
           now,
-          this.#options,
+          this.#options.rules,
         );
-        if (effects) await trx.updateTable('petitions').set(effects).where('id', '=', after.id).execute();
+        if (effects) await writeCountEffects(trx, c.petitionId, effects);
       }
     }
     // requests whose person had already agreed before this batch, and repeats within it
@@ -555,7 +457,12 @@ export class AgreementWriter {
       (op) => !inserted.has(`${op.request.petitionId}\n${op.request.signerKey}`),
     );
     try {
-      await this.#lookUp(trx, lookups, existing);
+      for (const row of await findAgreementsOf(
+        trx,
+        lookups.map((op) => op.request),
+      )) {
+        existing.set(`${row.petition_id}\n${row.signer_key}`, { id: row.id, confirmed: row.confirmed });
+      }
       await loadPetitions(lookups.map((op) => op.request.petitionId));
     } catch (error) {
       if (mode !== 'single') throw error; // inside the transaction: the whole batch rolls back
@@ -583,16 +490,13 @@ export class AgreementWriter {
       // Whether the petition takes this agreement is decided BEFORE looking at earlier agreements, so the answer
       // never tells whether someone had signed a petition that is closed or not public.
       const takes =
-        fresh !== undefined ||
-        (p !== undefined &&
-          (p.state === 'open' || (op.request.sponsor === true && p.state === 'collecting_pre_agreements')) &&
-          (p.closes_at === null || now < p.closes_at));
+        fresh !== undefined || (p !== undefined && takesAgreement(p, op.request.sponsor === true, now));
       const row = takes ? (fresh ?? existing.get(key)) : undefined;
       if (!row) {
-        const isPublic = p !== undefined && (p.state === 'open' || p.state === 'closed');
-        const error = isPublic
-          ? new DomainError('petition_not_open', '이 청원은 동의를 받고 있지 않습니다.')
-          : new DomainError('petition_not_found', '청원을 찾을 수 없습니다.');
+        const error =
+          agreementRefusal(p) === 'petition_not_open'
+            ? new DomainError('petition_not_open', '이 청원은 동의를 받고 있지 않습니다.')
+            : new DomainError('petition_not_found', '청원을 찾을 수 없습니다.');
         settle.push(() => op.reject(error));
         continue;
       }
@@ -605,171 +509,26 @@ export class AgreementWriter {
       settle.push(() => op.resolve(outcome));
     }
     const written: CommittedBatch = { now, counted };
-    if (mode === 'careful') await this.#options.effectWrites?.(trx, written);
-    await this.#options.extraWrites?.(trx, written);
+    if (mode === 'careful') await this.#options.effects.afterCounts(trx, written);
+    if (mode !== 'single') await this.#options.log.append(trx, written);
     return deltas;
   }
 
-  /** Reads the earlier agreements of `lookups`' people into `existing` (key: petition id, newline, signer key). */
-  async #lookUp(
-    db: Kysely<Database>,
-    lookups: Array<Extract<Op, { kind: 'agree' }>>,
-    existing: Map<string, { id: string; confirmed: boolean }>,
-  ): Promise<void> {
-    if (lookups.length === 0) return;
-    const rows = (
-      await sql<{ id: string; petition_id: string; signer_key: string; confirmed_at: Date | null }>`
-        select a.id, a.petition_id, a.signer_key, a.confirmed_at
-        from agreements a
-        join unnest(${lookups.map((op) => op.request.petitionId)}::bigint[],
-                    ${lookups.map((op) => op.request.signerKey)}::text[]) as k (petition_id, signer_key)
-          on a.petition_id = k.petition_id and a.signer_key = k.signer_key`.execute(db)
-    ).rows;
-    for (const row of rows) {
-      existing.set(`${row.petition_id}\n${row.signer_key}`, {
-        id: row.id,
-        confirmed: row.confirmed_at !== null,
-      });
-    }
-  }
-
   /**
-   * The batch statement's last step, `counts`, over `d` (petition_id, n) — rows of petitions (`id`, `profile`,
-   * `added`, and in careful mode the `COUNTED_COLUMNS` after the update):
-   *  - careful: adds to each count (the transaction then writes the effects);
-   *  - single: adds only where that has no effects, else raises CW001 (`agreement_count_needs_care`);
-   *  - split: reads the profiles only; the caller updates the counts at commit.
+   * The batch statement's `counts` step for `mode` (see `CountsStep`).
    * @param petitionIds the batch's new agreements' petitions (single: their profiles are known, see `#modeFor`)
    */
-  #countsStep(mode: Mode, now: Date, petitionIds: string[]) {
-    if (mode === 'split') {
-      return sql`counts as (
-          select d.petition_id as id, d.n as added, p.profile from d join petitions p on p.id = d.petition_id)`;
-    }
-    if (mode === 'careful') {
-      return sql`counts as (
-          update petitions p set agreement_count = p.agreement_count + d.n, updated_at = ${now.toISOString()}::timestamptz
-          from d where p.id = d.petition_id
-          returning ${sql.join(COUNTED_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, d.n as added)`;
-    }
-    const thresholds = petitionIds.map((id) => this.#thresholds(id));
-    return sql`counts as (
-          update petitions p set agreement_count = ${sql.raw(guardedSum('t.rt', 't.dt'))},
-                 updated_at = ${now.toISOString()}::timestamptz
-          from d join unnest(${petitionIds}::bigint[], ${thresholds.map((t) => t.response)}::int[],
-                             ${thresholds.map((t) => t.debate)}::int[]) as t (id, rt, dt) on t.id = d.petition_id
-          where p.id = d.petition_id
-          returning p.id, p.profile, d.n as added)`;
+  #countsStep(mode: Mode, petitionIds: string[]): CountsStep {
+    if (mode !== 'single') return { mode };
+    return {
+      mode,
+      thresholds: petitionIds.map((petitionId) => ({ petitionId, ...this.#thresholds(petitionId) })),
+    };
   }
 }
-
-/** SQLSTATE raised by `agreement_count_needs_care` (migration 2300_count_guard). */
-const COUNT_NEEDS_CARE = 'CW001';
 
 /** How long a petition whose count needed the careful path starts its batches careful (ms). */
 const CAREFUL_MS = 5_000;
 
 /** Petitions whose profile the writer remembers before it forgets them all (they are relearned in split batches). */
 const MAX_KNOWN_PROFILES = 100_000;
-
-/** What the fast path adds to one petition's count. */
-export interface CountDelta {
-  petitionId: string;
-  added: number;
-  profile: string;
-}
-
-/**
- * The fast path's count update, as SQL text ending in `;` (values inlined: it is sent with COMMIT as one
- * simple-query message, which takes no parameters; every value is an integer or a profile's threshold). Each
- * petition's count moves by its delta only where that has no effect on anything else — the petition is open, and
- * each of its thresholds stays on the side it was (not reached and still below, or reached and still at or above);
- * otherwise the update calls `agreement_count_needs_care`, which aborts the transaction with CW001.
- * @param deltas per petition: its id (decimal string), how many agreements to add, and its policy profile
- * @param now the batch's instant (UTC), written as `updated_at`
- * @param settingsFor the profile's effective settings (thresholds of petitions that have none of their own)
- * @returns the statement, or '' when there is nothing to count
- * @throws RangeError when an id or a number is not an integer (nothing else is ever inlined)
- */
-export function guardedCountUpdate(
-  deltas: CountDelta[],
-  now: Date,
-  settingsFor: (profile: string) => PolicySettings,
-): string {
-  if (deltas.length === 0) return '';
-  const int = (n: number | null) => {
-    if (n === null) return 'null::int';
-    if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer: ${n}`);
-    return `${n}::int`;
-  };
-  const rows = deltas.map((d) => {
-    if (!isRecordNumber(d.petitionId)) throw new RangeError(`not a petition id: ${d.petitionId}`);
-    const settings = settingsFor(d.profile);
-    return `(${d.petitionId}::bigint, ${int(d.added)}, ${int(settings.responseThreshold)}, ${int(settings.debateThreshold)})`;
-  });
-  return `update petitions p set agreement_count = ${guardedSum('d.rt', 'd.dt')},
-      updated_at = '${now.toISOString()}'::timestamptz
-    from (values ${rows.join(', ')}) as d (id, n, rt, dt)
-    where p.id = d.id;
-`;
-}
-
-/**
- * SQL for `petitions p`'s count plus `d.n` where that has no effect on anything else — the petition is open and
- * each threshold stays on its side (not reached and still below, or reached and still at or above; the petition's
- * own threshold, else the profile's `responseThreshold`/`debateThreshold` expressions) — and a call of
- * `agreement_count_needs_care(p.id)`, which raises CW001, otherwise. Mirrors `countEffects`: whenever that would
- * return effects, this raises.
- */
-function guardedSum(profileResponseThreshold: string, profileDebateThreshold: string): string {
-  const stays = (threshold: string, reachedAt: string) =>
-    `(case when ${reachedAt} is null then p.agreement_count + d.n < ${threshold}
-           else p.agreement_count + d.n >= ${threshold} end)`;
-  const response = `coalesce(p.response_threshold, ${profileResponseThreshold})`;
-  const debate = `coalesce(p.debate_threshold, ${profileDebateThreshold})`;
-  return `case
-        when p.state = 'open'
-         and ${stays(response, 'p.response_threshold_reached_at')}
-         and (${debate} is null or ${stays(debate, 'p.debate_threshold_reached_at')})
-        then p.agreement_count + d.n
-        else agreement_count_needs_care(p.id) end`;
-}
-
-/** A row the batch statement inserted (ids as decimal strings). */
-interface InsertedRow {
-  id: string;
-  petition_id: string;
-  signer_key: string;
-  counted: boolean;
-}
-
-/** A petition row the batch statement counted, as JSON (timestamps as strings), with what this batch added. */
-type CountedRow = Omit<
-  CountedPetition,
-  'closes_at' | 'response_threshold_reached_at' | 'debate_threshold_reached_at'
-> & {
-  closes_at: string | null;
-  response_threshold_reached_at: string | null;
-  debate_threshold_reached_at: string | null;
-  added: number;
-};
-
-/**
- * Sets a petition's agreement count and everything that follows from it (`countEffects`), in the caller's
- * transaction, which must hold the petition's row lock. Used by `reconcile --fix`; the batch writer increments
- * atomically and applies `countEffects` itself. These are the only two writers of a count.
- */
-export async function writeCount(
-  trx: Transaction<Database>,
-  p: CountedPetition,
-  newCount: number,
-  now: Date,
-  deps: CountRules,
-): Promise<void> {
-  const effects = countEffects(p, newCount, now, deps) ?? {};
-  await trx
-    .updateTable('petitions')
-    .set({ agreement_count: newCount, ...effects, updated_at: now })
-    .where('id', '=', p.id)
-    .execute();
-}

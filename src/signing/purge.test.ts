@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/databases.js';
-import { openPetition, signer, writerDeps } from '../../test/support/factories.js';
+import { openPetition, signer, writerParts } from '../../test/support/factories.js';
 import { AgreementWriter } from './agreement-writer.js';
 import { purgeExpiredAgreements } from './purge.js';
 
@@ -19,7 +19,7 @@ describe('purgeExpiredAgreements', () => {
   it('deletes unconfirmed agreements whose link expired, with their contact data, and nothing else', async () => {
     const petitionId = await openPetition(db.db);
     const t0 = new Date();
-    const writer = new AgreementWriter({ ...writerDeps, db: db.db, now: () => t0 });
+    const writer = new AgreementWriter({ ...writerParts, db: db.db, now: () => t0 });
     const hour = 3600_000;
     const agree = (n: number, expiresInMs: number) =>
       writer.agree({

@@ -1,5 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { deleteExpiredUnconfirmedAgreements } from '../repositories/writes/agreements.js';
 
 /**
  * Deletes agreements whose emailed link expired unconfirmed, with their contact data (data minimisation: a name
@@ -20,16 +21,10 @@ export async function purgeExpiredAgreements(
     chunk = 5000,
   }: { now?: Date; marginMs?: number; chunk?: number } = {},
 ): Promise<number> {
-  const before = new Date(now.getTime() - marginMs).toISOString();
+  const before = new Date(now.getTime() - marginMs);
   let total = 0;
   for (;;) {
-    const result = await sql`
-      delete from agreements where id in (
-        select id from agreements
-        where confirmed_at is null and token_expires_at < ${before}::timestamptz
-        limit ${chunk})
-      and confirmed_at is null and token_expires_at < ${before}::timestamptz`.execute(db);
-    const n = Number(result.numAffectedRows ?? 0n);
+    const n = await deleteExpiredUnconfirmedAgreements(db, before, chunk);
     total += n;
     if (n < chunk) return total;
   }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { isSessionTokenShape, STAFF_SESSION_HOURS, type StaffMember } from '../domain/staff.js';
+import { hashToken } from '../domain/tokens.js';
 import { staffForSessionHash } from '../repositories/staff-accounts.js';
-import { hashToken } from '../signing/signing-service.js';
 
 /**
  * Staff sessions: a random 256-bit token in an http-only cookie, stored only as its SHA-256, lasting

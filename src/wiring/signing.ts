@@ -4,14 +4,16 @@ import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config/env.js';
 import type { Database } from '../db/schema.js';
+import type { CountRules } from '../domain/count-effects.js';
+import { MIN_SIGNER_SECRET_BYTES } from '../domain/identity.js';
 import type { SigningContext } from '../http/signing/routes.js';
 import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
-import { AgreementWriter } from '../signing/agreement-writer.js';
+import { storeDevMail } from '../repositories/writes/dev-mailbox.js';
+import { AgreementWriter, NO_AGREEMENT_LOG } from '../signing/agreement-writer.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
-import { SigningService } from '../signing/signing-service.js';
 
 export interface Signing {
   context: SigningContext;
@@ -49,18 +51,7 @@ export function deploymentSecret(config: AppConfig): string {
  * at /dev/mailbox). Shared by the signing path and the notification worker.
  */
 export function deploymentMailer(db: Kysely<Database>, env: Record<string, string | undefined>): Mailer {
-  return mailerFromEnv(env, async (mail) => {
-    await db
-      .insertInto('dev_mailbox')
-      .values({
-        recipient: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        sent_at: mail.sentAt,
-      })
-      .execute();
-  });
+  return mailerFromEnv(env, (mail) => storeDevMail(db, mail));
 }
 
 /** Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits. */
@@ -71,21 +62,28 @@ export async function createSigning(
   env: Record<string, string | undefined> = process.env,
 ): Promise<Signing> {
   const secret = deploymentSecret(config);
+  if (Buffer.byteLength(secret) < MIN_SIGNER_SECRET_BYTES)
+    throw new Error('The signing secret must be at least 32 bytes.');
   if (config.databaseUrl && !config.smtpUrl && env.CHEONGWON_DEV_MAILBOX !== '1') {
     throw new Error(
       'SMTP_URL is required with DATABASE_URL: without it, mail would go to the development mailbox ' +
         '(set CHEONGWON_DEV_MAILBOX=1 to allow that on a test deployment; it is shown to loopback clients only).',
     );
   }
-  const writer = new AgreementWriter({
-    db,
+  const rules: CountRules = {
     settingsFor: (profile) => site.profile(profile).settings,
     timeZoneFor: (profile) => site.profile(profile).timeZone,
+  };
+  const writer = new AgreementWriter({
+    db,
+    rules,
     now: () => site.now(),
     // threshold crossings and pre-agreement progress queue their mail in the batch's own transaction
-    effectWrites: notificationWrites({ settingsFor: (profile) => site.profile(profile).settings }),
+    effects: { afterCounts: notificationWrites(rules) },
     // a signer who reloads the petition page sees their agreement counted
-    onCounted: (petitionIds) => site.pages.countsChanged(petitionIds),
+    counted: { countsChanged: (petitionIds) => site.pages.countsChanged(petitionIds) },
+    // the transparency log (issue 13) takes this slot; until then nothing is logged and the fast path stays
+    log: NO_AGREEMENT_LOG,
   });
   const mailer = deploymentMailer(db, env);
   const providers = [];
@@ -103,14 +101,7 @@ export async function createSigning(
     providers.push({ id: p.id, label: p.label, client });
   }
   const context: SigningContext = {
-    service: new SigningService({
-      db,
-      writer,
-      mailer,
-      secret,
-      publicUrl: config.publicUrl,
-      now: () => site.now(),
-    }),
+    deps: { db, writer, mailer, secret, publicUrl: config.publicUrl, now: () => site.now() },
     limits: new SigningRateLimits({
       perAddress: parseRateSpec(config.rateLimitAddress, 'RATE_LIMIT_ADDRESS'),
       perPetition: parseRateSpec(config.rateLimitPetition, 'RATE_LIMIT_PETITION'),

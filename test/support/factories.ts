@@ -1,9 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
+import type { CountRules } from '../../src/domain/count-effects.js';
 import type { PetitionState } from '../../src/domain/petition-states.js';
 import { effectiveSettings, getProfile } from '../../src/domain/policy-profiles.js';
-import type { AgreementWriterOptions } from '../../src/signing/agreement-writer.js';
+import {
+  type AgreementWriterOptions,
+  type CountEffectWrites,
+  type CountListener,
+  NO_AGREEMENT_LOG,
+} from '../../src/signing/agreement-writer.js';
 
 /** An open Blue House petition (30-day period from `openedAt`), with optional count and own threshold. */
 export async function openPetition(
@@ -43,7 +49,24 @@ export const signer = (n?: number) =>
     : createHash('sha256').update(`person ${n}`).digest('hex');
 
 /** Settings and zones as the app resolves them, without runtime overrides. */
-export const writerDeps: Pick<AgreementWriterOptions, 'settingsFor' | 'timeZoneFor'> = {
+export const writerDeps: CountRules = {
   settingsFor: (profile) => effectiveSettings(profile, {}),
   timeZoneFor: (profile) => getProfile(profile).timeZone,
+};
+
+/** Count effects that write nothing more (tests that do not look at the notification outbox). */
+export const NO_EFFECT_WRITES: CountEffectWrites = { afterCounts: async () => {} };
+
+/** A count listener that listens to nothing (tests without a page cache). */
+export const NO_COUNT_LISTENER: CountListener = { countsChanged: () => {} };
+
+/**
+ * The agreement writer's collaborators as tests use them: the app's rules, no effect writes, no listener, the null
+ * agreement log. Spread it and override what a test looks at.
+ */
+export const writerParts: Pick<AgreementWriterOptions, 'rules' | 'effects' | 'counted' | 'log'> = {
+  rules: writerDeps,
+  effects: NO_EFFECT_WRITES,
+  counted: NO_COUNT_LISTENER,
+  log: NO_AGREEMENT_LOG,
 };

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import { notificationWrites } from '../../src/notifications/outbox.js';
 import { AgreementWriter } from '../../src/signing/agreement-writer.js';
-import { signer, writerDeps } from './factories.js';
+import { signer, writerDeps, writerParts } from './factories.js';
 import type { ReceivedMail } from './smtp-server.js';
 
 /** A signer as tests describe them. */
@@ -16,7 +16,12 @@ export interface TestSigner {
 
 /** The agreement writer as the app builds it: with the notification hook in its batch transaction. */
 export function writerWithNotifications(db: Kysely<Database>, now: () => Date): AgreementWriter {
-  return new AgreementWriter({ db, ...writerDeps, now, effectWrites: notificationWrites(writerDeps) });
+  return new AgreementWriter({
+    db,
+    ...writerParts,
+    now,
+    effects: { afterCounts: notificationWrites(writerDeps) },
+  });
 }
 
 /**

@@ -2,12 +2,10 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import {
-  confirmPetition,
-  type PetitionCreationDeps,
-  sponsorUrl,
-  submitPetition,
-} from '../../commands/create-petition.js';
+import { confirmPetitionCreation } from '../../commands/confirm-petition-creation.js';
+import { issueSponsorToken } from '../../commands/issue-sponsor-token.js';
+import { sponsorUrl } from '../../commands/send-sponsor-link.js';
+import { type PetitionCreationDeps, submitPetition } from '../../commands/submit-petition.js';
 import { DomainError } from '../../domain/errors.js';
 import { canonicalEmail, displayName } from '../../domain/identity.js';
 import { detectPersonalData, type PersonalDataFlag } from '../../domain/personal-data.js';
@@ -18,15 +16,17 @@ import {
   petitionTextLength,
 } from '../../domain/petition-text.js';
 import { getProfile, type PolicyProfile } from '../../domain/policy-profiles.js';
+import { isTokenShaped, TOKEN_BYTES, tokenFromBytes } from '../../domain/tokens.js';
 import { formatNumber, type Locale, type MessageKey, t } from '../../i18n/index.js';
 import { type SimilarPetition, similarPetitions } from '../../repositories/similar-petitions.js';
-import { isTokenShaped } from '../../signing/signing-service.js';
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';
 import { clientAddress } from '../middleware/client-address.js';
+import { formFields } from '../middleware/forms.js';
 import { type PageContext, pageContext } from '../middleware/locale.js';
 import { sameOriginWrites } from '../middleware/same-origin.js';
-import { formFields, type SigningContext, sessionPerson } from '../signing/routes.js';
+import { sessionPerson } from '../middleware/session.js';
+import type { SigningContext } from '../signing/routes.js';
 import type { Site } from '../site.js';
 import {
   ContactFields,
@@ -78,7 +78,7 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
     db: site.db,
     mailer,
     publicUrl: site.publicUrl ?? new URL(c.req.url).origin,
-    issueSponsorToken: (id) => signing.service.issueSponsorToken(id),
+    issueSponsorToken: (id) => issueSponsorToken(signing.deps, id),
     preAgreementThreshold: (code) => site.profile(code).settings.preAgreementThreshold,
   });
   app.use('/petitions/new', sameOriginWrites(site.publicUrl ? [site.publicUrl] : []));
@@ -87,7 +87,7 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
   app.get('/petitions/new', (c) => {
     const page = pageContext(c);
     const draft: Draft = {
-      key: randomBytes(32).toString('base64url'),
+      key: tokenFromBytes(randomBytes(TOKEN_BYTES)),
       category: '',
       title: '',
       body: '',
@@ -232,7 +232,7 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
     const fields = await formFields(c);
     await signing.limits.take(clientAddress(c), 'confirm');
     const deps = depsFor(c);
-    const outcome = await confirmPetition(deps, fields.token ?? '', site.now());
+    const outcome = await confirmPetitionCreation(deps, fields.token ?? '', site.now());
     const threshold = site.profile(profile.code).settings.preAgreementThreshold;
     if (outcome.status === 'already_confirmed') {
       return c.html(

@@ -1,30 +1,47 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { agreeByEmail, type SigningDeps } from '../../commands/agree-by-email.js';
+import { agreeSignedIn } from '../../commands/agree-signed-in.js';
+import { confirmAgreement } from '../../commands/confirm-agreement.js';
+import { SPONSOR_PAGE_STATES, takesPreAgreements } from '../../domain/admission.js';
 import { DomainError } from '../../domain/errors.js';
-import { REGIONS } from '../../domain/identity.js';
-import { RECORD_NUMBER } from '../../domain/record-numbers.js';
-import { DEFAULT_LOCALE, errorMessage, type Locale, t } from '../../i18n/index.js';
+import { personId } from '../../domain/identity.js';
+import { isReviewable } from '../../domain/petition-states.js';
+import { isRecordNumber } from '../../domain/record-numbers.js';
+import { hashToken, isTokenShaped } from '../../domain/tokens.js';
+import { errorMessage, type Locale, t } from '../../i18n/index.js';
 import type { Mailer } from '../../notifications/mailer.js';
+import { formatDate } from '../../presenters/format.js';
+import { latestDevMail } from '../../repositories/dev-mailbox.js';
+import { findSponsorPagePetition } from '../../repositories/signing.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/oidc.js';
 import type { SigningRateLimits } from '../../signing/rate-limits.js';
-import { hashToken, isTokenShaped, type SigningService } from '../../signing/signing-service.js';
 import { siteAssets } from '../assets.js';
 import { HTTP_STATUS } from '../errors.js';
-import { formatDate } from '../format.js';
 import { clientAddress } from '../middleware/client-address.js';
+import { formFields, localeOf } from '../middleware/forms.js';
 import { type PageContext, pageContext } from '../middleware/locale.js';
+import {
+  LOGIN_COOKIE,
+  SESSION_COOKIE,
+  SESSION_HOURS,
+  sessionPerson,
+  sessionValue,
+  sign,
+  unsign,
+} from '../middleware/session.js';
 import type { Site } from '../site.js';
-import { ContactFields, ErrorSummary, type FieldError, fieldError } from '../views/form-errors.js';
+import { type AgreeField, AgreementForm } from '../views/agreement-form.js';
+import { ErrorSummary, type FieldError } from '../views/form-errors.js';
 import { Layout } from '../views/layout.js';
 
 /** Everything the signing routes need; absent → the site is read-only (no agreement forms). */
 export interface SigningContext {
-  service: SigningService;
+  /** What the signing commands need (writer, mailer, secret, public URL, clock). */
+  deps: SigningDeps;
   limits: SigningRateLimits;
   /** Configured OpenID Connect providers, in button order. */
   providers: Array<{ id: string; label: string; client: OidcClient }>;
@@ -38,151 +55,13 @@ export interface SigningContext {
   mailer?: Mailer;
 }
 
-export const SESSION_COOKIE = 'cw_session';
-const LOGIN_COOKIE = 'cw_login';
-const SESSION_HOURS = 12;
-const PETITION_ID = RECORD_NUMBER;
-
-/**
- * Cookie values signed with HMAC-SHA256 (node:crypto, synchronous): `<value>.<base64url mac>`. Hono's signed
- * cookies use WebCrypto, whose per-request key import and async round trip cost more than the whole one-click
- * agreement on a busy server.
- */
-function sign(value: string, secret: string): string {
-  return `${value}.${createHmac('sha256', secret).update(value).digest('base64url')}`;
-}
-
-/** The value of a signed cookie, or null when absent or its signature does not verify. */
-function unsign(signed: string | undefined, secret: string): string | null {
-  if (!signed) return null;
-  const dot = signed.lastIndexOf('.');
-  if (dot <= 0) return null;
-  const value = signed.slice(0, dot);
-  const expected = Buffer.from(sign(value, secret).slice(dot + 1));
-  const given = Buffer.from(signed.slice(dot + 1));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? value : null;
-}
-
-/** The pseudonymous person id of the signed-in visitor, or null (unsigned, tampered or expired session). */
-export function sessionPerson(c: Context, signing: SigningContext): string | null {
-  const value = unsign(getCookie(c, SESSION_COOKIE), signing.cookieSecret);
-  if (!value) return null;
-  const [person, exp] = value.split('.');
-  if (!person || !/^[0-9a-f]{64}$/.test(person) || !(Number(exp) > Date.now() / 1000)) return null;
-  return person;
-}
-
-/** The session cookie's value before signing: `<person id>.<expiry, Unix seconds>` (valid 12 hours from `now`). */
-function sessionValue(personId: string, now = new Date()): string {
-  return `${personId}.${Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600}`;
-}
-
-/**
- * A `Cookie` request header value signing in `personId` directly — for tests and the benchmark, which exercise the
- * one-click path without a browser login. Same format and signature as the login sets.
- */
-export function sessionCookieHeader(personId: string, secret: string, now = new Date()): string {
-  return `${SESSION_COOKIE}=${sign(sessionValue(personId, now), secret)}`;
-}
-
 const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
-
-/** The language of this request's pages and refusals (`c.var.locale`; Korean without the locale middleware). */
-const localeOf = (c: Context): Locale => c.var.locale ?? DEFAULT_LOCALE;
-
-/** Largest form body accepted on the signing path (bytes). */
-const MAX_FORM_BYTES = 16 * 1024;
-
-/**
- * Reads a request body of at most `maxBytes` (default `MAX_FORM_BYTES`). On Node it reads the socket's
- * IncomingMessage directly: building a WHATWG Request to read a 30-byte form costs more CPU than the rest of a
- * one-click agreement.
- * @throws DomainError('body_too_large'), its message in the request's language
- */
-async function readBody(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Buffer> {
-  const tooLarge = () =>
-    new DomainError('body_too_large', t(localeOf(c), 'form.tooLarge', { kb: Math.floor(maxBytes / 1024) }));
-  if (Number(c.req.header('content-length') ?? 0) > maxBytes) throw tooLarge();
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming) {
-    const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > maxBytes) throw tooLarge();
-    return body;
-  }
-  // plain stream events: an async iterator per request costs a visible share of a one-click agreement under load
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => {
-      incoming.off('data', onData).off('end', onEnd).off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        done();
-        incoming.destroy(); // stop reading a body that is refused anyway
-        reject(tooLarge());
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      done();
-      reject(error);
-    };
-    incoming.on('data', onData).on('end', onEnd).on('error', onError);
-    if (incoming.readableEnded) onEnd();
-  });
-}
-
-/**
- * Form fields (application/x-www-form-urlencoded) as strings. Other content types, repeated fields, and text that
- * was not valid UTF-8 (percent-escapes decoding to U+FFFD) are refused.
- * @param maxBytes largest body accepted (bytes; default 16 KB, the signing path's forms)
- * @throws DomainError('invalid_body' | 'body_too_large'), its message in the request's language (`c.var.locale`)
- */
-export async function formFields(c: Context, maxBytes = MAX_FORM_BYTES): Promise<Record<string, string>> {
-  const locale = localeOf(c);
-  const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (!type.startsWith('application/x-www-form-urlencoded')) {
-    throw new DomainError('invalid_body', t(locale, 'form.notForm'));
-  }
-  // the bytes must be UTF-8 as they are, and so must every percent-escape (decoded to U+FFFD otherwise)
-  const params = new URLSearchParams(strictUtf8(await readBody(c, maxBytes), locale));
-  const fields: Record<string, string> = Object.create(null);
-  for (const [key, value] of params) {
-    if (key.includes('\uFFFD') || value.includes('\uFFFD')) {
-      throw new DomainError('invalid_body', t(locale, 'form.notUtf8'));
-    }
-    if (Object.hasOwn(fields, key))
-      throw new DomainError('invalid_body', t(locale, 'form.repeated', { field: key }));
-    fields[key] = value;
-  }
-  return fields;
-}
-
-/**
- * `bytes` decoded as UTF-8.
- * @throws DomainError('invalid_body') in `locale` when they are not valid UTF-8
- */
-/** One decoder for every form: with `fatal`, a whole-buffer `decode` keeps no state between calls. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-function strictUtf8(bytes: Buffer, locale: Locale): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new DomainError('invalid_body', t(locale, 'form.notUtf8'));
-  }
-}
 
 /** Mounts the signing path: agree (email or one click), confirm emailed links, sign in with OIDC, dev mailbox. */
 export function registerSigningRoutes(app: Hono, site: Site, signing: SigningContext): void {
   app.post('/petitions/:id/agreements', async (c) => {
     const petitionId = c.req.param('id');
-    if (!PETITION_ID.test(petitionId))
+    if (!isRecordNumber(petitionId))
       throw new DomainError('invalid_parameter', t(localeOf(c), 'errorPage.petitionNumber'));
     await signing.limits.take(clientAddress(c), petitionId);
     const fields = await formFields(c);
@@ -195,7 +74,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     let method: 'email' | 'oidc';
     if (person && fields.method !== 'email') {
       method = 'oidc';
-      outcome = await signing.service.agreeAsSignedIn({
+      outcome = await agreeSignedIn(signing.deps, {
         petitionId,
         personId: person,
         region: fields.region,
@@ -206,7 +85,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     } else {
       method = 'email';
       try {
-        outcome = await signing.service.agreeByEmail({
+        outcome = await agreeByEmail(signing.deps, {
           petitionId,
           name: fields.name ?? '',
           email: fields.email ?? '',
@@ -257,14 +136,13 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
   app.get('/petitions/:id/sponsor', async (c) => {
     const petitionId = c.req.param('id');
     const token = c.req.query('token') ?? '';
-    const petition = PETITION_ID.test(petitionId)
-      ? await site.db
-          .selectFrom('petitions')
-          .select(['id', 'title', 'body', 'state', 'profile', 'review_started_at'])
-          .where('id', '=', petitionId)
-          .where('state', 'in', ['collecting_pre_agreements', 'in_review'])
-          .where('sponsor_token_hash', '=', isTokenShaped(token) ? hashToken(token) : '')
-          .executeTakeFirst()
+    const petition = isRecordNumber(petitionId)
+      ? await findSponsorPagePetition(
+          site.db,
+          petitionId,
+          isTokenShaped(token) ? hashToken(token) : '',
+          SPONSOR_PAGE_STATES,
+        )
       : undefined;
     // a wrong link looks exactly like no petition: it reveals nothing about unpublished petitions
     if (!petition) throw new DomainError('petition_not_found', t(localeOf(c), 'sponsor.notFound'));
@@ -281,7 +159,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         locale={locale}
         url={page.url}
       >
-        {petition.state === 'in_review' ? (
+        {isReviewable(petition.state) ? (
           <p class="notice" role="status">
             {since ? t(locale, 'sponsor.inReviewSince', { since }) : t(locale, 'sponsor.inReview')}
           </p>
@@ -294,7 +172,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             {petition.body}
           </p>
         ) : null}
-        {petition.state === 'collecting_pre_agreements' ? (
+        {takesPreAgreements(petition.state) ? (
           <AgreementForm
             petitionId={petition.id}
             signedIn={sessionPerson(c, signing) !== null}
@@ -338,7 +216,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
   app.post('/agreements/confirm', async (c) => {
     const fields = await formFields(c);
     await signing.limits.take(clientAddress(c), 'confirm');
-    const outcome = await signing.service.confirm(fields.token ?? '');
+    const outcome = await confirmAgreement(signing.deps, fields.token ?? '');
     if (wantsJson(c)) return c.json({ status: outcome.status, petition_id: Number(outcome.petitionId) });
     const page = pageContext(c);
     const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
@@ -395,7 +273,8 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     } catch (error) {
       throw signInRefusal(error, localeOf(c));
     }
-    const person = signing.service.personId(
+    const person = personId(
+      signing.deps.secret,
       identity.personClaim === 'sub'
         ? { kind: 'oidc', issuer: identity.issuer, subject: identity.subject }
         : { kind: 'claim', claim: identity.personClaim, value: identity.personValue },
@@ -419,12 +298,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     app.get('/dev/mailbox', async (c) => {
       // the mailbox holds people's addresses and live confirmation links: only for the machine it runs on
       if (!fromThisMachine(c)) throw new DomainError('not_found', t(localeOf(c), 'errorPage.noSuchPage'));
-      const mails = await site.db
-        .selectFrom('dev_mailbox')
-        .selectAll()
-        .orderBy('id', 'desc')
-        .limit(50)
-        .execute();
+      const mails = await latestDevMail(site.db, 50);
       const page = pageContext(c);
       const msg = (key: Parameters<typeof t>[1], values?: Parameters<typeof t>[2]) =>
         t(page.locale, key, values);
@@ -500,9 +374,6 @@ function fromThisMachine(c: Context): boolean {
 function safeReturnPath(raw: string | undefined): string {
   return raw && /^\/(?![/\\])[\x21-\x7e]*$/.test(raw) ? raw : '/';
 }
-
-/** The agree form's fields, by input id. */
-type AgreeField = 'agree-name' | 'agree-email' | 'agree-region';
 
 /** Refusals of the email path that belong to one field of the form. */
 const AGREE_FIELD_OF: Partial<Record<string, AgreeField>> = {
@@ -590,104 +461,5 @@ function AgreementResultPage(props: {
         <a href={`/petitions/${props.petitionId}`}>{m('agreed.back')}</a>
       </p>
     </Layout>
-  );
-}
-
-/** The agreement form on a petition page: one click when signed in, else email, plus sign-in buttons. */
-export function AgreementForm(props: {
-  petitionId: string;
-  signedIn: boolean;
-  providers: Array<{ id: string; label: string }>;
-  /** Present on the creator's private pre-agreement page (사전동의). */
-  sponsorToken?: string;
-  /** Language of the page (default Korean). */
-  locale?: Locale;
-  /** What the person typed, when the form is shown again after a refusal. */
-  values?: { name?: string; email?: string; region?: string; notify?: boolean };
-  /** Refusals tied to their fields (`agree-name`, `agree-email`, `agree-region`). */
-  errors?: FieldError<AgreeField>[];
-}) {
-  const locale = props.locale ?? 'ko';
-  const m = (key: Parameters<typeof t>[1]) => t(locale, key);
-  const errors = props.errors ?? [];
-  const values = props.values ?? {};
-  /** aria attributes of a field with its refusal, and the refusal's text under it. */
-  const invalid = (field: AgreeField) => {
-    const { error, element } = fieldError(errors, field);
-    return {
-      attrs: error ? { 'aria-invalid': 'true', 'aria-describedby': `${field}-error` } : {},
-      element,
-    };
-  };
-  const regionError = invalid('agree-region');
-  const sponsorField = props.sponsorToken ? (
-    <input type="hidden" name="sponsor_token" value={props.sponsorToken} />
-  ) : null;
-  const action = `/petitions/${props.petitionId}/agreements`;
-  // back to where the form was after signing in: the creator's pre-agreement link while the petition collects them
-  // (its public page does not exist yet), else the petition's page
-  const returnTo = props.sponsorToken
-    ? `/petitions/${props.petitionId}/sponsor?token=${encodeURIComponent(props.sponsorToken)}`
-    : `/petitions/${props.petitionId}`;
-  const regionSelect = (
-    <p>
-      <label for="agree-region">{m('agree.region')}</label>
-      <select id="agree-region" name="region" {...regionError.attrs}>
-        <option value="">{m('agree.regionNone')}</option>
-        {REGIONS.map((r) => (
-          <option value={r.code} selected={values.region === r.code}>
-            {r[locale]}
-          </option>
-        ))}
-      </select>
-      {regionError.element}
-    </p>
-  );
-  return (
-    <section class="agree" aria-labelledby="agree-heading">
-      <h2 id="agree-heading">{m('agree.heading')}</h2>
-      {props.signedIn ? (
-        <form method="post" action={action}>
-          <input type="hidden" name="method" value="oidc" />
-          {sponsorField}
-          {regionSelect}
-          <button type="submit" class="button">
-            {m('agree.oneClick')}
-          </button>
-        </form>
-      ) : (
-        <>
-          {props.providers.length > 0 ? (
-            <p class="login-buttons">
-              {props.providers.map((p) => (
-                <a class="button" href={`/auth/${p.id}/login?return_to=${encodeURIComponent(returnTo)}`}>
-                  {p.label}
-                </a>
-              ))}
-            </p>
-          ) : null}
-          <form method="post" action={action}>
-            <input type="hidden" name="method" value="email" />
-            {sponsorField}
-            <ContactFields
-              ids={{ name: 'agree-name', email: 'agree-email' }}
-              labels={{ name: m('agree.name'), email: m('agree.email') }}
-              values={values}
-              errors={errors}
-            />
-            {regionSelect}
-            {/* KRDS draws the box on the label (krds-form-check); a bare checkbox is hidden by its stylesheet */}
-            <div class="krds-form-check agree-notify">
-              <input id="agree-notify" name="notify" type="checkbox" checked={values.notify === true} />
-              <label for="agree-notify">{m('agree.notify')}</label>
-            </div>
-            <button type="submit" class="button">
-              {m('agree.byEmail')}
-            </button>
-            <p class="list-note">{m('agree.privacy')}</p>
-          </form>
-        </>
-      )}
-    </section>
   );
 }

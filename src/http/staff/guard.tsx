@@ -9,7 +9,7 @@ import type { Actor, StaffMember, StaffRole } from '../../domain/staff.js';
 import type { OidcClient } from '../../signing/oidc.js';
 import { csrfTokenFor } from '../../staff/secrets.js';
 import { staffForSession } from '../../staff/sessions.js';
-import { formFields } from '../signing/routes.js';
+import { formFields } from '../middleware/forms.js';
 import type { Site } from '../site.js';
 import { ADMINISTRATION, MODERATION, RESPONSES, STAFF_ROUTE_POLICY } from './policy.js';
 import { StaffLayout, type StaffMenu } from './views/layout.js';

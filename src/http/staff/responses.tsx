@@ -7,13 +7,13 @@ import { reviseResponse } from '../../commands/revise-response.js';
 import { DomainError, type ErrorCode } from '../../domain/errors.js';
 import type { ResponseActor, ResponseContent } from '../../domain/official-response.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
+import { formatDate } from '../../presenters/format.js';
 import {
   listStaffResponses,
   loadStaffResponse,
   type StaffResponseView,
 } from '../../repositories/responses.js';
 import { formRefusalStatus } from '../errors.js';
-import { formatDate } from '../format.js';
 import type { Site } from '../site.js';
 import { RESPONSES, type StaffRequest, type StaffRouteRegistrar, staffPage, wantsJson } from './routes.js';
 

@@ -10,7 +10,7 @@ import { STAFF_SESSION_HOURS } from '../../domain/staff.js';
 import type { PendingLogin } from '../../signing/oidc.js';
 import { clientKey } from '../../signing/rate-limits.js';
 import { clientAddress } from '../middleware/client-address.js';
-import { formFields } from '../signing/routes.js';
+import { formFields } from '../middleware/forms.js';
 import type { Site } from '../site.js';
 import { STAFF_COOKIE, type StaffContext, type StaffGuard, staffPage, wantsJson } from './guard.js';
 import { ANY_STAFF, STAFF_ROUTE_POLICY } from './policy.js';

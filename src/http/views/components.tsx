@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { PetitionRow } from '../../db/schema.js';
+import { takesPublicAgreements } from '../../domain/admission.js';
 import { PETITION_STATES } from '../../domain/petition-states.js';
 import { getProfile } from '../../domain/policy-profiles.js';
 import {
@@ -55,7 +56,9 @@ export function PetitionList(props: { rows: PetitionRow[]; site: Site; empty: st
                     {profile.categoryName(row.category, locale)}
                   </span>
                 ) : null}
-                <span class={`krds-badge ${row.state === 'open' ? 'bg-light-primary' : 'bg-light-gray'}`}>
+                <span
+                  class={`krds-badge ${takesPublicAgreements(row.state) ? 'bg-light-primary' : 'bg-light-gray'}`}
+                >
                   {stateLabel(locale, row.state)}
                 </span>
                 {row.response_state === 'answered' ? (

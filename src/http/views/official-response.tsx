@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
+import { takesPublicAgreements } from '../../domain/admission.js';
 import {
   DEBATE_STATE_LABELS,
   describeResponseTrack,
@@ -9,8 +10,8 @@ import {
 } from '../../domain/response-track.js';
 import { type Locale, type MessageKey, type MessageValues, t } from '../../i18n/index.js';
 import { renderAnswerMarkdown } from '../../presenters/answer-markdown.js';
+import { formatDate } from '../../presenters/format.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
-import { formatDate } from '../format.js';
 
 /** Plain text as paragraphs (blank lines separate them). */
 export function Paragraphs(props: { text: string }) {
@@ -159,7 +160,7 @@ export function OfficialResponses(props: {
           );
         })
       )}
-      {row.state === 'open' && row.response_state === 'answered' ? (
+      {takesPublicAgreements(row.state) && row.response_state === 'answered' ? (
         <p class="list-note">{m('answer.stillCollecting')}</p>
       ) : null}
     </section>

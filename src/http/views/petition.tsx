@@ -1,15 +1,17 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
+import { takesPublicAgreements } from '../../domain/admission.js';
 import { REGIONS } from '../../domain/identity.js';
+import { isPublic } from '../../domain/petition-states.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
+import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
 import type { DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
 import { siteAssets } from '../assets.js';
-import { progressPercent } from '../format.js';
 import type { PageContext } from '../middleware/locale.js';
-import { AgreementForm } from '../signing/routes.js';
 import type { Site } from '../site.js';
+import { AgreementForm } from './agreement-form.js';
 import { AgreementsOverTimeChart, type ChartText, HorizontalBarChart } from './charts.js';
 import { stateLabel } from './components.js';
 import { Layout } from './layout.js';
@@ -99,7 +101,7 @@ export function PetitionPage(props: {
   const ownCategory = row.profile === site.deploymentProfile;
   const percent = progressPercent(row.public_count, threshold);
   const archived = row.archived_agreement_count !== null;
-  const live = row.state === 'open';
+  const live = takesPublicAgreements(row.state);
   const pageUrl = `${props.publicUrl ?? ''}/petitions/${row.id}`;
   const hashtag = suggestedHashtag(row.title);
   const n = (v: number) => formatNumber(locale, v);
@@ -227,7 +229,8 @@ export function PetitionPage(props: {
             </a>
           </p>
         ) : null}
-        {row.state === 'rejected' ? (
+        {/* a page that is not public (PAGE_STATES) is a rejected petition's: its reason, never its text */}
+        {!isPublic(row.state) ? (
           <p class="notice" role="status">
             {m('petition.rejected', { reason: row.rejection_reason ?? m('petition.rejectedDefault') })}
           </p>
@@ -248,7 +251,7 @@ export function PetitionPage(props: {
         ) : null}
         <section class="petition-body" aria-labelledby="body-heading">
           <h2 id="body-heading">{m('petition.bodyHeading')}</h2>
-          {row.state === 'rejected' || props.withheld ? (
+          {!isPublic(row.state) || props.withheld ? (
             <p class="empty">{m('petition.bodyWithheld')}</p>
           ) : row.body ? (
             <div lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.body) ? 'ko' : undefined}>
@@ -297,7 +300,7 @@ export function PetitionPage(props: {
           zone={profile.timeZone}
           locale={locale}
         />
-        {row.state === 'open' || row.state === 'closed' ? (
+        {isPublic(row.state) ? (
           <section class="share" aria-labelledby="share-heading">
             <h2 id="share-heading">{m('petition.share')}</h2>
             <p>

@@ -2,7 +2,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { StaffMember } from '../../../domain/staff.js';
-import { formatDate } from '../../format.js';
+import { formatDate } from '../../../presenters/format.js';
 
 /** A date and 24-hour time in `zone` (default Asia/Seoul), e.g. '2020. 4. 17. 15:00'; '' for null. */
 export const shortDateTime = (d: Date | null, zone = 'Asia/Seoul') =>

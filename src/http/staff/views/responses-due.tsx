@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
+import { formatDate } from '../../../presenters/format.js';
 import type { responsesDueOverview } from '../../../repositories/responses-due.js';
-import { formatDate } from '../../format.js';
 import { shortDateTime } from './layout.js';
 
 /** The petitions awaiting an official response, and the progress of notification mail. */

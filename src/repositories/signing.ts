@@ -1,0 +1,64 @@
+/**
+ * Reads of the signing path: the petition behind a creator's private pre-agreement link, a petition's title for
+ * the confirmation mail. (The agreement writer's own reads are in writes/agreement-batches.ts: they run in its
+ * batch transactions.)
+ */
+import type { PetitionState, StateGroup } from '../domain/petition-states.js';
+import type { Executor } from './petitions.js';
+
+/** True when `tokenHash` (SHA-256 hex) is the pre-agreement link token of petition `petitionId`. */
+export async function isSponsorTokenOf(
+  db: Executor,
+  petitionId: string,
+  tokenHash: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('petitions')
+    .select('id')
+    .where('id', '=', petitionId)
+    .where('sponsor_token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** What the creator's private pre-agreement page shows. */
+export interface SponsorPagePetition {
+  id: string;
+  title: string;
+  body: string | null;
+  state: PetitionState;
+  profile: string;
+  review_started_at: Date | null;
+}
+
+/**
+ * The petition whose pre-agreement link token hashes to `tokenHash`, when it is in one of `states`; else
+ * undefined (a wrong link and an unknown petition look the same).
+ */
+export async function findSponsorPagePetition(
+  db: Executor,
+  petitionId: string,
+  tokenHash: string,
+  states: StateGroup,
+): Promise<SponsorPagePetition | undefined> {
+  return await db
+    .selectFrom('petitions')
+    .select(['id', 'title', 'body', 'state', 'profile', 'review_started_at'])
+    .where('id', '=', petitionId)
+    .where('state', 'in', states)
+    .where('sponsor_token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/**
+ * The title of a petition.
+ * @throws NoResultError when there is no such petition
+ */
+export async function petitionTitle(db: Executor, petitionId: string): Promise<string> {
+  const row = await db
+    .selectFrom('petitions')
+    .select('title')
+    .where('id', '=', petitionId)
+    .executeTakeFirstOrThrow();
+  return row.title;
+}

@@ -1,0 +1,404 @@
+/**
+ * The SQL of the group-commit agreement writer (src/signing/agreement-writer.ts, which decides WHAT to write and
+ * how a batch is committed; this module only says it in SQL): the one batch statement (insert, contacts, counts),
+ * the reads a batch's decisions need, the confirmations of emailed links, the count effects, the split path's pinned
+ * transaction, the fast path's guarded count update — and `writeCount`, the other writer of a count (`reconcile`).
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { PRE_AGREEMENT_STATES, PUBLIC_AGREEMENT_STATES } from '../../domain/admission.js';
+import {
+  COUNTED_COLUMNS,
+  type CountEffects,
+  type CountedPetition,
+  type CountRules,
+  countEffects,
+} from '../../domain/count-effects.js';
+import type { PetitionState, StateGroup } from '../../domain/petition-states.js';
+import type { PolicySettings } from '../../domain/policy-profiles.js';
+import { isRecordNumber } from '../../domain/record-numbers.js';
+import type { Executor } from '../petitions.js';
+
+/** SQLSTATE raised by `agreement_count_needs_care` (migration 2300_count_guard). */
+export const COUNT_NEEDS_CARE = 'CW001';
+
+/** What a batch adds to one petition's count. */
+export interface CountDelta {
+  petitionId: string;
+  added: number;
+  profile: string;
+}
+
+/** An emailed link's agreement, found by its token hash (ids as decimal strings). */
+export interface TokenRow {
+  id: string;
+  petition_id: string;
+  signer_key: string;
+  confirmed_at: Date | null;
+  token_expires_at: Date | null;
+  confirmation_token_hash: string | null;
+}
+
+/** The agreements whose emailed token hashes (SHA-256 hex) are among `tokenHashes`. */
+export async function findAgreementsByTokenHash(db: Executor, tokenHashes: string[]): Promise<TokenRow[]> {
+  if (tokenHashes.length === 0) return [];
+  return await db
+    .selectFrom('agreements')
+    .select([
+      'id',
+      'petition_id',
+      'signer_key',
+      'confirmed_at',
+      'token_expires_at',
+      'confirmation_token_hash',
+    ])
+    .where('confirmation_token_hash', 'in', [...new Set(tokenHashes)])
+    .execute();
+}
+
+/** What admission reads of petitions (src/domain/admission.ts), for the ids given (unknown ids are absent). */
+export async function findAdmissionFacts(
+  db: Executor,
+  petitionIds: string[],
+): Promise<Array<{ id: string; state: PetitionState; closes_at: Date | null }>> {
+  if (petitionIds.length === 0) return [];
+  return await db
+    .selectFrom('petitions')
+    .select(['id', 'state', 'closes_at'])
+    .where('id', 'in', petitionIds)
+    .execute();
+}
+
+/**
+ * Confirms the still-unconfirmed agreements among `agreementIds` at `now` and — data minimisation — deletes the
+ * contact data of those whose signer did not ask to hear back (the rest keep it until the petition is answered).
+ * Runs in the batch's transaction.
+ * @returns the agreements this call confirmed (a concurrent confirmation of the same row is not among them)
+ */
+export async function confirmAgreements(
+  db: Executor,
+  agreementIds: string[],
+  now: Date,
+): Promise<Array<{ id: string; petition_id: string; signer_key: string }>> {
+  if (agreementIds.length === 0) return [];
+  const confirmed = await db
+    .updateTable('agreements')
+    .set({ confirmed_at: now })
+    .where('id', 'in', agreementIds)
+    .where('confirmed_at', 'is', null)
+    .returning(['id', 'petition_id', 'signer_key', 'notify'])
+    .execute();
+  const forget = confirmed.filter((r) => !r.notify).map((r) => r.id);
+  if (forget.length > 0)
+    await db.deleteFrom('agreement_contacts').where('agreement_id', 'in', forget).execute();
+  return confirmed.map(({ id, petition_id, signer_key }) => ({ id, petition_id, signer_key }));
+}
+
+/**
+ * The rows a batch inserts: `NewAgreement` of src/signing/agreement-batch.ts, as far as it is stored (the writer
+ * passes its requests as they are).
+ */
+export interface AgreementToInsert {
+  petitionId: string;
+  signerKey: string;
+  method: 'email' | 'oidc';
+  region: string | null;
+  locale: 'ko' | 'en';
+  notify: boolean;
+  sponsor?: boolean;
+  confirmation?: { tokenHash: string; expiresAt: Date; contact: { email: string; name: string } };
+}
+
+/**
+ * How the batch statement ends (its `counts` step, over `d` (petition_id, n)):
+ *  - `careful`: adds to each count and returns the petitions' `COUNTED_COLUMNS` after the update (the transaction
+ *    then writes the effects);
+ *  - `single`: adds only where that has no effects, else raises CW001 (`agreement_count_needs_care`); `thresholds`
+ *    are the profile thresholds of the batch's new agreements' petitions;
+ *  - `split`: reads the profiles only; the caller updates the counts at commit (`guardedCountUpdate`).
+ */
+export type CountsStep =
+  | { mode: 'careful' }
+  | { mode: 'split' }
+  | { mode: 'single'; thresholds: Array<{ petitionId: string; response: number; debate: number | null }> };
+
+/** A petition the batch statement counted: what it added, and in careful mode the petition after the update. */
+export interface CountedBatchRow {
+  petitionId: string;
+  profile: string;
+  added: number;
+  /** Careful mode only: the stored petition after the update (its count includes `added`). */
+  after?: CountedPetition;
+}
+
+/** What the batch statement returns (ids as decimal strings). */
+export interface BatchStatementResult {
+  inserted: Array<{ id: string; petition_id: string; signer_key: string; counted: boolean }>;
+  counts: CountedBatchRow[];
+}
+
+/**
+ * The batch's ONE statement: a multi-row `INSERT … ON CONFLICT (petition_id, signer_key) DO NOTHING` of the new
+ * agreements (one-click ones counted at once, email ones pending), the contacts of new email agreements, and each
+ * touched petition's count moved once by the rows actually inserted-and-counted plus `confirmed` (see
+ * `CountsStep`). The insert admits only petitions that take the agreement now — the states of
+ * `PUBLIC_AGREEMENT_STATES`, or `PRE_AGREEMENT_STATES` for a sponsor, before `closes_at` — the SQL form of
+ * `takesAgreement` (src/domain/admission.ts), whose state groups it receives as parameters. The petition row
+ * lock is taken at the end of the statement and held only until commit.
+ * @param requests in (petition, signer key) order, one per person and petition
+ * @param confirmed agreements confirmed earlier in the batch, per petition id
+ */
+export async function writeAgreementBatch(
+  db: Executor,
+  requests: readonly AgreementToInsert[],
+  confirmed: ReadonlyMap<string, number>,
+  now: Date,
+  step: CountsStep,
+): Promise<BatchStatementResult> {
+  const r = requests;
+  const at = now.toISOString();
+  const states = (group: StateGroup) => [...group];
+  const result = await sql<{ inserted: BatchStatementResult['inserted']; counts: CountedJsonRow[] }>`
+    with u as (
+      select * from unnest(
+        ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
+        ${r.map((a) => a.method)}::text[], ${r.map((a) => a.region)}::text[], ${r.map((a) => a.locale)}::text[],
+        ${r.map((a) => a.notify)}::boolean[],
+        ${r.map((a) => (a.confirmation ? null : 'counted'))}::text[],
+        ${r.map((a) => a.confirmation?.tokenHash ?? null)}::text[],
+        ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[],
+        ${r.map((a) => a.sponsor === true)}::boolean[],
+        ${r.map((a) => a.confirmation?.contact.email ?? null)}::text[],
+        ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[])
+        as u (petition_id, signer_key, method, region, locale, notify, counted, confirmation_token_hash,
+              token_expires_at, sponsor, contact_email, contact_name)
+    ),
+    ins as (
+      insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
+                              confirmation_token_hash, token_expires_at)
+      select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, ${at}::timestamptz,
+             case when u.counted is not null then ${at}::timestamptz end,
+             u.confirmation_token_hash, u.token_expires_at
+      from u
+      join petitions p on p.id = u.petition_id
+        and (p.state = any(${states(PUBLIC_AGREEMENT_STATES)}::text[])
+             or (u.sponsor and p.state = any(${states(PRE_AGREEMENT_STATES)}::text[])))
+        and (p.closes_at is null or p.closes_at > ${at}::timestamptz)
+      order by u.petition_id, u.signer_key
+      on conflict (petition_id, signer_key) do nothing
+      returning id, petition_id, signer_key, confirmed_at
+    ),
+    contacts as (
+      insert into agreement_contacts (agreement_id, email, name, created_at)
+      select ins.id, u.contact_email, u.contact_name, ${at}::timestamptz
+      from ins join u on u.petition_id = ins.petition_id and u.signer_key = ins.signer_key
+      where u.contact_email is not null
+    ),
+    d as (
+      select petition_id, sum(n)::int as n from (
+        select petition_id, 1 as n from ins where confirmed_at is not null
+        union all
+        select * from unnest(${[...confirmed.keys()]}::bigint[], ${[...confirmed.values()]}::int[])
+      ) as x (petition_id, n)
+      group by petition_id
+    ),
+    ${countsStep(step, at)}
+    select
+      (select coalesce(json_agg(json_build_object('id', id::text, 'petition_id', petition_id::text,
+               'signer_key', signer_key, 'counted', confirmed_at is not null)), '[]') from ins) as inserted,
+      (select coalesce(json_agg(counts), '[]') from counts) as counts`.execute(db);
+  const row = result.rows[0];
+  return {
+    inserted: row?.inserted ?? [],
+    counts: (row?.counts ?? []).map((c) => ({
+      petitionId: String(c.id),
+      profile: c.profile,
+      added: c.added,
+      ...(step.mode === 'careful' ? { after: countedPetition(c) } : {}),
+    })),
+  };
+}
+
+/** The batch statement's `counts` step (see `CountsStep`); `at` is the batch's instant as ISO text. */
+function countsStep(step: CountsStep, at: string) {
+  if (step.mode === 'split') {
+    return sql`counts as (
+      select d.petition_id as id, d.n as added, p.profile from d join petitions p on p.id = d.petition_id)`;
+  }
+  if (step.mode === 'careful') {
+    return sql`counts as (
+      update petitions p set agreement_count = p.agreement_count + d.n, updated_at = ${at}::timestamptz
+      from d where p.id = d.petition_id
+      returning ${sql.join(COUNTED_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, d.n as added)`;
+  }
+  const t = step.thresholds;
+  return sql`counts as (
+      update petitions p set agreement_count = ${sql.raw(guardedSum('t.rt', 't.dt'))},
+             updated_at = ${at}::timestamptz
+      from d join unnest(${t.map((x) => x.petitionId)}::bigint[], ${t.map((x) => x.response)}::int[],
+                         ${t.map((x) => x.debate)}::int[]) as t (id, rt, dt) on t.id = d.petition_id
+      where p.id = d.petition_id
+      returning p.id, p.profile, d.n as added)`;
+}
+
+/** A petition row the batch statement counted, as JSON (timestamps as strings), with what this batch added. */
+type CountedJsonRow = Omit<
+  CountedPetition,
+  'closes_at' | 'response_threshold_reached_at' | 'debate_threshold_reached_at'
+> & {
+  closes_at: string | null;
+  response_threshold_reached_at: string | null;
+  debate_threshold_reached_at: string | null;
+  added: number;
+};
+
+function countedPetition(c: CountedJsonRow): CountedPetition {
+  const { added: _added, ...rest } = c;
+  return {
+    ...rest,
+    id: String(c.id),
+    closes_at: c.closes_at === null ? null : new Date(c.closes_at),
+    response_threshold_reached_at:
+      c.response_threshold_reached_at === null ? null : new Date(c.response_threshold_reached_at),
+    debate_threshold_reached_at:
+      c.debate_threshold_reached_at === null ? null : new Date(c.debate_threshold_reached_at),
+  };
+}
+
+/**
+ * The earlier agreements of these people (petition id and signer key pairs), whether counted or not.
+ * @returns one row per pair that has an agreement
+ */
+export async function findAgreementsOf(
+  db: Executor,
+  people: ReadonlyArray<{ petitionId: string; signerKey: string }>,
+): Promise<Array<{ id: string; petition_id: string; signer_key: string; confirmed: boolean }>> {
+  if (people.length === 0) return [];
+  const rows = (
+    await sql<{ id: string; petition_id: string; signer_key: string; confirmed_at: Date | null }>`
+      select a.id, a.petition_id, a.signer_key, a.confirmed_at
+      from agreements a
+      join unnest(${people.map((k) => k.petitionId)}::bigint[],
+                  ${people.map((k) => k.signerKey)}::text[]) as k (petition_id, signer_key)
+        on a.petition_id = k.petition_id and a.signer_key = k.signer_key`.execute(db)
+  ).rows;
+  return rows.map((row) => ({
+    id: row.id,
+    petition_id: row.petition_id,
+    signer_key: row.signer_key,
+    confirmed: row.confirmed_at !== null,
+  }));
+}
+
+/** Writes what follows from a petition's new count (`countEffects`) in the batch's transaction (careful path). */
+export async function writeCountEffects(
+  db: Executor,
+  petitionId: string,
+  effects: CountEffects,
+): Promise<void> {
+  await db.updateTable('petitions').set(effects).where('id', '=', petitionId).execute();
+}
+
+/**
+ * The split path's transaction, on ONE pinned connection: BEGIN, `body` (the batch's writes), then the statement
+ * `finish` makes of body's result and COMMIT sent as ONE simple-query message — so the petitions' row locks taken
+ * by that statement are held only while the server commits, never across a round trip to this process. Any error
+ * rolls back.
+ * @param finish SQL text ending in `;` or '' (no parameters: a simple-query message takes none)
+ */
+export async function inPinnedTransaction<T>(
+  db: Kysely<Database>,
+  body: (conn: Kysely<Database>) => Promise<T>,
+  finish: (value: T) => string,
+): Promise<T> {
+  return await db.connection().execute(async (conn) => {
+    await sql`begin`.execute(conn);
+    try {
+      const value = await body(conn);
+      await sql.raw(`${finish(value)}commit`).execute(conn);
+      return value;
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+/**
+ * The fast path's count update, as SQL text ending in `;` (values inlined: it is sent with COMMIT as one
+ * simple-query message, which takes no parameters; every value is an integer or a profile's threshold). Each
+ * petition's count moves by its delta only where that has no effect on anything else — the petition is open, and
+ * each of its thresholds stays on the side it was (not reached and still below, or reached and still at or above);
+ * otherwise the update calls `agreement_count_needs_care`, which aborts the transaction with CW001.
+ * @param deltas per petition: its id (decimal string), how many agreements to add, and its policy profile
+ * @param now the batch's instant (UTC), written as `updated_at`
+ * @param settingsFor the profile's effective settings (thresholds of petitions that have none of their own)
+ * @returns the statement, or '' when there is nothing to count
+ * @throws RangeError when an id or a number is not an integer (nothing else is ever inlined)
+ */
+export function guardedCountUpdate(
+  deltas: CountDelta[],
+  now: Date,
+  settingsFor: (profile: string) => PolicySettings,
+): string {
+  if (deltas.length === 0) return '';
+  const int = (n: number | null) => {
+    if (n === null) return 'null::int';
+    if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer: ${n}`);
+    return `${n}::int`;
+  };
+  const rows = deltas.map((d) => {
+    if (!isRecordNumber(d.petitionId)) throw new RangeError(`not a petition id: ${d.petitionId}`);
+    const settings = settingsFor(d.profile);
+    return `(${d.petitionId}::bigint, ${int(d.added)}, ${int(settings.responseThreshold)}, ${int(settings.debateThreshold)})`;
+  });
+  return `update petitions p set agreement_count = ${guardedSum('d.rt', 'd.dt')},
+      updated_at = '${now.toISOString()}'::timestamptz
+    from (values ${rows.join(', ')}) as d (id, n, rt, dt)
+    where p.id = d.id;
+`;
+}
+
+/**
+ * SQL for `petitions p`'s count plus `d.n` where that has no effect on anything else — the petition is in
+ * `PUBLIC_AGREEMENT_STATES` (open) and each threshold stays on its side (not reached and still below, or reached
+ * and still at or above; the petition's own threshold, else the profile's `responseThreshold`/`debateThreshold`
+ * expressions) — and a call of `agreement_count_needs_care(p.id)`, which raises CW001, otherwise. Mirrors
+ * `countEffects`: whenever that would return effects, this raises (a debate crossing, which moves `debate_state`,
+ * is a threshold leaving its side).
+ */
+export function guardedSum(profileResponseThreshold: string, profileDebateThreshold: string): string {
+  const stays = (threshold: string, reachedAt: string) =>
+    `(case when ${reachedAt} is null then p.agreement_count + d.n < ${threshold}
+           else p.agreement_count + d.n >= ${threshold} end)`;
+  const response = `coalesce(p.response_threshold, ${profileResponseThreshold})`;
+  const debate = `coalesce(p.debate_threshold, ${profileDebateThreshold})`;
+  // inlined (this text also goes into a parameterless simple-query message): state codes are [a-z_] constants
+  const open = PUBLIC_AGREEMENT_STATES.map((s) => `'${s}'`).join(', ');
+  return `case
+        when p.state in (${open})
+         and ${stays(response, 'p.response_threshold_reached_at')}
+         and (${debate} is null or ${stays(debate, 'p.debate_threshold_reached_at')})
+        then p.agreement_count + d.n
+        else agreement_count_needs_care(p.id) end`;
+}
+
+/**
+ * Sets a petition's agreement count and everything that follows from it (`countEffects`), in the caller's
+ * transaction, which must hold the petition's row lock. Used by `reconcile --fix`; the batch writer increments
+ * atomically and applies `countEffects` itself. These are the only two writers of a count.
+ */
+export async function writeCount(
+  trx: Transaction<Database>,
+  p: CountedPetition,
+  newCount: number,
+  now: Date,
+  deps: CountRules,
+): Promise<void> {
+  const effects = countEffects(p, newCount, now, deps) ?? {};
+  await trx
+    .updateTable('petitions')
+    .set({ agreement_count: newCount, ...effects, updated_at: now })
+    .where('id', '=', p.id)
+    .execute();
+}
