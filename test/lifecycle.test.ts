@@ -116,6 +116,11 @@ describe(`the lifecycle scheduler (${TEST_ENGINE})`, () => {
     expect((await scheduler.runOnce()).overdue).toEqual([id]);
     expect((await petition(id)).response_state).toBe('overdue');
     expect((await audit(id)).map((a) => a.action)).toEqual(['petition.close', 'response.overdue']);
+    // the page says so, as a badge beside "closed", and the answer is still owed
+    const site = await createSite({ db: h.db, deploymentProfile: 'cheongwadae', settings, now: () => clock });
+    const page = await (await createApp(site).request(`/petitions/${id}`)).text();
+    site.close();
+    expect(page).toContain('class="state state-overdue">답변 지연</span>');
   });
 
   it('never touches an answered petition, a hidden one, or one without a deadline', async () => {

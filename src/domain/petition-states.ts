@@ -376,6 +376,21 @@ export function isResponseDue(state: ResponseState): boolean {
 /** The official response has been published (CWD "브리핑"; e-petitions `responded`). */
 export const ANSWERED_RESPONSE_STATES = ['answered'] as const satisfies readonly ResponseState[];
 
+/**
+ * Response states a petition shows as a badge beside its lifecycle state: a response owed (awaiting, overdue) or
+ * given (answered); `none` shows nothing.
+ */
+export const RESPONSE_BADGE_STATES = [
+  'awaiting',
+  'overdue',
+  'answered',
+] as const satisfies readonly ResponseState[];
+
+/** True when the response track is shown as a badge (`RESPONSE_BADGE_STATES`). */
+export function hasResponseBadge(state: ResponseState): state is (typeof RESPONSE_BADGE_STATES)[number] {
+  return (RESPONSE_BADGE_STATES as readonly ResponseState[]).includes(state);
+}
+
 /** True when the official response has been published (`ANSWERED_RESPONSE_STATES`). */
 export function isAnswered(state: ResponseState): boolean {
   return (ANSWERED_RESPONSE_STATES as readonly ResponseState[]).includes(state);

@@ -165,6 +165,14 @@ export const DEBATE_TRANSITIONS: Readonly<Record<DebateState, readonly DebateSta
   not_debated: [],
 };
 
+/** Debate states that carry a date (`debate_scheduled_on`): a debate is scheduled. */
+export const DEBATE_DATED_STATES = ['scheduled'] as const satisfies readonly DebateState[];
+
+/** True when a debate is scheduled and its date is shown (`DEBATE_DATED_STATES`). */
+export function isDebateScheduled(state: DebateState): boolean {
+  return (DEBATE_DATED_STATES as readonly DebateState[]).includes(state);
+}
+
 /** Type guard for `DEBATE_STATES`. */
 export function isDebateState(x: unknown): x is DebateState {
   return typeof x === 'string' && (DEBATE_STATES as readonly string[]).includes(x);

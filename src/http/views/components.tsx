@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
-import { PETITION_STATES } from '../../domain/petition-states.js';
+import { isAnswered, PETITION_STATES } from '../../domain/petition-states.js';
 import { getProfile } from '../../domain/policy-profiles.js';
 import {
   DEFAULT_LOCALE,
@@ -61,7 +61,7 @@ export function PetitionList(props: { rows: PetitionRow[]; site: Site; empty: st
                 >
                   {stateLabel(locale, row.state)}
                 </span>
-                {row.response_state === 'answered' ? (
+                {isAnswered(row.response_state) ? (
                   <span class="krds-badge bg-light-success">{t(locale, 'response.answered')}</span>
                 ) : null}
               </div>

@@ -2,9 +2,11 @@
 import { raw } from 'hono/html';
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
+import { isAnswered } from '../../domain/petition-states.js';
 import {
   DEBATE_STATE_LABELS,
   describeResponseTrack,
+  isDebateScheduled,
   isDebateState,
   responseTrackAt,
 } from '../../domain/response-track.js';
@@ -64,7 +66,9 @@ export function ResponseTrack(props: { row: PetitionRow; zone: string; now: Date
       {debate ? (
         <p class="debate-track">
           {t(locale, 'answer.debate', { state: debate })}
-          {row.debate_state === 'scheduled' && row.debate_scheduled_on ? ` (${row.debate_scheduled_on})` : ''}
+          {isDebateScheduled(row.debate_state) && row.debate_scheduled_on
+            ? ` (${row.debate_scheduled_on})`
+            : ''}
         </p>
       ) : null}
     </>
@@ -86,7 +90,7 @@ export function OfficialResponses(props: {
 }) {
   const { row, responses, zone } = props;
   const m = (key: MessageKey, values?: MessageValues) => t(props.locale ?? 'ko', key, values);
-  if (responses.length === 0 && row.response_state !== 'answered') return null;
+  if (responses.length === 0 && !isAnswered(row.response_state)) return null;
   return (
     <section class="official-response" aria-labelledby="response-heading">
       <h2 id="response-heading">{m('answer.heading')}</h2>
@@ -160,7 +164,7 @@ export function OfficialResponses(props: {
           );
         })
       )}
-      {takesPublicAgreements(row.state) && row.response_state === 'answered' ? (
+      {takesPublicAgreements(row.state) && isAnswered(row.response_state) ? (
         <p class="list-note">{m('answer.stillCollecting')}</p>
       ) : null}
     </section>

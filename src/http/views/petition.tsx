@@ -2,7 +2,7 @@
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
 import { REGIONS } from '../../domain/identity.js';
-import { isPublic } from '../../domain/petition-states.js';
+import { hasResponseBadge, isPublic } from '../../domain/petition-states.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
 import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
@@ -156,7 +156,7 @@ export function PetitionPage(props: {
             <span class="tag">{profile.categoryName(row.category, locale)}</span>
           ) : null}
           <span class={`state state-${row.state}`}>{stateLabel(locale, row.state)}</span>
-          {row.response_state === 'awaiting' || row.response_state === 'answered' ? (
+          {hasResponseBadge(row.response_state) ? (
             <span class={`state state-${row.response_state}`}>{m(`response.${row.response_state}`)}</span>
           ) : null}
         </p>
