@@ -7,14 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.js';
 import { loadRuntimeSettings, type RuntimeSettings } from '../src/config/runtime-settings.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createApp } from '../src/http/app.js';
-import { createSite, type Site } from '../src/http/site.js';
+import { createSite } from '../src/http/site.js';
 import { LifecycleScheduler } from '../src/scheduling/lifecycle-scheduler.js';
+import { createDeployment } from '../src/wiring/deployment.js';
 import { createLifecycleScheduler } from '../src/wiring/lifecycle.js';
 import { childProcessDatabase, freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
 import { openPetition, writerDeps } from './support/factories.js';
@@ -221,17 +222,19 @@ describe(`the lifecycle scheduler (${TEST_ENGINE})`, () => {
 
   it('shows a petition closed on its page, in the API and in lists once its deadline passes while the site runs', async () => {
     const id = await openPetition(h.db, { title: '마감을 앞둔 청원', closesAt: DEADLINE });
-    const site: Site = await createSite({
-      db: h.db,
-      deploymentProfile: 'cheongwadae',
-      settings,
+    // the app server as `serve` builds it (the composition root), on the test's clock
+    const config = loadConfig(
+      { CHEONGWON_SECRET: 'lifecycle-site-secret-lifecycle-site-0123456', CHEONGWON_DUMPS: 'off' },
+      ROOT,
+    );
+    const deployment = await createDeployment(config, h, {
+      log: () => {},
       now: () => clock,
-      pageCacheMs: 0,
+      env: { NOTIFY_WORKER: 'off' },
     });
-    const app: Hono = createApp(site);
+    expect((await deployment.start()).closed).toEqual([]);
+    const { app } = deployment;
     const json = async (path: string): Promise<any> => (await app.request(path)).json();
-    scheduler.start();
-    await scheduler.wake();
     expect((await json(`/api/v1/petitions/${id}`)).state).toBe('open');
     expect((await json('/api/v1/petitions?state=open')).meta.total).toBe(1);
     const endingSoon = async () => {
@@ -241,7 +244,7 @@ describe(`the lifecycle scheduler (${TEST_ENGINE})`, () => {
     expect(await endingSoon()).toContain('마감을 앞둔 청원');
 
     clock = at('2026-12-20T15:00:00.001Z'); // the deadline passes while the site runs
-    await scheduler.wake();
+    await deployment.lifecycle.wake();
     const detail = await json(`/api/v1/petitions/${id}`);
     expect(detail.state).toBe('closed');
     expect(detail.closed_at).toBe(DEADLINE.toISOString());
@@ -253,7 +256,7 @@ describe(`the lifecycle scheduler (${TEST_ENGINE})`, () => {
     expect(page).toContain('청원 종료');
     expect(page).toMatch(/12\. 20\./); // the last day of the period, 2026. 12. 20.
     expect(page).not.toContain('name="email"'); // no agreement form on a closed petition
-    site.close();
+    await deployment.stop();
   });
 
   it('two schedulers on one database close each petition exactly once', async () => {

@@ -3,6 +3,7 @@ import { URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../src/commands/add-staff.js';
 import { checkOutPetition as checkOut } from '../src/commands/check-out-petition.js';
+import { flagOverdueReviews } from '../src/commands/flag-overdue-reviews.js';
 import { loadConfig } from '../src/config/env.js';
 import type { StaffRole } from '../src/db/schema.js';
 import { countEffects } from '../src/domain/count-effects.js';
@@ -412,6 +413,16 @@ describe('the queue and check-out', () => {
     expect(over).toContain('열이틀 기다린 청원');
     expect(nearPart).toContain('여드레 기다린 청원');
     expect(html.indexOf('열이틀 기다린 청원')).toBeLessThan(html.indexOf('여드레 기다린 청원'));
+    // the lifecycle scheduler records the breach once; the queue then says since when
+    expect(over).not.toContain('목표 초과');
+    expect(await flagOverdueReviews({ db: h.db, defaultTargetDays: 10 }, clock.now)).toEqual([old]);
+    const flagged = await (await mina.get('/staff/queue')).text();
+    expect(flagged.slice(flagged.indexOf('queue-over'), flagged.indexOf('queue-near'))).toContain(
+      '목표 초과',
+    );
+    expect(flagged.slice(flagged.indexOf('queue-near'), flagged.indexOf('queue-within'))).not.toContain(
+      '목표 초과',
+    );
   });
 
   it('gives a petition to one moderator at a time; the other is refused until it expires', async () => {

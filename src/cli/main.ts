@@ -5,28 +5,22 @@ import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { changePolicySetting } from '../commands/change-policy-setting.js';
 import { openDemoPetition } from '../commands/demo-petition.js';
-import { purgeExpired, schedulePurge } from '../commands/purge-expired.js';
+import { purgeExpired } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
 import { loadRuntimeSettings } from '../config/runtime-settings.js';
 import { reconcileCounts } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
-import { createApp } from '../http/app.js';
-import { parseTrustedProxies } from '../http/middleware/client-address.js';
-import { createSite } from '../http/site.js';
 import { recordCountEvents } from '../notifications/outbox.js';
 import { writeDump } from '../open-data/dump.js';
-import { startDailyDumps } from '../open-data/dump-schedule.js';
 import { loadProfileOverrides } from '../repositories/profile-settings.js';
-import { parseRateSpec } from '../signing/rate-limits.js';
-import { createLifecycleScheduler } from '../wiring/lifecycle.js';
-import { createNotificationWorker, workerInServe } from '../wiring/notifications.js';
-import { createSigning, deploymentSecret } from '../wiring/signing.js';
+import { createDeployment } from '../wiring/deployment.js';
+import { deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
-import { cliActor, registerStaffCommands, staffContext } from './staff.js';
+import { cliActor, registerStaffCommands } from './staff.js';
 import { registerWorkerCommand } from './worker.js';
 
 const log = (line: string) => console.log(line);
@@ -45,62 +39,10 @@ program
     const handle = await openMigratedDatabase(config, log);
     if (config.seed === 'sample')
       await seedIfEmpty(handle.db, { log, progress: process.stdout.isTTY === true });
-    const settings = await loadRuntimeSettings({ db: handle.db, deploymentProfile: config.profile });
-    const site = await createSite({
-      db: handle.db,
-      deploymentProfile: config.profile,
-      settings,
-      publicUrl: config.publicUrl,
-      trustedProxies: parseTrustedProxies(config.trustProxy),
-    });
-    // the lifecycle runs by itself: petitions past their deadline close (with closed_at = the deadline) BEFORE the
-    // server answers its first request, so one that was down across a deadline never shows it open
-    const lifecycle = createLifecycleScheduler({
-      db: handle.db,
-      settings,
-      listener: { petitionsChanged: () => site.pages.invalidateAll() },
-      log,
-    });
-    const caughtUp = await lifecycle.runOnce();
-    if (caughtUp.closed.length > 0)
-      log(`closed ${caughtUp.closed.length} petition(s) whose deadline had passed`);
-    const signing = await createSigning(config, site, handle.db);
-    // notification mail from the outbox (NOTIFY_WORKER=off when `cheongwon worker` runs as its own process)
-    const notifications = workerInServe()
-      ? createNotificationWorker(config, handle.db, signing.mailer, log)
-      : null;
-    notifications?.start();
-    const dumps =
-      config.dumps === 'daily'
-        ? startDailyDumps({
-            db: handle.db,
-            kind: handle.kind,
-            dir: config.dumpDir,
-            timeZone: getProfile(site.deploymentProfile).timeZone,
-            now: () => new Date(),
-            generate: (db) =>
-              writeDump(db, {
-                dir: config.dumpDir,
-                now: new Date(),
-                profile: site.profile,
-                publicUrl: config.publicUrl,
-              }),
-            log,
-          })
-        : null;
-    void dumps?.runOnce(); // writes today's dump in the background when it is missing
-    // data minimisation: unconfirmed agreements go with their contact data once their link can no longer be used
-    const purge = schedulePurge(handle.db, { log });
-    const app = createApp(
-      site,
-      signing.context,
-      {
-        rateLimit: parseRateSpec(config.rateLimitApi, 'RATE_LIMIT_API'),
-        dumpDir: config.dumpDir,
-      },
-      await staffContext(config),
-    );
-    if (config.scheduler === 'on') lifecycle.start(); // off: `cheongwon worker` runs it
+    const deployment = await createDeployment(config, handle, { log });
+    // the lifecycle runs by itself; its first pass closes what passed its deadline BEFORE the first request
+    await deployment.start();
+    const { app, site } = deployment;
     const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
       const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
       log(`Cheongwon (${site.deploymentProfile}) listening on http://${host}:${info.port}`);
@@ -111,13 +53,7 @@ program
       stopping = true;
       log(`${signal}: finishing open requests, then closing the database`);
       server.close(async () => {
-        await lifecycle.stop(); // a pass in progress commits or rolls back first
-        await dumps?.stop(); // a dump in progress finishes first
-        await purge.stop();
-        await notifications?.stop(); // the mail in hand is finished; claimed ones are retried after their lease
-        await signing.close(); // every queued agreement is written before the database closes
-        site.close();
-        settings.close();
+        await deployment.stop(); // every queued agreement is written, the mail in hand sent
         await handle.close();
         process.exit(0);
       });
@@ -181,16 +117,19 @@ program
     const handle = await openMigratedDatabase(config, () => {});
     let unfixed = false;
     try {
-      const site = await createSite({ db: handle.db, deploymentProfile: config.profile, settingsTtlMs: 0 });
+      const settings = await loadRuntimeSettings({
+        db: handle.db,
+        deploymentProfile: config.profile,
+        ttlMs: 0,
+      });
       const drift = await reconcileCounts(handle.db, {
         fix: opts.fix,
-        settingsFor: (p) => site.profile(p).settings,
-        timeZoneFor: (p) => site.profile(p).timeZone,
+        settingsFor: settings.settingsFor,
+        timeZoneFor: settings.timeZoneFor,
         // a fix that raises a count across a threshold queues its mail, as the agreement writer would
-        effects: (trx, ids, now) =>
-          recordCountEvents(trx, ids, now, { settingsFor: (p) => site.profile(p).settings }),
+        effects: (trx, ids, now) => recordCountEvents(trx, ids, now, { settingsFor: settings.settingsFor }),
       });
-      site.close();
+      settings.close();
       for (const d of drift)
         log(`petition ${d.petitionId}: stored ${d.stored}, rows ${d.rows}, drift ${d.stored - d.rows}`);
       log(
@@ -217,7 +156,11 @@ program
     const dir = path.resolve(opts.out ?? config.dumpDir);
     const handle = await openMigratedDatabase(config, log);
     try {
-      const site = await createSite({ db: handle.db, deploymentProfile: config.profile, settingsTtlMs: 0 });
+      const settings = await loadRuntimeSettings({
+        db: handle.db,
+        deploymentProfile: config.profile,
+        ttlMs: 0,
+      });
       const bar =
         opts.progress && process.stderr.isTTY
           ? new SingleBar({
@@ -229,7 +172,7 @@ program
       const manifest = await writeDump(handle.db, {
         dir,
         now: new Date(),
-        profile: site.profile,
+        profile: settings.profile,
         publicUrl: config.publicUrl,
         onProgress: (written, total) => {
           if (!bar) return;
@@ -239,7 +182,7 @@ program
         },
       });
       bar?.stop();
-      site.close();
+      settings.close();
       log(`${path.join(dir, manifest.file)}: ${manifest.petitions} petitions, ${manifest.bytes} bytes`);
       log(`sha256 ${manifest.sha256} (${manifest.file}.sha256; latest.json points at it)`);
     } finally {

@@ -7,7 +7,7 @@ import {
   type ResponseActor,
   type ResponseContent,
 } from '../domain/official-response.js';
-import { insertNewResponse } from './official-response-steps.js';
+import { insertNewResponse } from './steps/official-response.js';
 
 /**
  * Saves a new draft answer (not public, nobody notified, no audit entry: drafts are kept in the revision history

@@ -9,7 +9,7 @@ import {
   recordPersonalDataFlags,
   resolvePersonalDataFlags,
 } from '../repositories/writes/moderation.js';
-import { type DecisionContext, type Outcome, runDecision } from './moderation-decision.js';
+import { type DecisionContext, type Outcome, runDecision } from './steps/moderation-decision.js';
 
 /**
  * Hides passages of a public or in-review petition: each chosen passage of the title or body is replaced by the

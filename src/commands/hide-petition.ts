@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { assertTransition } from '../domain/petition-states.js';
-import { type DecisionContext, runDecision } from './moderation-decision.js';
+import { type DecisionContext, runDecision } from './steps/moderation-decision.js';
 
 /**
  * Hides a whole petition (state `hidden`, remembering the state it was in).

@@ -5,7 +5,7 @@ import {
   checkResponseActor,
   type ResponseActor,
 } from '../domain/official-response.js';
-import { coverPetitions, lockAnswerablePetitions, lockExistingResponse } from './official-response-steps.js';
+import { coverPetitions, lockAnswerablePetitions, lockExistingResponse } from './steps/official-response.js';
 
 /**
  * Adds petitions to an answer (a joint answer covering one more petition), in one transaction that locks the answer

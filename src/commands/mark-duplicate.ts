@@ -5,7 +5,7 @@ import { assertTransition, isPetitionState, isPublic, isReviewable } from '../do
 import { isRecordNumber } from '../domain/record-numbers.js';
 import { activeRejectReason } from '../repositories/moderation-settings.js';
 import { findPetition } from '../repositories/petitions.js';
-import { type DecisionContext, runDecision } from './moderation-decision.js';
+import { type DecisionContext, runDecision } from './steps/moderation-decision.js';
 
 /**
  * Marks a petition as a duplicate of petition `of` (which must exist and be public): one in review is rejected with

@@ -13,7 +13,7 @@ import {
   coverPetitions,
   lockAnswerablePetitions,
   lockExistingResponse,
-} from './official-response-steps.js';
+} from './steps/official-response.js';
 
 /**
  * Publishes a draft as it stands, for every petition it covers, in one transaction: the answer and its petitions

@@ -12,7 +12,7 @@ import {
   flagReference,
   type ProfileRules,
   runDecision,
-} from './moderation-decision.js';
+} from './steps/moderation-decision.js';
 
 /**
  * Publishes a petition in review: state `open`, agreement period from now (profile's `agreementPeriod` in its time

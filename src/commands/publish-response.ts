@@ -7,7 +7,7 @@ import {
   type ResponseActor,
   type ResponseContent,
 } from '../domain/official-response.js';
-import { insertNewResponse } from './official-response-steps.js';
+import { insertNewResponse } from './steps/official-response.js';
 
 /**
  * Publishes a new answer covering `petitionIds` (one or several; a petition owed an answer — awaiting or overdue —

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { assertTransition } from '../domain/petition-states.js';
 import { activeRejectReason } from '../repositories/moderation-settings.js';
-import { type DecisionContext, runDecision } from './moderation-decision.js';
+import { type DecisionContext, runDecision } from './steps/moderation-decision.js';
 
 /**
  * Rejects a petition in review with a reason from the editable list (`reject_reasons`, active ones); the public

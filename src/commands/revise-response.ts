@@ -9,7 +9,7 @@ import {
 } from '../domain/official-response.js';
 import { storedContent } from '../repositories/responses.js';
 import { appendRevision, updateResponseContent } from '../repositories/writes/responses.js';
-import { auditResponse, lockExistingResponse } from './official-response-steps.js';
+import { auditResponse, lockExistingResponse } from './steps/official-response.js';
 
 /**
  * Changes an answer, in one transaction that locks it. A draft is simply saved again; a published answer is

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { unrestoredRedactions } from '../repositories/moderation-review.js';
 import { markRedactionsRestored } from '../repositories/writes/moderation.js';
-import { type DecisionContext, type Outcome, runDecision } from './moderation-decision.js';
+import { type DecisionContext, type Outcome, runDecision } from './steps/moderation-decision.js';
 
 /**
  * Restores the text hidden in part: title and body go back to their text before the first unrestored redaction.

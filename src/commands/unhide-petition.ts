@@ -8,7 +8,7 @@ import {
   isPetitionState,
   stateAfterUnhiding,
 } from '../domain/petition-states.js';
-import { type DecisionContext, type Outcome, runDecision } from './moderation-decision.js';
+import { type DecisionContext, type Outcome, runDecision } from './steps/moderation-decision.js';
 
 /**
  * Un-hides a petition: back to `open` (deadline ahead) or `closed` (`stateAfterUnhiding`). A petition hidden from

@@ -20,6 +20,8 @@ export interface QueueEntry {
   /** Who holds it now (email), and until when; null when free or the check-out expired. */
   checkedOutBy: string | null;
   checkedOutUntil: Date | null;
+  /** When the lifecycle scheduler recorded it past the review target (UTC), or null while within it. */
+  reviewOverdueAt: Date | null;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function reviewQueue(
       'c.expires_at as until',
       'm.review_target_days',
       'm.review_near_days',
+      'p.review_overdue_at',
     ])
     .where('p.state', 'in', [...REVIEWABLE_STATES])
     .orderBy(sql`coalesce(p.review_started_at, p.updated_at)`)
@@ -71,6 +74,7 @@ export async function reviewQueue(
       ),
       checkedOutBy: r.holder ?? null,
       checkedOutUntil: r.until ?? null,
+      reviewOverdueAt: r.review_overdue_at ?? null,
     };
   });
 }

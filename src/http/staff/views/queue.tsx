@@ -27,6 +27,7 @@ export function QueueView(props: { entries: QueueEntry[]; settings: ModerationSe
                     {e.id}. {e.title}
                   </a>{' '}
                   · {Math.floor(e.waitedMs / 86_400_000)}일째 (검토 시작 {shortDateTime(e.reviewStartedAt)})
+                  {e.reviewOverdueAt ? ` · 목표 초과 ${shortDateTime(e.reviewOverdueAt)}부터` : ''}
                   {e.checkedOutBy ? ` · ${e.checkedOutBy} 검토 중` : ''}
                 </li>
               ))}

@@ -1,16 +1,16 @@
 import type { Selectable, Transaction } from 'kysely';
-import type { Database, OfficialResponsesTable } from '../db/schema.js';
-import { DomainError } from '../domain/errors.js';
+import type { Database, OfficialResponsesTable } from '../../db/schema.js';
+import { DomainError } from '../../domain/errors.js';
 import {
   answerMovesResponseTrack,
   assertAnswerable,
   type ParsedContent,
   type ResponseActor,
-} from '../domain/official-response.js';
-import { assertResponseTransition } from '../domain/petition-states.js';
-import { isRecordNumber } from '../domain/record-numbers.js';
-import { enqueueCreatorNotification, enqueueSignerFanout } from '../notifications/outbox.js';
-import { appendAudit } from '../repositories/audit.js';
+} from '../../domain/official-response.js';
+import { assertResponseTransition } from '../../domain/petition-states.js';
+import { isRecordNumber } from '../../domain/record-numbers.js';
+import { enqueueCreatorNotification, enqueueSignerFanout } from '../../notifications/outbox.js';
+import { appendAudit } from '../../repositories/audit.js';
 import {
   appendRevision,
   insertResponse,
@@ -19,7 +19,7 @@ import {
   lockPetitionsForAnswer,
   lockResponse,
   markPetitionAnswered,
-} from '../repositories/writes/responses.js';
+} from '../../repositories/writes/responses.js';
 
 /**
  * Steps the official-response use cases share (draft-response, publish-response, publish-draft, revise-response,

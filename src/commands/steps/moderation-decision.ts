@@ -1,19 +1,19 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, ModerationDecisionKind, PetitionRow } from '../db/schema.js';
-import { DomainError } from '../domain/errors.js';
-import { isPetitionState, type PetitionState } from '../domain/petition-states.js';
-import type { PolicySettings } from '../domain/policy-profiles.js';
-import type { Actor } from '../domain/staff.js';
-import { enqueueCreatorNotification } from '../notifications/outbox.js';
-import type { ReviewDecisionNotice } from '../notifications/templates/notifications.js';
-import { appendAudit } from '../repositories/audit.js';
-import { liveCheckoutStaffId } from '../repositories/moderation-queue.js';
+import type { Database, ModerationDecisionKind, PetitionRow } from '../../db/schema.js';
+import { DomainError } from '../../domain/errors.js';
+import { isPetitionState, type PetitionState } from '../../domain/petition-states.js';
+import type { PolicySettings } from '../../domain/policy-profiles.js';
+import type { Actor } from '../../domain/staff.js';
+import { enqueueCreatorNotification } from '../../notifications/outbox.js';
+import type { ReviewDecisionNotice } from '../../notifications/templates/notifications.js';
+import { appendAudit } from '../../repositories/audit.js';
+import { liveCheckoutStaffId } from '../../repositories/moderation-queue.js';
 import {
   deleteCheckout,
   insertModerationDecision,
   lockPetition,
   updateDecidedPetition,
-} from '../repositories/writes/moderation.js';
+} from '../../repositories/writes/moderation.js';
 
 /**
  * The shared frame of the moderation decision commands (publish-petition, reject-petition, mark-duplicate,
