@@ -4,11 +4,8 @@ import type { CountRules } from '../domain/count-effects.js';
 import { effectiveThresholds } from '../domain/count-effects.js';
 import { closeDecision } from '../domain/lifecycle.js';
 import { enqueueCreatorNotification } from '../notifications/outbox.js';
-import { appendAudit } from '../repositories/audit.js';
 import { applyClose, lockPetitionsDueToClose } from '../repositories/writes/lifecycle.js';
-
-/** Who the audit log names for the scheduler's transitions. */
-export const SCHEDULER_ACTOR = 'scheduler';
+import { auditTransition } from './steps/scheduler-audit.js';
 
 /**
  * Closes the open petitions whose deadline has come — at most `limit` of them, in ONE transaction — with
@@ -56,13 +53,7 @@ export async function closeDuePetitions(
         { count: p.agreement_count, threshold },
         now,
       );
-      await appendAudit(trx, {
-        at: now,
-        staffId: null,
-        actor: SCHEDULER_ACTOR,
-        action: 'petition.close',
-        subjectType: 'petition',
-        subjectId: p.id,
+      await auditTransition(trx, now, p.id, 'petition.close', {
         before: { state: p.state },
         after: { state: changes.state, closed_at: changes.closedAt.toISOString() },
       });

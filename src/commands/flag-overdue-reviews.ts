@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { reviewOverdueDecision } from '../domain/lifecycle.js';
-import { appendAudit } from '../repositories/audit.js';
 import { applyReviewOverdue, lockReviewsPastTarget } from '../repositories/writes/lifecycle.js';
-import { SCHEDULER_ACTOR } from './close-due-petitions.js';
+import { auditTransition } from './steps/scheduler-audit.js';
 
 /**
  * Records, once per petition, when a petition in review breached its profile's review target (moderation settings,
@@ -27,13 +26,7 @@ export async function flagOverdueReviews(
         now,
       );
       if (!breachedAt || !(await applyReviewOverdue(trx, p.id, breachedAt))) continue;
-      await appendAudit(trx, {
-        at: now,
-        staffId: null,
-        actor: SCHEDULER_ACTOR,
-        action: 'petition.review_overdue',
-        subjectType: 'petition',
-        subjectId: p.id,
+      await auditTransition(trx, now, p.id, 'petition.review_overdue', {
         after: { review_overdue_at: breachedAt.toISOString(), target_days: p.target_days },
       });
       flagged.push(p.id);

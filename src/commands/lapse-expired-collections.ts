@@ -4,9 +4,8 @@ import type { CountRules } from '../domain/count-effects.js';
 import { lapseCandidateCutoff, lapseDecision } from '../domain/lifecycle.js';
 import { PROFILE_CODES } from '../domain/policy-profiles.js';
 import { enqueueCreatorNotification } from '../notifications/outbox.js';
-import { appendAudit } from '../repositories/audit.js';
 import { applyLapse, lockLapseCandidates } from '../repositories/writes/lifecycle.js';
-import { SCHEDULER_ACTOR } from './close-due-petitions.js';
+import { auditTransition } from './steps/scheduler-audit.js';
 
 /**
  * Lapses the petitions whose window for pre-agreements ended before they had enough (국회 국민동의청원: 100
@@ -44,13 +43,7 @@ export async function lapseExpiredCollections(
           { count: p.agreement_count, threshold: settings.preAgreementThreshold },
           now,
         );
-        await appendAudit(trx, {
-          at: now,
-          staffId: null,
-          actor: SCHEDULER_ACTOR,
-          action: 'petition.lapse',
-          subjectType: 'petition',
-          subjectId: p.id,
+        await auditTransition(trx, now, p.id, 'petition.lapse', {
           before: { state: p.state },
           after: { state: decision.state, lapsed_at: decision.lapsedAt.toISOString() },
         });

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { overdueDecision } from '../domain/lifecycle.js';
-import { appendAudit } from '../repositories/audit.js';
 import { applyOverdue, lockResponsesPastDue } from '../repositories/writes/lifecycle.js';
-import { SCHEDULER_ACTOR } from './close-due-petitions.js';
+import { auditTransition } from './steps/scheduler-audit.js';
 
 /**
  * Marks `overdue` the owed answers whose deadline has come (`overdueDecision`, src/domain/lifecycle.ts), at most
@@ -25,13 +24,7 @@ export async function markOverdueResponses(
         now,
       );
       if (!decision || !(await applyOverdue(trx, p.id, now))) continue;
-      await appendAudit(trx, {
-        at: now,
-        staffId: null,
-        actor: SCHEDULER_ACTOR,
-        action: 'response.overdue',
-        subjectType: 'petition',
-        subjectId: p.id,
+      await auditTransition(trx, now, p.id, 'response.overdue', {
         before: { response_state: p.response_state },
         after: { response_state: decision, response_due_at: p.response_due_at?.toISOString() ?? null },
       });

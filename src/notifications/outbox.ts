@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.js';
 import { progressMilestoneReached, thresholdCrossedAt } from '../domain/notification-events.js';
 import type { PolicySettings } from '../domain/policy-profiles.js';
 import { petitionsForCountEvents } from '../repositories/notifications.js';
-import { insertOutboxRow } from '../repositories/writes/notifications.js';
+import { insertOutboxRow, type OutboxRowInput } from '../repositories/writes/notifications.js';
 import {
   type CreatorKind,
   isRepeatableDecision,
@@ -27,16 +27,7 @@ import {
  * @param row.now UTC instant: the row is due at once
  * @returns true when a row was written, false when the event was already recorded
  */
-export async function enqueueOutbox(
-  trx: Kysely<Database>,
-  row: {
-    kind: string;
-    dedupeKey: string;
-    petitionId: string | null;
-    payload: Record<string, unknown>;
-    now: Date;
-  },
-): Promise<boolean> {
+export async function enqueueOutbox(trx: Kysely<Database>, row: OutboxRowInput): Promise<boolean> {
   return insertOutboxRow(trx, row);
 }
 

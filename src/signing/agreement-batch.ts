@@ -4,30 +4,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { AgreementToInsert } from '../repositories/writes/agreement-batches.js';
 
-/** A new agreement to store. The signer key is already derived (see src/domain/identity.ts `signerKey`). */
-export interface NewAgreement {
-  petitionId: string;
-  /** HMAC-SHA256 hex of (petition, pseudonymous person id): the database enforces one per petition. */
-  signerKey: string;
-  method: 'email' | 'oidc';
-  region: string | null;
-  locale: 'ko' | 'en';
-  /** The signer asked to be told when the petition is answered. */
-  notify: boolean;
-  /**
-   * Came through the creator's private pre-agreement link (checked by the caller): only such agreements are taken
-   * while the petition collects pre-agreements (사전동의); everyone else may agree once it is open
-   * (src/domain/admission.ts).
-   */
-  sponsor?: boolean;
-  /**
-   * Email path: the agreement counts only once the emailed link is confirmed. `tokenHash` is the SHA-256 hex of the
-   * emailed token (the token itself is never stored); contact data is kept until confirmation (or, with `notify`,
-   * until the petition is answered). Absent: one-click (verified identity) — counted at once.
-   */
-  confirmation?: { tokenHash: string; expiresAt: Date; contact: { email: string; name: string } };
-}
+/**
+ * A new agreement to store: the repository's row shape (`AgreementToInsert` in
+ * src/repositories/writes/agreement-batches.ts, where each field is described), taken by `AgreementWriter.agree`.
+ */
+export type NewAgreement = AgreementToInsert;
 
 export type AgreeOutcome =
   /** Stored and counted (one-click). */

@@ -95,17 +95,29 @@ export async function confirmAgreements(
 }
 
 /**
- * The rows a batch inserts: `NewAgreement` of src/signing/agreement-batch.ts, as far as it is stored (the writer
- * passes its requests as they are).
+ * A new agreement to store, as the writer passes it (`NewAgreement` in src/signing/agreement-batch.ts). The signer
+ * key is already derived (src/domain/identity.ts `signerKey`).
  */
 export interface AgreementToInsert {
   petitionId: string;
+  /** HMAC-SHA256 hex of (petition, pseudonymous person id): the database enforces one per petition. */
   signerKey: string;
   method: 'email' | 'oidc';
   region: string | null;
   locale: 'ko' | 'en';
+  /** The signer asked to be told when the petition is answered. */
   notify: boolean;
+  /**
+   * Came through the creator's private pre-agreement link (checked by the caller): only such agreements are taken
+   * while the petition collects pre-agreements (사전동의); everyone else may agree once it is open
+   * (src/domain/admission.ts).
+   */
   sponsor?: boolean;
+  /**
+   * Email path: the agreement counts only once the emailed link is confirmed. `tokenHash` is the SHA-256 hex of the
+   * emailed token (the token itself is never stored); contact data is kept until confirmation (or, with `notify`,
+   * until the petition is answered). Absent: one-click (verified identity) — counted at once.
+   */
   confirmation?: { tokenHash: string; expiresAt: Date; contact: { email: string; name: string } };
 }
 

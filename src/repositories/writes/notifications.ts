@@ -11,6 +11,15 @@ import type { Database, NotificationDeliveriesTable, NotificationOutboxTable } f
 // Outbox
 // ---------------------------------------------------------------------------------------------------------------
 
+/** An event to record in the outbox (see `insertOutboxRow`). */
+export interface OutboxRowInput {
+  kind: string;
+  dedupeKey: string;
+  petitionId: string | null;
+  payload: Record<string, unknown>;
+  now: Date;
+}
+
 /**
  * Writes one outbox row, due at once, unless one with the same `dedupeKey` exists (`UNIQUE (dedupe_key)`).
  * @param trx the transaction of the causing event (typed `Kysely` because the agreement writer's hook passes its
@@ -19,16 +28,7 @@ import type { Database, NotificationDeliveriesTable, NotificationOutboxTable } f
  * @param row.now UTC instant: `next_attempt_at` and `created_at`
  * @returns true when a row was written, false when the event was already recorded
  */
-export async function insertOutboxRow(
-  trx: Kysely<Database>,
-  row: {
-    kind: string;
-    dedupeKey: string;
-    petitionId: string | null;
-    payload: Record<string, unknown>;
-    now: Date;
-  },
-): Promise<boolean> {
+export async function insertOutboxRow(trx: Kysely<Database>, row: OutboxRowInput): Promise<boolean> {
   const inserted = await trx
     .insertInto('notification_outbox')
     .values({
