@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, parseRoles, staffDisplayName, staffEmail } from '../domain/staff.js';
-import { appendAudit } from '../repositories/audit.js';
+import { appendAudit } from '../repositories/writes/audit.js';
 import { staffIdByEmail } from '../repositories/staff-accounts.js';
 import { insertStaffAccount } from '../repositories/writes/staff-accounts.js';
 import { encryptTotpSecret, newInitialPassword, newTotpSecret, staffTotp } from '../staff/secrets.js';

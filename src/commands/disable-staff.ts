@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Actor } from '../domain/staff.js';
-import { appendAudit } from '../repositories/audit.js';
+import { appendAudit } from '../repositories/writes/audit.js';
 import { disableStaffAccount, lockStaffAccount } from '../repositories/writes/staff-accounts.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { rejectReasonInput } from '../domain/moderation.js';
 import type { Actor } from '../domain/staff.js';
-import { appendAudit } from '../repositories/audit.js';
+import { appendAudit } from '../repositories/writes/audit.js';
 import { lockRejectReason, upsertRejectReason } from '../repositories/writes/moderation-settings.js';
 
 /**

@@ -10,7 +10,7 @@ import {
 import { assertResponseTransition } from '../../domain/petition-states.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import { enqueueCreatorNotification, enqueueSignerFanout } from '../../notifications/outbox.js';
-import { appendAudit } from '../../repositories/audit.js';
+import { appendAudit } from '../../repositories/writes/audit.js';
 import {
   appendRevision,
   insertResponse,

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { appendAudit } from '../../repositories/audit.js';
+import { appendAudit } from '../../repositories/writes/audit.js';
 
 /** Who the audit log names for the lifecycle scheduler's transitions. */
 export const SCHEDULER_ACTOR = 'scheduler';
