@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { type Actor, parseRoles, staffDisplayName, staffEmail } from '../domain/staff.js';
-import { appendAudit } from '../repositories/writes/audit.js';
 import { staffIdByEmail } from '../repositories/staff-accounts.js';
+import { appendAudit } from '../repositories/writes/audit.js';
 import { insertStaffAccount } from '../repositories/writes/staff-accounts.js';
 import { encryptTotpSecret, newInitialPassword, newTotpSecret, staffTotp } from '../staff/secrets.js';
 

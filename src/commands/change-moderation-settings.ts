@@ -3,8 +3,8 @@ import type { Database } from '../db/schema.js';
 import { checkModerationSettings, type ModerationSettings } from '../domain/moderation.js';
 import { getProfile } from '../domain/policy-profiles.js';
 import type { Actor } from '../domain/staff.js';
-import { appendAudit } from '../repositories/writes/audit.js';
 import { loadModerationSettings } from '../repositories/moderation-settings.js';
+import { appendAudit } from '../repositories/writes/audit.js';
 import {
   lockModerationSettings,
   saveModerationSettings,

@@ -3,8 +3,8 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, type PolicySettings } from '../domain/policy-profiles.js';
 import type { Actor } from '../domain/staff.js';
-import { appendAudit } from '../repositories/writes/audit.js';
 import { loadProfileOverrides } from '../repositories/profile-settings.js';
+import { appendAudit } from '../repositories/writes/audit.js';
 import { lockProfileSettings } from '../repositories/writes/moderation-settings.js';
 import { saveProfileOverrides } from '../repositories/writes/profile-settings.js';
 

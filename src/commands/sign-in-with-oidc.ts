@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
-import { appendAudit } from '../repositories/writes/audit.js';
 import { enabledStaffByEmail, staffByOidcIdentity } from '../repositories/staff-accounts.js';
+import { appendAudit } from '../repositories/writes/audit.js';
 import { linkOidcIdentity } from '../repositories/writes/staff-accounts.js';
 import type { VerifiedIdentity } from '../signing/oidc.js';
 import { openStaffSession } from '../staff/open-session.js';

@@ -6,8 +6,8 @@ import type { PolicySettings } from '../../domain/policy-profiles.js';
 import type { Actor } from '../../domain/staff.js';
 import { enqueueCreatorNotification } from '../../notifications/outbox.js';
 import type { ReviewDecisionNotice } from '../../notifications/templates/notifications.js';
-import { appendAudit } from '../../repositories/writes/audit.js';
 import { liveCheckoutStaffId } from '../../repositories/moderation-queue.js';
+import { appendAudit } from '../../repositories/writes/audit.js';
 import {
   deleteCheckout,
   insertModerationDecision,

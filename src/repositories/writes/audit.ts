@@ -40,4 +40,3 @@ export async function appendAudit(db: Executor, entry: AuditEntry): Promise<void
     })
     .execute();
 }
-
