@@ -55,7 +55,7 @@ describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`
       agreement_count: 0,
       category: 'safety-environment',
       archive_source_state: '브리핑',
-      archive_source_url: 'https://www1.president.go.kr/petitions/586819',
+      archive_source_url: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819',
     });
     // 2020-03-18 ~ 2020-04-17 in Seoul: opens at the start of the first day, closes at the end of the last.
     expect(roomN?.opened_at?.toISOString()).toBe('2020-03-17T15:00:00.000Z');

@@ -115,7 +115,7 @@ describe('korkeep JSONL (BOM, CRLF)', () => {
       sourceState: '청원종료',
       answered: false,
       response: null,
-      sourceUrl: 'https://www1.president.go.kr/petitions/11',
+      sourceUrl: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/11',
     });
     expect(p.records[1]?.record).toMatchObject({
       sourceId: '17',

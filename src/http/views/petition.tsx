@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
+import { archivedCopyUrl, hasPreservedCopy } from '../../domain/archive-links.js';
 import { REGIONS } from '../../domain/identity.js';
 import { isPublic } from '../../domain/petition-states.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
@@ -101,6 +102,10 @@ export function PetitionPage(props: {
   const ownCategory = row.profile === site.deploymentProfile;
   const percent = progressPercent(row.public_count, threshold);
   const archived = row.archived_agreement_count !== null;
+  /** Where the original can be read today (the Presidential Archives for the Blue House board); null: nowhere known. */
+  const originalUrl = archived
+    ? archivedCopyUrl(row.archive_source, row.archive_source_id, row.archive_source_url)
+    : null;
   const live = takesPublicAgreements(row.state);
   const pageUrl = `${props.publicUrl ?? ''}/petitions/${row.id}`;
   const hashtag = suggestedHashtag(row.title);
@@ -211,11 +216,13 @@ export function PetitionPage(props: {
                 m('petition.sourceLink'),
               final: row.archived_count_final === false ? 'false' : 'true',
             })}
-            {row.archive_source_url ? (
+            {originalUrl ? (
               <>
                 {' '}
-                <a href={row.archive_source_url} rel="noopener external">
-                  {m('petition.sourceLink')}
+                <a href={originalUrl} rel="noopener external">
+                  {hasPreservedCopy(row.archive_source)
+                    ? m('petition.preservedCopy')
+                    : m('petition.sourceLink')}
                 </a>
               </>
             ) : null}
@@ -257,6 +264,13 @@ export function PetitionPage(props: {
             <div lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.body) ? 'ko' : undefined}>
               <Paragraphs text={row.body} />
             </div>
+          ) : originalUrl && hasPreservedCopy(row.archive_source) ? (
+            <p class="empty">
+              {m('petition.bodyMissingPreserved')}{' '}
+              <a href={originalUrl} rel="noopener external">
+                {originalUrl}
+              </a>
+            </p>
           ) : (
             <p class="empty">{m('petition.bodyMissing')}</p>
           )}
