@@ -21,8 +21,11 @@ import {
 } from '../repositories/archive.js';
 import {
   type ArchivedPetitionPatch,
+  insertArchivedAreaCounts,
+  insertArchivedDetails,
   insertArchivedResponses,
   insertPetitions,
+  type NewArchivedAreaCount,
   type NewArchivedResponse,
   patchArchivedPetition,
   refreshAfterBulkImport,
@@ -179,6 +182,7 @@ async function storeBatch(
       : [];
     const fresh: PendingRecord[] = [];
     const responses: NewArchivedResponse[] = [];
+    const extras: Extras = { areaCounts: [], details: [] };
 
     for (const item of items) {
       const r = item.record;
@@ -186,11 +190,11 @@ async function storeBatch(
       const current = existing.get(r.sourceId);
       const twin = current ? undefined : takeTwin(twins, r);
       if (current) {
-        if (await completeFrom(trx, current, r, responses, now)) summary.merged++;
+        if (await completeFrom(trx, current, r, responses, now, extras)) summary.merged++;
         else summary.unchanged++;
       } else if (twin && source === 'cwd-list') {
         // The board's own record is stored: this row is the same petition; it may only bring the final count.
-        if (await completeFrom(trx, twin, { ...r, body: null, response: null }, responses, now))
+        if (await completeFrom(trx, twin, { ...r, body: null, response: null }, responses, now, extras))
           summary.merged++;
         else
           summary.skipped.push({
@@ -207,7 +211,7 @@ async function storeBatch(
           url: r.sourceUrl,
         };
         await patchArchivedPetition(trx, twin.id, { identity }, now);
-        await completeFrom(trx, twin, r, responses, now);
+        await completeFrom(trx, twin, r, responses, now, extras);
         summary.merged++;
       } else {
         fresh.push(item);
@@ -220,12 +224,43 @@ async function storeBatch(
     );
     fresh.forEach((item, index) => {
       const petitionId = ids[index];
-      if (item.record.response && petitionId)
-        responses.push(toResponse(petitionId, item.record, item.record.response));
+      if (!petitionId) return;
+      if (item.record.response) responses.push(toResponse(petitionId, item.record, item.record.response));
+      addExtras(extras, petitionId, item.record, { areaCounts: true, details: true });
     });
     summary.inserted += fresh.length;
     await insertArchivedResponses(trx, responses);
+    await insertArchivedAreaCounts(trx, extras.areaCounts);
+    await insertArchivedDetails(trx, extras.details);
   }
+}
+
+/** Rows beside the petitions a batch stores: imported area counts and the source's other details. */
+interface Extras {
+  areaCounts: NewArchivedAreaCount[];
+  details: Array<{ petitionId: string; details: Record<string, unknown> }>;
+}
+
+/** Queues a record's area counts and details for petition `petitionId` (those `which` asks for). */
+function addExtras(
+  extras: Extras,
+  petitionId: string,
+  r: ArchivedPetitionRecord,
+  which: { areaCounts: boolean; details: boolean },
+): boolean {
+  let added = false;
+  if (which.areaCounts && r.areaCounts && r.areaCounts.length > 0) {
+    const positions = { country: 0, constituency: 0, region: 0 };
+    for (const a of r.areaCounts) {
+      extras.areaCounts.push({ petitionId, position: positions[a.scope]++, ...a });
+    }
+    added = true;
+  }
+  if (which.details && r.details && Object.keys(r.details).length > 0) {
+    extras.details.push({ petitionId, details: r.details });
+    added = true;
+  }
+  return added;
 }
 
 /**
@@ -246,8 +281,22 @@ async function completeFrom(
   r: ArchivedPetitionRecord,
   responses: NewArchivedResponse[],
   now: Date,
+  extras: Extras,
 ): Promise<boolean> {
   const patch: ArchivedPetitionPatch = {};
+  const reached = r.thresholdsReachedAt;
+  if (
+    reached &&
+    ((current.response_threshold_reached_at === null && reached.response !== null) ||
+      (current.debate_threshold_reached_at === null && reached.debate !== null))
+  ) {
+    patch.reachedAt = { response: parseInstant(reached.response), debate: parseInstant(reached.debate) };
+  }
+  if (r.debate && r.debate.state !== 'none' && current.debate_state === 'none') patch.debate = r.debate;
+  const addedExtras = addExtras(extras, current.id, r, {
+    areaCounts: !current.has_area_counts,
+    details: !current.has_details,
+  });
   if (current.body === null && r.body) patch.body = r.body;
   const category = r.category ? findCategory(r.profile, r.category)?.code : undefined;
   if (current.category === null && category) patch.category = category;
@@ -259,7 +308,7 @@ async function completeFrom(
   if (!current.archived_count_final && moreRecent) patch.count = { total: r.agreementCount, final };
   const addResponse = !current.has_response && r.response !== null;
   if (addResponse && r.response) responses.push(toResponse(current.id, r, r.response));
-  if (Object.keys(patch).length === 0) return addResponse;
+  if (Object.keys(patch).length === 0) return addResponse || addedExtras;
   await patchArchivedPetition(trx, current.id, patch, now);
   return true;
 }
@@ -319,6 +368,9 @@ function toPetitionRow(r: ArchivedPetitionRecord, now: Date): NewPetition {
     closes_at: closesAt,
     closed_at: parseInstant(r.closedAt) ?? closesAt,
     answered_at: r.answered ? parseInstant(answeredAtOf(r)) : null,
+    response_threshold_reached_at: parseInstant(r.thresholdsReachedAt?.response),
+    debate_threshold_reached_at: parseInstant(r.thresholdsReachedAt?.debate),
+    ...(r.debate ? { debate_state: r.debate.state, debate_scheduled_on: r.debate.scheduledOn } : {}),
     archive_source: r.source,
     archive_source_id: r.sourceId,
     archive_source_state: r.sourceState,

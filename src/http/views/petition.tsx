@@ -7,12 +7,13 @@ import { isPublic } from '../../domain/petition-states.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
 import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
-import type { DayCount, RegionCount } from '../../repositories/open-data.js';
+import type { ArchivedAreaCount, DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
 import { siteAssets } from '../assets.js';
 import type { PageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
 import { AgreementForm } from './agreement-form.js';
+import { ArchivedAreaCounts } from './archived-areas.js';
 import { AgreementsOverTimeChart, type ChartText, HorizontalBarChart } from './charts.js';
 import { stateLabel } from './components.js';
 import { Layout } from './layout.js';
@@ -91,6 +92,8 @@ export function PetitionPage(props: {
   /** Confirmed agreements per local day and per region (petitions with agreement rows; archived ones have none). */
   byDay?: DayCount[] | undefined;
   byRegion?: RegionCount[] | undefined;
+  /** Signatures per area its archive source published (UK), imported aggregates; absent or [] for none. */
+  areaCounts?: ArchivedAreaCount[] | undefined;
   /** Absolute base URL for share links and Open Graph (PUBLIC_URL), if known. */
   publicUrl?: string | null | undefined;
 }) {
@@ -206,6 +209,25 @@ export function PetitionPage(props: {
             </progress>
           </div>
         ) : null}
+        {archived && (row.response_threshold_reached_at || row.debate_threshold_reached_at) ? (
+          <ul class="threshold-crossings">
+            {(
+              [
+                ['response', row.response_threshold_reached_at],
+                ['debate', row.debate_threshold_reached_at],
+              ] as const
+            ).map(([kind, at]) =>
+              at ? (
+                <li>
+                  {m('petition.thresholdReachedOn', {
+                    kind,
+                    date: formatDate(locale, at, profile.timeZone),
+                  })}
+                </li>
+              ) : null,
+            )}
+          </ul>
+        ) : null}
         <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} locale={locale} />
         {archived ? (
           <p class="notice">
@@ -305,6 +327,14 @@ export function PetitionPage(props: {
               }),
               columns: [m('petition.region'), m('petition.agreements')],
             })}
+          />
+        ) : null}
+        {archived ? (
+          <ArchivedAreaCounts
+            counts={props.areaCounts ?? []}
+            total={row.archived_agreement_count ?? 0}
+            source={ARCHIVE_NAMES[locale][row.archive_source ?? ''] ?? row.archive_source ?? ''}
+            locale={locale}
           />
         ) : null}
         <OfficialResponses

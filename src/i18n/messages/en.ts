@@ -129,6 +129,20 @@ export const en: Record<MessageKey, string> = {
   'petition.byRegionSummary':
     'Of {total, number} people who gave a region, most are from {top} ({topCount, number}).',
   'petition.region': 'Region',
+  'petition.archivedAreas': 'Signatures by area, as the original site published them',
+  'petition.archivedAreasNote':
+    'Imported from {source} as published ({total, number} signatures in all at the time): aggregates only, with no individual signature behind them on this platform.',
+  'petition.archivedByRegion': 'Signatures by region (UK)',
+  'petition.archivedByRegionSummary':
+    'Of {total, number} signatures counted in a UK region, most are from {top} ({topCount, number}).',
+  'petition.archivedByCountry': 'Signatures by country ({rows, number} countries)',
+  'petition.archivedByConstituency': 'Signatures by constituency ({rows, number} constituencies)',
+  'petition.country': 'Country',
+  'petition.constituency': 'Constituency',
+  'petition.mp': 'MP at the time',
+  'petition.signatures': 'Signatures',
+  'petition.thresholdReachedOn':
+    '{kind, select, response {Response threshold} other {Debate threshold}} reached on {date}',
   'state.draft': 'Draft',
   'state.collecting_pre_agreements': 'Collecting pre-agreements',
   'state.lapsed': 'Lapsed: not enough supporters in time',

@@ -131,6 +131,19 @@ export const ko = {
   'petition.byRegionSummary':
     '지역을 밝힌 {total, number}명 가운데 {top}이 {topCount, number}명으로 가장 많습니다.',
   'petition.region': '지역',
+  'petition.archivedAreas': '지역별 서명 (원래 사이트가 공개한 집계)',
+  'petition.archivedAreasNote':
+    '{source}가 공개한 집계를 그대로 가져온 것입니다(당시 전체 {total, number}명). 집계일 뿐이며, 이 플랫폼에는 그 뒤에 있는 개별 서명 기록이 없습니다.',
+  'petition.archivedByRegion': '영국 지역별 서명',
+  'petition.archivedByRegionSummary':
+    '영국 지역으로 집계된 {total, number}명 가운데 {top}이 {topCount, number}명으로 가장 많습니다.',
+  'petition.archivedByCountry': '국가별 서명 ({rows, number}개국)',
+  'petition.archivedByConstituency': '선거구별 서명 ({rows, number}개 선거구)',
+  'petition.country': '국가',
+  'petition.constituency': '선거구',
+  'petition.mp': '당시 하원의원',
+  'petition.signatures': '서명',
+  'petition.thresholdReachedOn': '{kind, select, response {정부 답변 기준} other {토론 기준}} 도달: {date}',
   'state.draft': '작성 중',
   'state.collecting_pre_agreements': '사전동의 중',
   'state.lapsed': '사전동의 기간 만료',

@@ -6,6 +6,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, NewPetition } from '../../db/schema.js';
 import { archivedStates } from '../../domain/petition-states.js';
+import type { DebateState } from '../../domain/response-track.js';
 import type { Executor } from '../petitions.js';
 
 /**
@@ -63,6 +64,56 @@ export async function insertArchivedResponses(
     .execute();
 }
 
+/** An imported area count (UK signatures by country / constituency / region) of one petition (decimal id). */
+export interface NewArchivedAreaCount {
+  petitionId: string;
+  scope: 'country' | 'constituency' | 'region';
+  /** Place in the source's list, 0-based, per petition and scope. */
+  position: number;
+  code: string;
+  name: string;
+  mp: string | null;
+  count: number;
+}
+
+/**
+ * Stores imported area counts (aggregates with no agreement rows behind them) in multi-row statements of at most
+ * 2,000 rows (a UK petition has ~900).
+ */
+export async function insertArchivedAreaCounts(
+  trx: Transaction<Database>,
+  counts: readonly NewArchivedAreaCount[],
+): Promise<void> {
+  for (let i = 0; i < counts.length; i += 2000) {
+    await trx
+      .insertInto('archived_area_counts')
+      .values(
+        counts.slice(i, i + 2000).map((c) => ({
+          petition_id: c.petitionId,
+          scope: c.scope,
+          position: c.position,
+          code: c.code,
+          name: c.name,
+          mp: c.mp,
+          signature_count: c.count,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Stores what archive sources said about petitions beyond their columns (one JSON object per petition). */
+export async function insertArchivedDetails(
+  trx: Transaction<Database>,
+  rows: ReadonlyArray<{ petitionId: string; details: Record<string, unknown> }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await trx
+    .insertInto('archived_petition_details')
+    .values(rows.map((r) => ({ petition_id: r.petitionId, details: JSON.stringify(r.details) })))
+    .execute();
+}
+
 /** What a later archive file may add to a stored archived petition; absent fields are left alone. */
 export interface ArchivedPetitionPatch {
   /** Filled only where the stored body is null. */
@@ -74,6 +125,10 @@ export interface ArchivedPetitionPatch {
   answered?: { at: Date | null };
   /** Replaces the archived total (a final count replacing one taken before close). */
   count?: { total: number; final: boolean };
+  /** Threshold crossing times, each filled only where null. */
+  reachedAt?: { response: Date | null; debate: Date | null };
+  /** The debate track as the source has it (set only where the stored one is 'none'). */
+  debate?: { state: string; scheduledOn: string | null };
   /** Re-keys a record under another archive's id (a list-crawl row adopted by the board's own record). */
   identity?: { source: string; sourceId: string; sourceState: string; url: string | null };
 }
@@ -103,6 +158,18 @@ export async function patchArchivedPetition(
         : {}),
       ...(patch.count
         ? { archived_agreement_count: patch.count.total, archived_count_final: patch.count.final }
+        : {}),
+      ...(patch.reachedAt
+        ? {
+            response_threshold_reached_at: sql<Date>`coalesce(response_threshold_reached_at, ${patch.reachedAt.response})`,
+            debate_threshold_reached_at: sql<Date>`coalesce(debate_threshold_reached_at, ${patch.reachedAt.debate})`,
+          }
+        : {}),
+      ...(patch.debate
+        ? {
+            debate_state: sql<DebateState>`case when debate_state = 'none' then ${patch.debate.state} else debate_state end`,
+            debate_scheduled_on: sql<string>`case when debate_state = 'none' then ${patch.debate.scheduledOn}::date else debate_scheduled_on end`,
+          }
         : {}),
       ...(patch.identity
         ? {
