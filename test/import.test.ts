@@ -368,3 +368,66 @@ describe(`importing a file with broken rows (${TEST_ENGINE})`, () => {
     ]);
   });
 });
+
+describe(`importing Blue House crawls in other layouts, read by meaning (${TEST_ENGINE})`, () => {
+  let h: DatabaseHandle;
+  const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', 'crawls', name);
+  beforeAll(async () => {
+    h = await freshDatabase();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stores open-at-crawl rows as not-final counts, multi-line texts whole, and is idempotent', async () => {
+    const summary = await importArchiveFile(h.db, fixture('korean-header.csv'), { now });
+    expect(summary).toMatchObject({ format: 'cwd-crawl-csv', inserted: 3, skipped: [] });
+    const open = await findArchivedPetition(h.db, 'cwd', '591000');
+    expect(open).toMatchObject({
+      archived_agreement_count: 1234,
+      archived_count_final: false,
+      archive_source_state: '청원진행중',
+      body: '첫 줄입니다.\n\n둘째 문단입니다.',
+      category: 'transport-construction-land',
+    });
+    expect(await findArchivedPetition(h.db, 'cwd', '586819')).toMatchObject({
+      response_state: 'answered',
+      archived_count_final: true,
+      archive_source_url: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819',
+    });
+    const again = await importArchiveFile(h.db, fixture('korean-header.csv'), { now });
+    expect(again).toMatchObject({ inserted: 0, merged: 0, unchanged: 3, skipped: [] });
+  });
+
+  it('reports the column it cannot map and each unreadable row by file and line, and stores the rest', async () => {
+    const file = fixture('unmappable.csv');
+    const summary = await importArchiveFile(h.db, file, { now });
+    expect(summary.inserted).toBe(2);
+    expect(summary.skipped).toEqual([
+      {
+        file,
+        line: 1,
+        reason:
+          'column 6 "memo" is not mapped: its name and content match no petition field; its values were not imported',
+      },
+      { file, line: 5, reason: 'column "agree" is not an agreement count: "많음"' },
+      { file, line: 6, reason: 'column "begin" is not a date: "2021-02-30"' },
+    ]);
+    expect((await findArchivedPetition(h.db, 'cwd', '700002'))?.title).toBe('여러 줄\n제목');
+  });
+
+  it('imports the English-header, unnamed-column and answers-without-answer layouts', async () => {
+    for (const [name, inserted] of [
+      ['english-period.csv', 2],
+      ['unnamed-columns.csv', 2],
+      ['answers-layout-no-answer.csv', 1],
+    ] as const) {
+      const summary = await importArchiveFile(h.db, fixture(name), { now });
+      expect(summary, name).toMatchObject({ inserted, skipped: [] });
+    }
+    expect(await findArchivedPetition(h.db, 'cwd', '900001')).toMatchObject({
+      archived_count_final: false,
+      body: '본문 첫 줄\n\n본문 둘째 문단',
+    });
+  });
+});

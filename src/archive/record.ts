@@ -24,6 +24,7 @@ export type ArchiveFormat =
   | 'cwd-lovit-jsonl'
   | 'cwd-answers-csv'
   | 'cwd-list-csv'
+  | 'cwd-crawl-csv'
   | 'assembly-csv'
   | 'uk-json'
   | 'wtp-csv'
