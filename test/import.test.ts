@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArchiveFile } from '../src/commands/import-archive.js';
 import type { DatabaseHandle } from '../src/db/connection.js';
 import { findArchivedPetition, listPetitions, responsesForPetition } from '../src/repositories/petitions.js';
+import { deferSearchIndexes } from '../src/repositories/writes/archive.js';
 import { freshDatabase, TEST_ENGINE } from './support/databases.js';
 import { contentDigest } from './support/digest.js';
 import { HAS_SHARED_DATA, shared } from './support/shared-data.js';
@@ -30,6 +32,13 @@ const count = async (h: DatabaseHandle, table: 'petitions' | 'official_responses
     ).n,
   );
 
+/** Names of the GIN (search) indexes of petitions. */
+const ginIndexes = async (h: DatabaseHandle) =>
+  (
+    await sql<{ name: string }>`select indexname as name from pg_indexes
+      where tablename = 'petitions' and indexdef like '% USING gin %' order by indexname`.execute(h.db)
+  ).rows.map((r) => r.name);
+
 describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`, () => {
   let h: DatabaseHandle;
   beforeAll(async () => {
@@ -42,6 +51,10 @@ describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`
   it('imports the 2020 Blue House file: 8,859 petitions, Room-N petition 586819 answered with 2,715,626', async () => {
     const summary = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now });
     expect(summary).toMatchObject({ format: 'cwd-korkeep-jsonl', inserted: 8859, merged: 0, unchanged: 0 });
+    // loaded in bulk, and the search indexes are complete again when the import returns
+    expect(summary.bulk).toBe(true);
+    expect(await ginIndexes(h)).toEqual(['petitions_body_trgm', 'petitions_title_trgm']);
+    expect(await h.db.selectFrom('deferred_indexes').selectAll().execute()).toEqual([]);
     expect(summary.skipped).toEqual([]);
     expect(await count(h, 'petitions')).toBe(8859);
 
@@ -97,6 +110,9 @@ describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`
   });
 
   it('changes nothing when the same file is imported again', async () => {
+    const again = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now });
+    // nothing new in its first batch: no bulk load, the indexes are never dropped
+    expect(again).toMatchObject({ inserted: 0, unchanged: 8859, bulk: false });
     const before = await contentDigest(h.db);
     const summary = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now: new Date() });
     expect(summary).toMatchObject({ inserted: 0, merged: 0, unchanged: 8859 });
@@ -414,6 +430,14 @@ describe(`importing Blue House crawls in other layouts, read by meaning (${TEST_
       { file, line: 6, reason: 'column "begin" is not a date: "2021-02-30"' },
     ]);
     expect((await findArchivedPetition(h.db, 'cwd', '700002'))?.title).toBe('여러 줄\n제목');
+  });
+
+  it('rebuilds the search indexes an import killed during a bulk load left dropped, before anything else', async () => {
+    expect(await deferSearchIndexes(h.db)).toEqual(expect.arrayContaining(['petitions_title_trgm']));
+    expect(await ginIndexes(h)).toEqual([]); // what a process killed half-way through a bulk load leaves
+    await importArchiveFile(h.db, fixture('korean-header.csv'), { now, dryRun: true });
+    expect(await ginIndexes(h)).toEqual(['petitions_body_trgm', 'petitions_title_trgm']);
+    expect(await h.db.selectFrom('deferred_indexes').selectAll().execute()).toEqual([]);
   });
 
   it('imports the English-header, unnamed-column and answers-without-answer layouts', async () => {

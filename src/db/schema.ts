@@ -202,6 +202,13 @@ export interface ArchivedPetitionDetailsTable {
   details: ColumnType<Record<string, unknown>, string, string>;
 }
 
+/** A search index of `petitions` dropped for a bulk load and not yet rebuilt (its `CREATE INDEX` text). */
+export interface DeferredIndexesTable {
+  name: string;
+  definition: string;
+  deferred_at: Generated<Date>;
+}
+
 export interface PetitionOfficialResponsesTable {
   petition_id: string;
   official_response_id: string;
@@ -379,6 +386,7 @@ export interface Database {
   petition_official_responses: PetitionOfficialResponsesTable;
   archived_area_counts: ArchivedAreaCountsTable;
   archived_petition_details: ArchivedPetitionDetailsTable;
+  deferred_indexes: DeferredIndexesTable;
   official_response_revisions: OfficialResponseRevisionsTable;
   petition_creators: PetitionCreatorsTable;
   petition_creations: PetitionCreationsTable;

@@ -100,3 +100,18 @@ export async function findArchivedByTitles(
     .where('p.title', 'in', [...new Set(titles)])
     .execute() as Promise<ExistingArchivedPetition[]>;
 }
+
+/**
+ * How many petitions are stored, and how many of them are this platform's own (not imported): the importer loads
+ * in bulk (search indexes deferred) only into a table of archived petitions that the file would at least double.
+ */
+export async function countStoredPetitions(db: Executor): Promise<{ total: number; own: number }> {
+  const row = await db
+    .selectFrom('petitions')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('total'),
+      eb.fn.count<string>('id').filterWhere('archive_source', 'is', null).as('own'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), own: Number(row.own) };
+}

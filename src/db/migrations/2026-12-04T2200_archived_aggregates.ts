@@ -11,6 +11,10 @@ import { type Kysely, sql } from 'kysely';
  *   topics, other parliamentary business, committee note, the source's created/updated times), as one JSON object.
  * The crossing times of the response and debate thresholds go to the petition's own
  * `response_threshold_reached_at` / `debate_threshold_reached_at`.
+ *
+ * - `deferred_indexes`: the GIN (search) indexes of `petitions` a bulk archive load dropped, with their definitions,
+ *   written in the same transaction as the drop, so that an import that dies half-way leaves the list of what to
+ *   rebuild (the next import rebuilds them first: repositories/writes/archive.ts `restoreDeferredIndexes`).
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's schema types (Kysely's convention)
 export async function up(db: Kysely<any>): Promise<void> {
@@ -35,6 +39,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       petition_id bigint primary key references petitions (id) on delete cascade,
       details jsonb not null check (jsonb_typeof(details) = 'object')
     )`.execute(db);
+  await sql`
+    create table deferred_indexes (
+      name text primary key,
+      definition text not null,
+      deferred_at timestamptz not null default now()
+    )`.execute(db);
   await sql`comment on table archived_petition_details is
     'Imported from an archive source: what it said about the petition beyond the petitions columns'`.execute(
     db,
@@ -43,6 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop table deferred_indexes`.execute(db);
   await sql`drop table archived_petition_details`.execute(db);
   await sql`drop table archived_area_counts`.execute(db);
 }
