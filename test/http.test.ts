@@ -78,7 +78,20 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
     expect(page).toContain('답변 완료');
     expect(page).toContain('청원 종료');
     expect(page).toContain('보관 기록입니다');
-    expect(page).toContain('https://www1.president.go.kr/petitions/586819');
+    expect(page).toContain('https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819');
+  });
+
+  it('says plainly where the Room-N text and answer the crawl lost can be read: the Presidential Archives (ko, en)', async () => {
+    const preserved = 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819';
+    const page = visibleText(await html(`/petitions/${roomNId}`));
+    expect(page).toContain(`대통령기록관 웹기록물에 보존된 원래 페이지에서 읽을 수 있습니다: ${preserved}`);
+    expect(page).toContain('이 기록을 가져온 수집본에는 청원 본문이 없습니다.');
+    expect(page).not.toContain('www1.president.go.kr/petitions/586819');
+    const en = visibleText(await html(`/petitions/${roomNId}?lang=en`));
+    expect(en).toContain(`is preserved at the Presidential Archives (대통령기록관): ${preserved}`);
+    expect(en).toContain(
+      `Read it on the original page, preserved at the Presidential Archives (대통령기록관): ${preserved}`,
+    );
   });
 
   it('shows an official answer in full on an answered petition of 2017', async () => {
@@ -213,7 +226,11 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
       response_state: 'answered',
       category: { code: 'safety-environment', name: '안전/환경' },
       last_day: '2020-04-17',
-      archive: { source: 'cwd', source_id: '586819', url: 'https://www1.president.go.kr/petitions/586819' },
+      archive: {
+        source: 'cwd',
+        source_id: '586819',
+        url: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819',
+      },
     });
     const counts = body.data.map((p: any) => p.agreement_count);
     expect([...counts].sort((a, b) => b - a)).toEqual(counts);

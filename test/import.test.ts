@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArchiveFile } from '../src/commands/import-archive.js';
 import type { DatabaseHandle } from '../src/db/connection.js';
 import { findArchivedPetition, listPetitions, responsesForPetition } from '../src/repositories/petitions.js';
+import { deferSearchIndexes } from '../src/repositories/writes/archive.js';
 import { freshDatabase, TEST_ENGINE } from './support/databases.js';
 import { contentDigest } from './support/digest.js';
 import { HAS_SHARED_DATA, shared } from './support/shared-data.js';
@@ -30,6 +32,13 @@ const count = async (h: DatabaseHandle, table: 'petitions' | 'official_responses
     ).n,
   );
 
+/** Names of the GIN (search) indexes of petitions. */
+const ginIndexes = async (h: DatabaseHandle) =>
+  (
+    await sql<{ name: string }>`select indexname as name from pg_indexes
+      where tablename = 'petitions' and indexdef like '% USING gin %' order by indexname`.execute(h.db)
+  ).rows.map((r) => r.name);
+
 describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`, () => {
   let h: DatabaseHandle;
   beforeAll(async () => {
@@ -42,6 +51,10 @@ describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`
   it('imports the 2020 Blue House file: 8,859 petitions, Room-N petition 586819 answered with 2,715,626', async () => {
     const summary = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now });
     expect(summary).toMatchObject({ format: 'cwd-korkeep-jsonl', inserted: 8859, merged: 0, unchanged: 0 });
+    // loaded in bulk, and the search indexes are complete again when the import returns
+    expect(summary.bulk).toBe(true);
+    expect(await ginIndexes(h)).toEqual(['petitions_body_trgm', 'petitions_title_trgm']);
+    expect(await h.db.selectFrom('deferred_indexes').selectAll().execute()).toEqual([]);
     expect(summary.skipped).toEqual([]);
     expect(await count(h, 'petitions')).toBe(8859);
 
@@ -55,7 +68,7 @@ describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`
       agreement_count: 0,
       category: 'safety-environment',
       archive_source_state: '브리핑',
-      archive_source_url: 'https://www1.president.go.kr/petitions/586819',
+      archive_source_url: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819',
     });
     // 2020-03-18 ~ 2020-04-17 in Seoul: opens at the start of the first day, closes at the end of the last.
     expect(roomN?.opened_at?.toISOString()).toBe('2020-03-17T15:00:00.000Z');
@@ -97,6 +110,9 @@ describe.skipIf(!HAS_SHARED_DATA)(`importing the real archives (${TEST_ENGINE})`
   });
 
   it('changes nothing when the same file is imported again', async () => {
+    const again = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now });
+    // nothing new in its first batch: no bulk load, the indexes are never dropped
+    expect(again).toMatchObject({ inserted: 0, unchanged: 8859, bulk: false });
     const before = await contentDigest(h.db);
     const summary = await importArchiveFile(h.db, shared('cwd/cwd_2020_korkeep.jsonl'), { now: new Date() });
     expect(summary).toMatchObject({ inserted: 0, merged: 0, unchanged: 8859 });
@@ -366,5 +382,76 @@ describe(`importing a file with broken rows (${TEST_ENGINE})`, () => {
       { archive_source_id: '1', title: '청원 1 & 보호' },
       { archive_source_id: '6', title: '청원 6 & 보호' },
     ]);
+  });
+});
+
+describe(`importing Blue House crawls in other layouts, read by meaning (${TEST_ENGINE})`, () => {
+  let h: DatabaseHandle;
+  const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', 'crawls', name);
+  beforeAll(async () => {
+    h = await freshDatabase();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stores open-at-crawl rows as not-final counts, multi-line texts whole, and is idempotent', async () => {
+    const summary = await importArchiveFile(h.db, fixture('korean-header.csv'), { now });
+    expect(summary).toMatchObject({ format: 'cwd-crawl-csv', inserted: 3, skipped: [] });
+    const open = await findArchivedPetition(h.db, 'cwd', '591000');
+    expect(open).toMatchObject({
+      archived_agreement_count: 1234,
+      archived_count_final: false,
+      archive_source_state: '청원진행중',
+      body: '첫 줄입니다.\n\n둘째 문단입니다.',
+      category: 'transport-construction-land',
+    });
+    expect(await findArchivedPetition(h.db, 'cwd', '586819')).toMatchObject({
+      response_state: 'answered',
+      archived_count_final: true,
+      archive_source_url: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819',
+    });
+    const again = await importArchiveFile(h.db, fixture('korean-header.csv'), { now });
+    expect(again).toMatchObject({ inserted: 0, merged: 0, unchanged: 3, skipped: [] });
+  });
+
+  it('reports the column it cannot map and each unreadable row by file and line, and stores the rest', async () => {
+    const file = fixture('unmappable.csv');
+    const summary = await importArchiveFile(h.db, file, { now });
+    expect(summary.inserted).toBe(2);
+    expect(summary.skipped).toEqual([
+      {
+        file,
+        line: 1,
+        reason:
+          'column 6 "memo" is not mapped: its name and content match no petition field; its values were not imported',
+      },
+      { file, line: 5, reason: 'column "agree" is not an agreement count: "많음"' },
+      { file, line: 6, reason: 'column "begin" is not a date: "2021-02-30"' },
+    ]);
+    expect((await findArchivedPetition(h.db, 'cwd', '700002'))?.title).toBe('여러 줄\n제목');
+  });
+
+  it('rebuilds the search indexes an import killed during a bulk load left dropped, before anything else', async () => {
+    expect(await deferSearchIndexes(h.db)).toEqual(expect.arrayContaining(['petitions_title_trgm']));
+    expect(await ginIndexes(h)).toEqual([]); // what a process killed half-way through a bulk load leaves
+    await importArchiveFile(h.db, fixture('korean-header.csv'), { now, dryRun: true });
+    expect(await ginIndexes(h)).toEqual(['petitions_body_trgm', 'petitions_title_trgm']);
+    expect(await h.db.selectFrom('deferred_indexes').selectAll().execute()).toEqual([]);
+  });
+
+  it('imports the English-header, unnamed-column and answers-without-answer layouts', async () => {
+    for (const [name, inserted] of [
+      ['english-period.csv', 2],
+      ['unnamed-columns.csv', 2],
+      ['answers-layout-no-answer.csv', 1],
+    ] as const) {
+      const summary = await importArchiveFile(h.db, fixture(name), { now });
+      expect(summary, name).toMatchObject({ inserted, skipped: [] });
+    }
+    expect(await findArchivedPetition(h.db, 'cwd', '900001')).toMatchObject({
+      archived_count_final: false,
+      body: '본문 첫 줄\n\n본문 둘째 문단',
+    });
   });
 });

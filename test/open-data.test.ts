@@ -154,7 +154,7 @@ describe(`agreement aggregates (${TEST_ENGINE})`, () => {
     const days = await json(`/api/v1/petitions/${roomNId}/agreements/by-day`);
     expect(days).toMatchObject({ count_source: 'archive', data: [] });
     const regions = await json(`/api/v1/petitions/${roomNId}/agreements/by-region`);
-    expect(regions).toMatchObject({ count_source: 'archive', data: [] });
+    expect(regions).toMatchObject({ count_source: 'archive', source: 'archive', data: [] });
     expect((await json('/api/v1/petitions/999999999/agreements/by-day', 404)).error.code).toBe(
       'petition_not_found',
     );
@@ -345,6 +345,17 @@ describe(`OpenAPI contract (${TEST_ENGINE})`, () => {
         [`/petitions/${liveId}/agreements/by-region`, 200],
         ['/petitions/1.5/agreements/by-region', 400],
         ['/petitions/999999999/agreements/by-region', 404],
+      ],
+      '/petitions/{id}/agreements/by-country': [
+        [`/petitions/${liveId}/agreements/by-country`, 200],
+        [`/petitions/${roomNId}/agreements/by-country`, 200],
+        ['/petitions/1.5/agreements/by-country', 400],
+        ['/petitions/999999999/agreements/by-country', 404],
+      ],
+      '/petitions/{id}/agreements/by-constituency': [
+        [`/petitions/${liveId}/agreements/by-constituency`, 200],
+        ['/petitions/x/agreements/by-constituency', 400],
+        [`/petitions/${draft}/agreements/by-constituency`, 404],
       ],
       '/categories': [
         ['/categories?profile=assembly', 200],

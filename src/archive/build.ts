@@ -116,6 +116,19 @@ export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord 
     ...(r.answeredAt !== undefined ? { answeredAt: r.answeredAt } : {}),
     response,
     sourceUrl: nulOrNull(r.sourceUrl),
+    ...(r.thresholdsReachedAt !== undefined ? { thresholdsReachedAt: r.thresholdsReachedAt } : {}),
+    ...(r.debate !== undefined ? { debate: r.debate } : {}),
+    ...(r.areaCounts !== undefined
+      ? {
+          areaCounts: r.areaCounts.map((a) => ({
+            ...a,
+            code: nul(a.code),
+            name: nul(a.name),
+            mp: nulOrNull(a.mp),
+          })),
+        }
+      : {}),
+    ...(r.details !== undefined ? { details: r.details } : {}),
   };
   if (out.sourceId === '') reject('the source id is empty');
   if (out.title === '') reject('the title is empty');
@@ -149,8 +162,15 @@ export function finishRecord(r: ArchivedPetitionRecord): ArchivedPetitionRecord 
     ['closedAt', out.closedAt],
     ['response.publishedAt', out.response?.publishedAt ?? null],
     ['answeredAt', out.answeredAt ?? null],
+    ['thresholdsReachedAt.response', out.thresholdsReachedAt?.response ?? null],
+    ['thresholdsReachedAt.debate', out.thresholdsReachedAt?.debate ?? null],
   ] as const) {
     if (v !== null && Number.isNaN(Date.parse(v))) reject(`${k} is not an instant: ${show(v)}`);
+  }
+  for (const a of out.areaCounts ?? []) {
+    if (!Number.isSafeInteger(a.count) || a.count < 0 || a.count > MAX_AGREEMENT_COUNT) {
+      reject(`the ${a.scope} count of ${show(a.name)} is not a whole number ≥ 0: ${show(a.count)}`);
+    }
   }
   if (out.response !== null && out.response.body.trim() === '') out.response = null;
   return out;

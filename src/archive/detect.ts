@@ -14,13 +14,18 @@
  *      num, start-days, end-days, title, count, petition_answer → 'cwd-answers-csv';
  *      id, category, title, expiryDate, numOfAgrees → 'cwd-list-csv';
  *      rowno, category, title, content, count, start, end → 'assembly-csv';
- *      id, url, title, content, statement, tags, signs, createdDate → 'wtp-csv'.
+ *      id, url, title, content, statement, tags, signs, createdDate → 'wtp-csv';
+ *      otherwise any other crawl of the Blue House board whose columns can be mapped by meaning — names and the
+ *      content of the first rows (formats/cwd-crawl.ts `mapCrawlHeader`) — to a number, title, count and a date
+ *      → 'cwd-crawl-csv'.
  * Anything else throws DomainError('unknown_format') naming what was seen.
  */
 import { constants, gunzipSync } from 'node:zlib';
 import { DomainError } from '../domain/errors.js';
+import { CsvTokenizer } from './csv.js';
 import { ASSEMBLY_COLUMNS } from './formats/assembly.js';
 import { CWD_ANSWERS_COLUMNS } from './formats/cwd-answers.js';
+import { mapCrawlHeader } from './formats/cwd-crawl.js';
 import { KORKEEP_KEYS } from './formats/cwd-korkeep.js';
 import { CWD_LIST_COLUMNS } from './formats/cwd-list.js';
 import { LOVIT_KEYS } from './formats/cwd-lovit.js';
@@ -162,9 +167,19 @@ export function detectFormat(firstBytes: Buffer | string): ArchiveFormat {
   for (const [format, columns] of CSV_SIGNATURES) {
     if (columns.every((c) => names.has(c))) return format;
   }
+  // Another crawl of the board: mapped by meaning from its header and the first rows the head holds.
+  const records = new CsvTokenizer()
+    .push(Buffer.from(text, 'utf8'))
+    .filter((r): r is Extract<typeof r, { fields: Buffer[] }> => 'fields' in r)
+    .slice(0, 21)
+    .map((r) => r.fields.map((f) => f.toString('utf8')));
+  const crawlHeader = (records[0] ?? header).map((h) => h.trim());
+  const mapped = mapCrawlHeader(crawlHeader, records.slice(1));
+  if (!('missing' in mapped)) return 'cwd-crawl-csv';
   return unknown(
     `Unrecognised archive content: the first line ${preview(firstLine)} is neither JSON nor a known CSV header ` +
-      `(columns seen: ${JSON.stringify(header.slice(0, 20))}).`,
-    { csvHeader: header.slice(0, 20) },
+      `(columns seen: ${JSON.stringify(header.slice(0, 20))}); read as a crawl of the Blue House board it lacks ` +
+      `${mapped.missing.join(', ')}.`,
+    { csvHeader: header.slice(0, 20), missing: mapped.missing },
   );
 }

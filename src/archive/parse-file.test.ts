@@ -115,7 +115,7 @@ describe('korkeep JSONL (BOM, CRLF)', () => {
       sourceState: '청원종료',
       answered: false,
       response: null,
-      sourceUrl: 'https://www1.president.go.kr/petitions/11',
+      sourceUrl: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/11',
     });
     expect(p.records[1]?.record).toMatchObject({
       sourceId: '17',
@@ -495,10 +495,55 @@ describe('UK JSON documents', () => {
             publishedAt: '2024-03-01T10:00:00.000Z',
           },
           sourceUrl: 'https://petition.parliament.uk/petitions/700001',
+          thresholdsReachedAt: { response: null, debate: null },
+          debate: { state: 'none', scheduledOn: null },
+          areaCounts: [
+            { scope: 'country', code: 'GB', name: 'United Kingdom', mp: null, count: 12000 },
+            { scope: 'constituency', code: 'E14000530', name: 'Aldershot', mp: null, count: 19 },
+            { scope: 'region', code: 'A', name: 'North East', mp: null, count: 377 },
+          ],
+          details: {
+            created_at: '2023-12-18T12:50:03.518Z',
+            government_response: {
+              responded_on: '2024-03-01',
+              created_at: '2024-03-01T10:00:00.000Z',
+              updated_at: '2024-03-01T10:00:00.000Z',
+            },
+          },
         },
       },
     ]);
     expect(JSON.stringify(p.records)).not.toContain('Somebody');
+  });
+
+  it('keeps the threshold crossing times and the debate track as the source gives them', async () => {
+    const p = await parse(
+      'debated.json',
+      pretty(
+        doc({
+          response_threshold_reached_at: '2024-02-01T08:00:00.000Z',
+          debate_threshold_reached_at: '2024-03-01T09:30:00+00:00',
+          scheduled_debate_date: '2024-04-15',
+          debate: { debated_on: '2024-04-15', transcript_url: 'https://hansard.example/t', overview: 'O.' },
+        }),
+      ),
+    );
+    expect(p.records[0]?.record).toMatchObject({
+      thresholdsReachedAt: { response: '2024-02-01T08:00:00.000Z', debate: '2024-03-01T09:30:00.000Z' },
+      debate: { state: 'debated', scheduledOn: '2024-04-15' },
+      details: {
+        scheduled_debate_date: '2024-04-15',
+        debate: { debated_on: '2024-04-15', transcript_url: 'https://hansard.example/t', overview: 'O.' },
+      },
+    });
+    const bad = await parse('bad.json', pretty(doc({ response_threshold_reached_at: 'soon' })));
+    expect(bad.rejects).toEqual([
+      {
+        file: expect.stringMatching(/bad\.json$/),
+        line: 1,
+        reason: 'response_threshold_reached_at is not a valid ISO-8601 instant: "soon"',
+      },
+    ]);
   });
 
   it('an open snapshot keeps its state, has no closedAt, and ends 6 months after opening (London date)', async () => {

@@ -15,10 +15,11 @@
  */
 import { DomainError } from '../domain/errors.js';
 import { RowRejection } from './build.js';
-import { readCsvRowBatches } from './csv.js';
+import { type CsvItem, readCsvRowBatches } from './csv.js';
 import { detectFormat } from './detect.js';
 import { ASSEMBLY_COLUMNS, createAssemblyMapper } from './formats/assembly.js';
 import { CWD_ANSWERS_COLUMNS, createCwdAnswersMapper } from './formats/cwd-answers.js';
+import { createCwdCrawlMapper, mapCrawlHeader } from './formats/cwd-crawl.js';
 import { mapKorkeep } from './formats/cwd-korkeep.js';
 import { CWD_LIST_COLUMNS, createCwdListMapper } from './formats/cwd-list.js';
 import { mapLovit } from './formats/cwd-lovit.js';
@@ -105,6 +106,8 @@ function rowBatchesOf(format: ArchiveFormat, ctx: Ctx): AsyncGenerator<ParsedRow
       return parseCsv(ctx, format, CWD_ANSWERS_COLUMNS, createCwdAnswersMapper());
     case 'cwd-list-csv':
       return parseCsv(ctx, format, CWD_LIST_COLUMNS, createCwdListMapper());
+    case 'cwd-crawl-csv':
+      return parseCrawlCsv(ctx);
     case 'assembly-csv':
       return parseCsv(ctx, format, ASSEMBLY_COLUMNS, createAssemblyMapper());
     case 'wtp-csv':
@@ -211,6 +214,65 @@ async function* parseCsv(
     }
     yield out;
   }
+}
+
+/** Data rows read before a crawl's columns are mapped: their content decides columns whose names say nothing. */
+const CRAWL_SAMPLE_ROWS = 20;
+
+/**
+ * A Blue House crawl in a layout of its own (formats/cwd-crawl.ts): the header and the first rows map the columns
+ * by meaning; each column that maps to nothing is reported once, at the header's line; then every row is mapped.
+ */
+async function* parseCrawlCsv(ctx: Ctx): AsyncGenerator<ParsedRow[]> {
+  let header: string[] | null = null;
+  const headerLine = 1; // the header is the file's first record
+  let map: ((cells: readonly string[]) => ArchivedPetitionRecord) | null = null;
+  const pending: Array<Extract<CsvItem, { line: number }>> = [];
+  const cellsOf = (row: Record<string, string>) => (header as string[]).map((h) => row[h] ?? '');
+  const mapRows = (items: Array<Extract<CsvItem, { line: number }>>): ParsedRow[] =>
+    items.map((item) =>
+      'error' in item
+        ? rejected(ctx, item.line, item.error)
+        : attempt(ctx, item.line, map as (c: readonly string[]) => ArchivedPetitionRecord, cellsOf(item.row)),
+    );
+  const start = (): ParsedRow[] => {
+    const h = header as string[];
+    const samples = pending.flatMap((i) => ('row' in i ? [cellsOf(i.row)] : []));
+    const mapping = mapCrawlHeader(h, samples);
+    if ('missing' in mapping) {
+      throw new DomainError(
+        'unknown_format',
+        `${ctx.file}: read as a crawl of the Blue House board, the columns ${JSON.stringify(h)} lack ${mapping.missing.join(', ')}.`,
+        { format: 'cwd-crawl-csv', missing: mapping.missing },
+      );
+    }
+    map = createCwdCrawlMapper(h, mapping);
+    const notes = mapping.unmapped.map((u) =>
+      rejected(
+        ctx,
+        headerLine,
+        `column ${u.column + 1} ${JSON.stringify(u.name)} is not mapped: ${u.reason}`,
+      ),
+    );
+    return [...notes, ...mapRows(pending.splice(0))];
+  };
+  for await (const items of readCsvRowBatches(readContentChunks(ctx.path), ctx.policy)) {
+    const out: ParsedRow[] = [];
+    for (const item of items) {
+      if ('header' in item) {
+        header = item.header;
+        continue;
+      }
+      if (map === null) {
+        pending.push(item);
+        if (pending.length >= CRAWL_SAMPLE_ROWS) out.push(...start());
+      } else {
+        out.push(...mapRows([item]));
+      }
+    }
+    if (out.length > 0) yield out;
+  }
+  if (map === null && header !== null) yield start();
 }
 
 function lineAt(bytes: Buffer, offset: number): number {

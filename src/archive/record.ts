@@ -24,6 +24,7 @@ export type ArchiveFormat =
   | 'cwd-lovit-jsonl'
   | 'cwd-answers-csv'
   | 'cwd-list-csv'
+  | 'cwd-crawl-csv'
   | 'assembly-csv'
   | 'uk-json'
   | 'wtp-csv'
@@ -71,6 +72,28 @@ export interface ArchivedPetitionRecord {
   response: ArchivedResponse | null;
   /** Public URL of the original, where known. */
   sourceUrl: string | null;
+  /** When the response / debate threshold was crossed (UTC ISO-8601), where the source says (UK); absent: unknown. */
+  thresholdsReachedAt?: { response: string | null; debate: string | null };
+  /** The parliamentary debate as the source tracked it (UK); absent: the source has no debate track. */
+  debate?: {
+    state: 'none' | 'awaiting' | 'scheduled' | 'debated' | 'not_debated';
+    scheduledOn: string | null;
+  };
+  /** Signatures per area as the source published them (UK by country, constituency, region): imported aggregates. */
+  areaCounts?: ArchivedAreaCount[];
+  /** Everything else the source says about the petition that has no field here, as published (one JSON object). */
+  details?: Record<string, unknown>;
+}
+
+/** One area's count as an archive source published it: no signer rows behind it. */
+export interface ArchivedAreaCount {
+  scope: 'country' | 'constituency' | 'region';
+  /** ISO 3166 alpha-2 for a country, ONS code for a constituency or region, as the source gave it. */
+  code: string;
+  name: string;
+  /** The constituency's MP at the time of the count (a public office holder); null otherwise. */
+  mp: string | null;
+  count: number;
 }
 
 /** A row a parser could not turn into a record: reported with file and line, never stored. */

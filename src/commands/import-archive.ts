@@ -15,17 +15,23 @@ import { closesAtForLastDay, startOfLocalDay } from '../domain/closing-dates.js'
 import { isAnswered } from '../domain/petition-states.js';
 import { findCategory, getProfile } from '../domain/policy-profiles.js';
 import {
+  countStoredPetitions,
   type ExistingArchivedPetition,
   findArchived,
   findArchivedByTitles,
 } from '../repositories/archive.js';
 import {
   type ArchivedPetitionPatch,
+  deferSearchIndexes,
+  insertArchivedAreaCounts,
+  insertArchivedDetails,
   insertArchivedResponses,
   insertPetitions,
+  type NewArchivedAreaCount,
   type NewArchivedResponse,
   patchArchivedPetition,
   refreshAfterBulkImport,
+  restoreDeferredIndexes,
 } from '../repositories/writes/archive.js';
 
 export interface ImportOptions {
@@ -39,6 +45,11 @@ export interface ImportOptions {
   onProgress?: (line: number) => void;
   /** Rows that are not valid UTF-8: rejected (default), or decoded as Windows-1252 (the We the People CSV). */
   invalidUtf8?: 'reject' | 'windows-1252';
+  /**
+   * Load in bulk when it pays (default true): see `shouldLoadInBulk`. false: keep the search indexes up to date row
+   * by row (the path before bulk loading; kept for comparison in `bench:import`).
+   */
+  bulk?: boolean;
 }
 
 export interface ImportSummary {
@@ -55,6 +66,31 @@ export interface ImportSummary {
   /** Records whose category label the profile does not know (stored without a category, label kept). */
   uncategorised: number;
   dryRun: boolean;
+  /** True when the search indexes were dropped for the load and built again before the import returned. */
+  bulk: boolean;
+}
+
+/** Smallest file (physical lines) loaded in bulk: below it, rebuilding the indexes costs more than it saves. */
+export const BULK_MIN_LINES = 1000;
+
+/** Share of new petitions in a file's first batch from which the rest of it is loaded in bulk. */
+export const BULK_MIN_NEW_SHARE = 0.9;
+
+/**
+ * Whether a file may be loaded in bulk — drop the GIN search indexes, insert, build them again once — instead of
+ * maintaining them row by row (about 2.4 times the cost of one build on PostgreSQL). Only where nobody loses by it:
+ * the table holds no petition of this platform's own (a deployment taking agreements keeps its indexes; building one
+ * blocks writes to `petitions` for its duration), the file has at least `BULK_MIN_LINES` lines, and it would at
+ * least double the table (the build's cost grows with the whole table). A UK document is one petition: never.
+ * The importer then loads in bulk only when the first batch was at least `BULK_MIN_NEW_SHARE` new petitions (the
+ * first batch itself is stored with the indexes in place).
+ */
+export function shouldLoadInBulk(
+  format: ArchiveFormat,
+  fileLines: number,
+  stored: { total: number; own: number },
+): boolean {
+  return format !== 'uk-json' && stored.own === 0 && fileLines >= BULK_MIN_LINES && fileLines >= stored.total;
 }
 
 class DryRunRollback extends Error {}
@@ -75,6 +111,11 @@ interface PendingRecord {
  * (`cwd-list`, another numbering) describe the same petitions: whichever comes first, each is stored once, under
  * the board's id (matched by title, deadline and count — see `takeTwin`).
  *
+ * Bulk loading: a large file of new petitions into a table of archived petitions (`shouldLoadInBulk`, then a first
+ * batch of new petitions) is stored, after its first batch, with the GIN search indexes dropped (their definitions recorded in `deferred_indexes` first) and built once at the end, before the
+ * import returns — also when it fails; an import killed half-way has them rebuilt by the next import's first step.
+ * Records are inserted with multi-row statements, one transaction per `batchSize` records either way.
+ *
  * @throws DomainError('unknown_format') when the content is not a known archive format; database errors abort the
  *         current batch (earlier batches stay committed unless `dryRun`).
  */
@@ -93,6 +134,21 @@ export async function importArchiveFile(
     skipped: [],
     uncategorised: 0,
     dryRun: options.dryRun ?? false,
+    bulk: false,
+  };
+  // an import that died half-way through a bulk load left its indexes to rebuild: first of all, rebuild them
+  await restoreDeferredIndexes(db);
+  // bulk is decided after the first batch: only when that batch was (nearly) all new petitions — a re-import of a
+  // file already stored must not rebuild the indexes for nothing
+  const bulkCandidate =
+    !summary.dryRun &&
+    options.bulk !== false &&
+    shouldLoadInBulk(format, await countLines(path), await countStoredPetitions(db));
+  let batches = 0;
+  const afterBatch = async (size: number) => {
+    if (++batches !== 1 || !bulkCandidate || summary.inserted < BULK_MIN_NEW_SHARE * size) return;
+    await deferSearchIndexes(db);
+    summary.bulk = true;
   };
   const batchSize = options.batchSize ?? 500;
   const firstLineOf = new Map<string, number>();
@@ -114,33 +170,42 @@ export async function importArchiveFile(
     }
   };
 
-  await run(async (flush) => {
-    let batch: PendingRecord[] = [];
-    for await (const row of parseArchiveFile(path, { invalidUtf8: options.invalidUtf8 ?? 'reject' })) {
-      if (!row.ok) {
-        summary.skipped.push(row.rejected);
-        continue;
+  const load = () =>
+    run(async (flush) => {
+      let batch: PendingRecord[] = [];
+      for await (const row of parseArchiveFile(path, { invalidUtf8: options.invalidUtf8 ?? 'reject' })) {
+        if (!row.ok) {
+          summary.skipped.push(row.rejected);
+          continue;
+        }
+        const key = `${row.record.source}/${row.record.sourceId}`;
+        const first = firstLineOf.get(key);
+        if (first !== undefined) {
+          summary.skipped.push({
+            file: path,
+            line: row.line,
+            reason: `same petition as line ${first} (${key})`,
+          });
+          continue;
+        }
+        firstLineOf.set(key, row.line);
+        batch.push({ line: row.line, record: row.record });
+        if (batch.length >= batchSize) {
+          await flush(batch);
+          await afterBatch(batch.length);
+          options.onProgress?.(row.line);
+          batch = [];
+        }
       }
-      const key = `${row.record.source}/${row.record.sourceId}`;
-      const first = firstLineOf.get(key);
-      if (first !== undefined) {
-        summary.skipped.push({
-          file: path,
-          line: row.line,
-          reason: `same petition as line ${first} (${key})`,
-        });
-        continue;
-      }
-      firstLineOf.set(key, row.line);
-      batch.push({ line: row.line, record: row.record });
-      if (batch.length >= batchSize) {
-        await flush(batch);
-        options.onProgress?.(row.line);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await flush(batch);
-  });
+      if (batch.length > 0) await flush(batch);
+    });
+
+  try {
+    await load();
+  } finally {
+    // the indexes are complete again before the import returns, whether it succeeded or not
+    if (summary.bulk) await restoreDeferredIndexes(db);
+  }
   if (!summary.dryRun && summary.inserted + summary.merged > 0) await refreshAfterBulkImport(db);
   return summary;
 }
@@ -179,6 +244,7 @@ async function storeBatch(
       : [];
     const fresh: PendingRecord[] = [];
     const responses: NewArchivedResponse[] = [];
+    const extras: Extras = { areaCounts: [], details: [] };
 
     for (const item of items) {
       const r = item.record;
@@ -186,11 +252,11 @@ async function storeBatch(
       const current = existing.get(r.sourceId);
       const twin = current ? undefined : takeTwin(twins, r);
       if (current) {
-        if (await completeFrom(trx, current, r, responses, now)) summary.merged++;
+        if (await completeFrom(trx, current, r, responses, now, extras)) summary.merged++;
         else summary.unchanged++;
       } else if (twin && source === 'cwd-list') {
         // The board's own record is stored: this row is the same petition; it may only bring the final count.
-        if (await completeFrom(trx, twin, { ...r, body: null, response: null }, responses, now))
+        if (await completeFrom(trx, twin, { ...r, body: null, response: null }, responses, now, extras))
           summary.merged++;
         else
           summary.skipped.push({
@@ -207,7 +273,7 @@ async function storeBatch(
           url: r.sourceUrl,
         };
         await patchArchivedPetition(trx, twin.id, { identity }, now);
-        await completeFrom(trx, twin, r, responses, now);
+        await completeFrom(trx, twin, r, responses, now, extras);
         summary.merged++;
       } else {
         fresh.push(item);
@@ -220,12 +286,43 @@ async function storeBatch(
     );
     fresh.forEach((item, index) => {
       const petitionId = ids[index];
-      if (item.record.response && petitionId)
-        responses.push(toResponse(petitionId, item.record, item.record.response));
+      if (!petitionId) return;
+      if (item.record.response) responses.push(toResponse(petitionId, item.record, item.record.response));
+      addExtras(extras, petitionId, item.record, { areaCounts: true, details: true });
     });
     summary.inserted += fresh.length;
     await insertArchivedResponses(trx, responses);
+    await insertArchivedAreaCounts(trx, extras.areaCounts);
+    await insertArchivedDetails(trx, extras.details);
   }
+}
+
+/** Rows beside the petitions a batch stores: imported area counts and the source's other details. */
+interface Extras {
+  areaCounts: NewArchivedAreaCount[];
+  details: Array<{ petitionId: string; details: Record<string, unknown> }>;
+}
+
+/** Queues a record's area counts and details for petition `petitionId` (those `which` asks for). */
+function addExtras(
+  extras: Extras,
+  petitionId: string,
+  r: ArchivedPetitionRecord,
+  which: { areaCounts: boolean; details: boolean },
+): boolean {
+  let added = false;
+  if (which.areaCounts && r.areaCounts && r.areaCounts.length > 0) {
+    const positions = { country: 0, constituency: 0, region: 0 };
+    for (const a of r.areaCounts) {
+      extras.areaCounts.push({ petitionId, position: positions[a.scope]++, ...a });
+    }
+    added = true;
+  }
+  if (which.details && r.details && Object.keys(r.details).length > 0) {
+    extras.details.push({ petitionId, details: r.details });
+    added = true;
+  }
+  return added;
 }
 
 /**
@@ -246,8 +343,22 @@ async function completeFrom(
   r: ArchivedPetitionRecord,
   responses: NewArchivedResponse[],
   now: Date,
+  extras: Extras,
 ): Promise<boolean> {
   const patch: ArchivedPetitionPatch = {};
+  const reached = r.thresholdsReachedAt;
+  if (
+    reached &&
+    ((current.response_threshold_reached_at === null && reached.response !== null) ||
+      (current.debate_threshold_reached_at === null && reached.debate !== null))
+  ) {
+    patch.reachedAt = { response: parseInstant(reached.response), debate: parseInstant(reached.debate) };
+  }
+  if (r.debate && r.debate.state !== 'none' && current.debate_state === 'none') patch.debate = r.debate;
+  const addedExtras = addExtras(extras, current.id, r, {
+    areaCounts: !current.has_area_counts,
+    details: !current.has_details,
+  });
   if (current.body === null && r.body) patch.body = r.body;
   const category = r.category ? findCategory(r.profile, r.category)?.code : undefined;
   if (current.category === null && category) patch.category = category;
@@ -259,7 +370,7 @@ async function completeFrom(
   if (!current.archived_count_final && moreRecent) patch.count = { total: r.agreementCount, final };
   const addResponse = !current.has_response && r.response !== null;
   if (addResponse && r.response) responses.push(toResponse(current.id, r, r.response));
-  if (Object.keys(patch).length === 0) return addResponse;
+  if (Object.keys(patch).length === 0) return addResponse || addedExtras;
   await patchArchivedPetition(trx, current.id, patch, now);
   return true;
 }
@@ -319,6 +430,9 @@ function toPetitionRow(r: ArchivedPetitionRecord, now: Date): NewPetition {
     closes_at: closesAt,
     closed_at: parseInstant(r.closedAt) ?? closesAt,
     answered_at: r.answered ? parseInstant(answeredAtOf(r)) : null,
+    response_threshold_reached_at: parseInstant(r.thresholdsReachedAt?.response),
+    debate_threshold_reached_at: parseInstant(r.thresholdsReachedAt?.debate),
+    ...(r.debate ? { debate_state: r.debate.state, debate_scheduled_on: r.debate.scheduledOn } : {}),
     archive_source: r.source,
     archive_source_id: r.sourceId,
     archive_source_state: r.sourceState,

@@ -177,6 +177,38 @@ export interface NotificationDeliveriesTable {
   sent_at: Timestamp | null;
 }
 
+/** Where an archived area count was counted: UK signatures by country, by constituency, by region. */
+export type AreaScope = 'country' | 'constituency' | 'region';
+
+/**
+ * Signatures per area as an archive source published them (UK `signatures_by_*`): imported aggregates, no
+ * agreement rows behind them (migration 2026-12-04T2200).
+ */
+export interface ArchivedAreaCountsTable {
+  petition_id: string;
+  scope: AreaScope;
+  /** The row's place in the source's list (0-based). */
+  position: number;
+  /** ISO 3166 alpha-2 (country) or ONS code (constituency, region), as the source gave it. */
+  code: string;
+  name: string;
+  mp: string | null;
+  signature_count: number;
+}
+
+/** What an archive source said about a petition beyond its columns (UK debate, departments, topics, …). */
+export interface ArchivedPetitionDetailsTable {
+  petition_id: string;
+  details: ColumnType<Record<string, unknown>, string, string>;
+}
+
+/** A search index of `petitions` dropped for a bulk load and not yet rebuilt (its `CREATE INDEX` text). */
+export interface DeferredIndexesTable {
+  name: string;
+  definition: string;
+  deferred_at: Generated<Date>;
+}
+
 export interface PetitionOfficialResponsesTable {
   petition_id: string;
   official_response_id: string;
@@ -352,6 +384,9 @@ export interface Database {
   petitions: PetitionsTable;
   official_responses: OfficialResponsesTable;
   petition_official_responses: PetitionOfficialResponsesTable;
+  archived_area_counts: ArchivedAreaCountsTable;
+  archived_petition_details: ArchivedPetitionDetailsTable;
+  deferred_indexes: DeferredIndexesTable;
   official_response_revisions: OfficialResponseRevisionsTable;
   petition_creators: PetitionCreatorsTable;
   petition_creations: PetitionCreationsTable;

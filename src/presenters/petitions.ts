@@ -1,5 +1,6 @@
 import type { ProfileView } from '../config/runtime-settings.js';
 import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
+import { archivedCopyUrl } from '../domain/archive-links.js';
 import type { PetitionCountRow } from '../repositories/open-data.js';
 import { formatDate, formatLastDay } from './format.js';
 
@@ -71,7 +72,8 @@ export function presentPetitionSummary(row: PetitionRow, profile: ProfileView): 
             source: row.archive_source,
             source_id: row.archive_source_id,
             source_state: row.archive_source_state,
-            url: row.archive_source_url,
+            // where the original can be read today (Blue House: the Presidential Archives' preserved copy)
+            url: archivedCopyUrl(row.archive_source, row.archive_source_id, row.archive_source_url),
           }
         : null,
   };

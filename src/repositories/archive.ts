@@ -25,6 +25,13 @@ export interface ExistingArchivedPetition {
   archived_agreement_count: number;
   archived_count_final: boolean;
   has_response: boolean;
+  response_threshold_reached_at: Date | null;
+  debate_threshold_reached_at: Date | null;
+  debate_state: string;
+  /** Whether archived area counts (UK signatures by country, constituency, region) are stored for it. */
+  has_area_counts: boolean;
+  /** Whether the source's other details are stored for it (`archived_petition_details`). */
+  has_details: boolean;
 }
 
 function selectExisting(db: Executor) {
@@ -41,10 +48,21 @@ function selectExisting(db: Executor) {
       'p.response_state',
       'p.archived_agreement_count',
       'p.archived_count_final',
+      'p.response_threshold_reached_at',
+      'p.debate_threshold_reached_at',
+      'p.debate_state',
       (eb: ExpressionBuilder<Database & { p: Database['petitions'] }, 'p'>) =>
         eb
           .exists(eb.selectFrom('petition_official_responses as pr').whereRef('pr.petition_id', '=', 'p.id'))
           .as('has_response'),
+      (eb: ExpressionBuilder<Database & { p: Database['petitions'] }, 'p'>) =>
+        eb
+          .exists(eb.selectFrom('archived_area_counts as ac').whereRef('ac.petition_id', '=', 'p.id'))
+          .as('has_area_counts'),
+      (eb: ExpressionBuilder<Database & { p: Database['petitions'] }, 'p'>) =>
+        eb
+          .exists(eb.selectFrom('archived_petition_details as ad').whereRef('ad.petition_id', '=', 'p.id'))
+          .as('has_details'),
     ]);
 }
 
@@ -81,4 +99,19 @@ export async function findArchivedByTitles(
     .where('p.archive_source', '=', source)
     .where('p.title', 'in', [...new Set(titles)])
     .execute() as Promise<ExistingArchivedPetition[]>;
+}
+
+/**
+ * How many petitions are stored, and how many of them are this platform's own (not imported): the importer loads
+ * in bulk (search indexes deferred) only into a table of archived petitions that the file would at least double.
+ */
+export async function countStoredPetitions(db: Executor): Promise<{ total: number; own: number }> {
+  const row = await db
+    .selectFrom('petitions')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('total'),
+      eb.fn.count<string>('id').filterWhere('archive_source', 'is', null).as('own'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), own: Number(row.own) };
 }

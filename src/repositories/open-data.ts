@@ -4,7 +4,7 @@
  * from `responsesForPetitions` (petitions.ts).
  */
 import { sql } from 'kysely';
-import type { PetitionRow } from '../db/schema.js';
+import type { AreaScope, PetitionRow } from '../db/schema.js';
 import type { PetitionState } from '../domain/petition-states.js';
 import type { Executor } from './petitions.js';
 
@@ -92,6 +92,48 @@ export async function agreementsByRegion(db: Executor, petitionId: string): Prom
     .groupBy('region')
     .execute();
   return rows.map((r) => ({ region: r.region, count: Number(r.count) }));
+}
+
+/** One area's signatures as an archive source published them (no agreement rows behind the number). */
+export interface ArchivedAreaCount {
+  scope: AreaScope;
+  code: string;
+  name: string;
+  /** The constituency's MP when the source counted (constituencies only; null otherwise or when not given). */
+  mp: string | null;
+  count: number;
+}
+
+/**
+ * The imported area counts of an archived petition (UK signatures by country, constituency, region), in the
+ * source's order within each scope; [] for a petition without any (every live petition, every Korean archive).
+ * @param scope one scope, or all of them (ordered by scope name: constituency, country, region)
+ */
+export async function archivedAreaCounts(
+  db: Executor,
+  petitionId: string,
+  scope?: AreaScope,
+): Promise<ArchivedAreaCount[]> {
+  let q = db
+    .selectFrom('archived_area_counts')
+    .select(['scope', 'code', 'name', 'mp', 'signature_count as count'])
+    .where('petition_id', '=', petitionId);
+  if (scope) q = q.where('scope', '=', scope);
+  const rows = await q.orderBy('scope').orderBy('position').execute();
+  return rows;
+}
+
+/** What an archive source said about a petition beyond its columns (UK debate, departments, …), or null. */
+export async function archivedPetitionDetails(
+  db: Executor,
+  petitionId: string,
+): Promise<Record<string, unknown> | null> {
+  const row = await db
+    .selectFrom('archived_petition_details')
+    .select('details')
+    .where('petition_id', '=', petitionId)
+    .executeTakeFirst();
+  return row?.details ?? null;
 }
 
 /**

@@ -1,10 +1,11 @@
 /** Helpers shared by the format mappers. */
+import { cwdPreservedUrl } from '../../domain/archive-links.js';
 import { reject } from '../build.js';
 import { show } from '../text.js';
 
-/** president.go.kr petition page for a board id. */
+/** The preserved copy of a Blue House board petition (the rule is in domain/archive-links.ts). */
 export function cwdUrl(id: string): string {
-  return `https://www1.president.go.kr/petitions/${id}`;
+  return cwdPreservedUrl(id);
 }
 
 /** The Blue House (청와대) board ids are positive integers. */

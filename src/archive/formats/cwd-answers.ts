@@ -4,6 +4,10 @@
  * `person` (masked author, NEVER read), `progress` ('브리핑 '), `title`, `count` ('참여인원 : [ 296,330명 ]'),
  * `petition_overview` (scraped HTML text with the page's tab labels), `petition_answer` (scraped answer).
  *
+ * `progress` may also be any other status the board used (a crawl in this layout taken while petitions were still
+ * open): '청원진행중' is a count taken before close (not final), '청원종료' a closed petition without an answer
+ * (`crawlStatus`, formats/cwd-crawl.ts); an empty progress cell means 브리핑, as in the real file.
+ *
  * In 3 real rows (412722, 418376, 436901) `petition_answer` is a second copy of the petition text (the crawler
  * missed the answer); when the cleaned answer equals the cleaned body the answer is treated as absent:
  * `response` null, still `answered` true.
@@ -20,6 +24,7 @@ import {
 import type { ArchivedPetitionRecord } from '../record.js';
 import { cleanLabel, cleanScrapedText } from '../text.js';
 import { cell, cwdUrl, requireCwdId } from './common.js';
+import { crawlStatus } from './cwd-crawl.js';
 
 /** Columns the parser needs (detect.ts identifies the format by them). */
 export const CWD_ANSWERS_COLUMNS = [
@@ -42,8 +47,11 @@ export function createCwdAnswersMapper(): (row: Record<string, string>) => Archi
     const body = cleanScrapedText(row.petition_overview ?? null);
     const answer = cleanScrapedText(cell(row, 'petition_answer'));
     const progress = cell(row, 'progress').trim();
-    if (progress !== '' && progress !== '브리핑') {
-      reject(`progress is ${JSON.stringify(progress)}; this file holds answered (브리핑) petitions only`);
+    const status = progress === '' ? { sourceState: '브리핑', answered: true } : crawlStatus(progress);
+    if (status === null) {
+      reject(
+        `progress is ${JSON.stringify(progress)}, not a status the board used (청원진행중, 청원종료, 브리핑)`,
+      );
     }
     return buildRecord({
       source: 'cwd',
@@ -55,8 +63,8 @@ export function createCwdAnswersMapper(): (row: Record<string, string>) => Archi
       openedOn,
       lastDay,
       agreementCount,
-      sourceState: progress === '' ? '브리핑' : progress,
-      answered: true,
+      sourceState: status.sourceState,
+      answered: status.answered || answer !== null,
       response:
         answer === null || answer === body ? null : { body: answer, summary: null, publishedAt: null },
       sourceUrl: cwdUrl(sourceId),

@@ -22,6 +22,12 @@
  *    (5,156,603), not the final total.
  * A petition without opened_at (rejected / never published) is rejected: it has no agreement period.
  * `creator_name` is never read.
+ *
+ * Nothing else the document holds is dropped: `response_threshold_reached_at` / `debate_threshold_reached_at` →
+ * `thresholdsReachedAt`; the debate track → `debate` (see `ukDebate`); `signatures_by_country`,
+ * `signatures_by_constituency`, `signatures_by_region` → `areaCounts` (imported aggregates, in the source's order);
+ * every other attribute (debate links and overview, departments, topics, moderation threshold time, committee
+ * note, the government response's own dates, …) → `details`, as published.
  */
 import { DateTime } from 'luxon';
 import { addToLocalDate } from '../../domain/closing-dates.js';
@@ -102,6 +108,13 @@ export function mapUkPetition(data: unknown): ArchivedPetitionRecord {
   } else if (gr !== null && gr !== undefined) {
     reject(`government_response is not an object: ${show(gr)}`);
   }
+  let regional: UkRegionalCounts;
+  try {
+    regional = ukRegionalCounts(data);
+  } catch (e) {
+    if (e instanceof DomainError) reject(e.message);
+    throw e;
+  }
   return buildRecord({
     source: 'uk',
     sourceId,
@@ -118,11 +131,92 @@ export function mapUkPetition(data: unknown): ArchivedPetitionRecord {
     answered: isObject(gr),
     response,
     sourceUrl: `https://petition.parliament.uk/petitions/${sourceId}`,
+    thresholdsReachedAt: {
+      response: instant(a.response_threshold_reached_at, 'response_threshold_reached_at'),
+      debate: instant(a.debate_threshold_reached_at, 'debate_threshold_reached_at'),
+    },
+    debate: ukDebate(a),
+    areaCounts: [
+      ...regional.byCountry.map((c) => ({
+        scope: 'country' as const,
+        code: c.code,
+        name: c.name,
+        mp: null,
+        count: c.signatureCount,
+      })),
+      ...regional.byConstituency.map((c) => ({
+        scope: 'constituency' as const,
+        code: c.onsCode,
+        name: c.name,
+        mp: c.mp,
+        count: c.signatureCount,
+      })),
+      ...regional.byRegion.map((c) => ({
+        scope: 'region' as const,
+        code: c.onsCode,
+        name: c.name,
+        mp: null,
+        count: c.signatureCount,
+      })),
+    ],
+    details: ukDetails(data, a),
   });
 }
 
+/** Attributes the record carries in fields of its own (or never reads: `creator_name`, personal data). */
+const UK_MAPPED_ATTRIBUTES = new Set([
+  'action',
+  'background',
+  'additional_details',
+  'state',
+  'signature_count',
+  'opened_at',
+  'closed_at',
+  'response_threshold_reached_at',
+  'debate_threshold_reached_at',
+  'creator_name',
+  'signatures_by_country',
+  'signatures_by_constituency',
+  'signatures_by_region',
+]);
+
+/**
+ * What else the document says, as published: every attribute not mapped to a field, the government response's
+ * metadata (its text is the record's response), and the petition's `links` / `type` where given.
+ */
+function ukDetails(data: Record<string, unknown>, a: Record<string, unknown>): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) {
+    if (UK_MAPPED_ATTRIBUTES.has(k)) continue;
+    if (k === 'government_response' && isObject(v)) {
+      const { summary: _s, details: _d, ...meta } = v;
+      details[k] = meta;
+    } else details[k] = v;
+  }
+  if (data.links !== undefined) details.links = data.links;
+  return details;
+}
+
+/**
+ * The debate track of a UK petition from its attributes: debated (a `debate` object with `debated_on` or
+ * `debated: true`), not debated (`debate.debated === false`), scheduled (`scheduled_debate_date`), awaiting (the
+ * debate threshold reached), otherwise none. `scheduledOn`: the debate's day (debated or scheduled), 'YYYY-MM-DD'.
+ */
+export function ukDebate(a: Record<string, unknown>): NonNullable<ArchivedPetitionRecord['debate']> {
+  const debate = isObject(a.debate) ? a.debate : null;
+  const debatedOn = debate ? parseIsoDate(debate.debated_on) : null;
+  const scheduled = parseIsoDate(a.scheduled_debate_date);
+  if (debate && debate.debated === false) return { state: 'not_debated', scheduledOn: null };
+  if (debate && (debatedOn !== null || debate.debated === true))
+    return { state: 'debated', scheduledOn: debatedOn ?? scheduled };
+  if (scheduled !== null) return { state: 'scheduled', scheduledOn: scheduled };
+  if (typeof a.debate_threshold_reached_at === 'string' && a.debate_threshold_reached_at !== '')
+    return { state: 'awaiting', scheduledOn: null };
+  return { state: 'none', scheduledOn: null };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
-// Regional counts (kept out of the record; for a later per-area view)
+// Regional counts (the record's `areaCounts`)
 
 export interface UkCountryCount {
   name: string;

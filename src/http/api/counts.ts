@@ -4,13 +4,19 @@ import type { Context } from 'hono';
 import { REGIONS } from '../../domain/identity.js';
 import { isPublic } from '../../domain/petition-states.js';
 import { presentPetitionCount } from '../../presenters/petitions.js';
-import { agreementsByDay, agreementsByRegion, findPetitionCount } from '../../repositories/open-data.js';
+import {
+  agreementsByDay,
+  agreementsByRegion,
+  archivedAreaCounts,
+  findPetitionCount,
+} from '../../repositories/open-data.js';
 import { apiError } from '../errors.js';
 import { SharedCache } from '../shared-cache.js';
 import type { Site } from '../site.js';
 import {
   AgreementsByDaySchema,
   AgreementsByRegionSchema,
+  AreaCountsSchema,
   errorResponse,
   PetitionCountSchema,
   PetitionIdParams,
@@ -71,7 +77,8 @@ const byRegionRoute = createRoute({
   summary: 'Confirmed agreements per region (aggregate; no per-signer data)',
   description:
     'Counts of confirmed agreements per region the signers chose (optional on the form: one of the 17 시·도, ' +
-    'overseas, or none). Archived petitions have no agreement rows: their list is empty.',
+    'overseas, or none). Archived petitions have no agreement rows: for a UK petition the answer is the regions ' +
+    'its source published, marked `"source": "archive"` (imported aggregates); for other archives it is empty.',
   request: { params: PetitionIdParams },
   responses: {
     200: { description: 'The counts', content: { 'application/json': { schema: AgreementsByRegionSchema } } },
@@ -80,6 +87,24 @@ const byRegionRoute = createRoute({
     429: RATE_LIMITED_RESPONSE,
   },
 });
+
+const areaRoute = (scope: 'country' | 'constituency') =>
+  createRoute({
+    method: 'get',
+    path: `/petitions/{id}/agreements/by-${scope}`,
+    summary: `Signatures per ${scope} of an archived UK petition (imported aggregate; no per-signer data)`,
+    description:
+      `The signatures per ${scope === 'country' ? 'country (ISO 3166 code)' : 'UK parliamentary constituency (ONS code, with its MP)'} ` +
+      'that petition.parliament.uk published for the petition, imported as they were and marked `"source": ' +
+      '"archive"`: no agreement rows stand behind them. Empty for every other petition.',
+    request: { params: PetitionIdParams },
+    responses: {
+      200: { description: 'The counts', content: { 'application/json': { schema: AreaCountsSchema } } },
+      400: errorResponse('Malformed id'),
+      404: errorResponse('No such public petition'),
+      429: RATE_LIMITED_RESPONSE,
+    },
+  });
 
 /** One cached answer of the count endpoint: the serialised body and its ETag, or null for "no public petition". */
 interface CountEntry {
@@ -184,6 +209,20 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
     const { id } = c.req.valid('param');
     const row = await findPetitionCount(site.db, id);
     if (!row || !isPublic(row.state)) return notFound(c, id);
+    if (row.archived_agreement_count !== null) {
+      // an archived petition has no agreement rows: what its source published per region, if anything
+      const archived = await archivedAreaCounts(site.db, row.id, 'region');
+      c.header('Cache-Control', 'public, max-age=60');
+      return c.json(
+        {
+          petition_id: Number(row.id),
+          count_source: 'archive' as const,
+          source: 'archive' as const,
+          data: archived.map((a) => ({ region: a.code, name_ko: null, name_en: a.name, count: a.count })),
+        },
+        200,
+      );
+    }
     const counts = await agreementsByRegion(site.db, row.id);
     const rank = (code: string | null) =>
       code === null ? REGIONS.length + 1 : (REGION_ORDER.get(code) ?? REGIONS.length);
@@ -192,7 +231,8 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
     return c.json(
       {
         petition_id: Number(row.id),
-        count_source: row.archived_agreement_count !== null ? ('archive' as const) : ('live' as const),
+        count_source: 'live' as const,
+        source: 'agreements' as const,
         data: counts.map(({ region, count }) => {
           const known = region === null ? undefined : REGIONS.find((r) => r.code === region);
           return { region, name_ko: known?.ko ?? null, name_en: known?.en ?? null, count };
@@ -201,4 +241,24 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
       200,
     );
   });
+
+  for (const scope of ['country', 'constituency'] as const) {
+    api.openapi(areaRoute(scope), async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await findPetitionCount(site.db, id);
+      if (!row || !isPublic(row.state)) return notFound(c, id);
+      const archived = row.archived_agreement_count !== null;
+      const counts = archived ? await archivedAreaCounts(site.db, row.id, scope) : [];
+      c.header('Cache-Control', 'public, max-age=60');
+      return c.json(
+        {
+          petition_id: Number(row.id),
+          source: archived ? ('archive' as const) : ('agreements' as const),
+          scope,
+          data: counts.map((a) => ({ code: a.code, name: a.name, mp: a.mp, count: a.count })),
+        },
+        200,
+      );
+    });
+  }
 }

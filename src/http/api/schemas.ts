@@ -171,15 +171,22 @@ export const AgreementsByDaySchema = z
   })
   .openapi('AgreementsByDay');
 
+const AggregateSourceSchema = z.enum(['archive', 'agreements']).openapi({
+  description:
+    'archive: aggregates the historic platform published, imported as they were (no agreement rows behind them); agreements: counted here from confirmed agreement rows',
+});
+
 export const AgreementsByRegionSchema = z
   .object({
     petition_id: z.number().int(),
     count_source: CountSourceSchema,
+    source: AggregateSourceSchema,
     data: z
       .array(
         z.object({
           region: z.string().nullable().openapi({
-            description: 'Region code (one of the 17 시·도, or overseas); null: none given',
+            description:
+              'Region code (one of the 17 시·도, or overseas); null: none given. For an archived UK petition: the ONS region code the UK site gave (e.g. "A" North East)',
             example: 'seoul',
           }),
           name_ko: z.string().nullable().openapi({ example: '서울특별시' }),
@@ -189,10 +196,37 @@ export const AgreementsByRegionSchema = z
       )
       .openapi({
         description:
-          'Regions with at least one confirmed agreement, in the official order of the 시·도, then overseas, then none given; empty for archived petitions',
+          'Regions with at least one confirmed agreement, in the official order of the 시·도, then overseas, then none given. For an archived petition: the regions its source published (UK), in the source\'s order, `source: "archive"`; empty for archives without them',
       }),
   })
   .openapi('AgreementsByRegion');
+
+export const AreaCountsSchema = z
+  .object({
+    petition_id: z.number().int(),
+    source: AggregateSourceSchema,
+    scope: z.enum(['country', 'constituency']),
+    data: z
+      .array(
+        z.object({
+          code: z.string().openapi({
+            description: 'ISO 3166 alpha-2 (country) or ONS code (constituency), as the source gave it',
+            example: 'E14000530',
+          }),
+          name: z.string().openapi({ example: 'Aldershot' }),
+          mp: z.string().nullable().openapi({
+            description:
+              "The constituency's MP when the source counted (a public office holder); null for countries",
+          }),
+          count: z.number().int(),
+        }),
+      )
+      .openapi({
+        description:
+          "Signatures per country or per UK parliamentary constituency as an archived UK petition's source published them (imported aggregates, no agreement rows behind them), in the source's order; empty for every other petition (this platform records no country or constituency of its signers)",
+      }),
+  })
+  .openapi('AreaCounts');
 
 export const CategoriesSchema = z
   .object({

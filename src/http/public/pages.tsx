@@ -10,6 +10,7 @@ import { loadModerationSettings } from '../../repositories/moderation-settings.j
 import {
   agreementsByDay,
   agreementsByRegion,
+  archivedAreaCounts,
   type DayCount,
   type RegionCount,
 } from '../../repositories/open-data.js';
@@ -179,6 +180,11 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
     const agree = signing && collecting ? { signedIn, providers: signing.providers } : undefined;
     const series =
       row.agreement_count > 0 && !withheld ? await agreementSeries(row.id, row.profile) : undefined;
+    // an archived petition's per-area counts are the aggregates its source published (UK), not agreement rows
+    const areaCounts =
+      row.archived_agreement_count !== null && !withheld
+        ? await archivedAreaCounts(site.db, row.id)
+        : undefined;
     const html = (
       <PetitionPage
         site={site}
@@ -190,6 +196,7 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
         withheld={withheld}
         byDay={series?.byDay}
         byRegion={series?.byRegion}
+        areaCounts={areaCounts}
         publicUrl={publicUrl}
       />
     ).toString();

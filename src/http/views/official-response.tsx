@@ -1,7 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
 import { raw } from 'hono/html';
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
+import { archivedCopyUrl, hasPreservedCopy } from '../../domain/archive-links.js';
 import { isAnswered } from '../../domain/petition-states.js';
 import {
   DEBATE_STATE_LABELS,
@@ -91,11 +93,25 @@ export function OfficialResponses(props: {
   const { row, responses, zone } = props;
   const m = (key: MessageKey, values?: MessageValues) => t(props.locale ?? 'ko', key, values);
   if (responses.length === 0 && !isAnswered(row.response_state)) return null;
+  const preserved = hasPreservedCopy(row.archive_source)
+    ? archivedCopyUrl(row.archive_source, row.archive_source_id, row.archive_source_url)
+    : null;
   return (
     <section class="official-response" aria-labelledby="response-heading">
       <h2 id="response-heading">{m('answer.heading')}</h2>
       {responses.length === 0 ? (
-        <p class="empty">{m('answer.textMissing')}</p>
+        <p class="empty">
+          {m('answer.textMissing')}
+          {preserved ? (
+            <>
+              {' '}
+              {m('answer.readPreserved')}{' '}
+              <a href={preserved} rel="noopener external">
+                {preserved}
+              </a>
+            </>
+          ) : null}
+        </p>
       ) : (
         responses.map((r) => {
           const extra = props.extras?.get(r.id);

@@ -1,17 +1,19 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
+import { archivedCopyUrl, hasPreservedCopy } from '../../domain/archive-links.js';
 import { REGIONS } from '../../domain/identity.js';
 import { hasResponseBadge, isPublic } from '../../domain/petition-states.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
 import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
-import type { DayCount, RegionCount } from '../../repositories/open-data.js';
+import type { ArchivedAreaCount, DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
 import { siteAssets } from '../assets.js';
 import type { PageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
 import { AgreementForm } from './agreement-form.js';
+import { ArchivedAreaCounts } from './archived-areas.js';
 import { AgreementsOverTimeChart, type ChartText, HorizontalBarChart } from './charts.js';
 import { stateLabel } from './components.js';
 import { Layout } from './layout.js';
@@ -90,6 +92,8 @@ export function PetitionPage(props: {
   /** Confirmed agreements per local day and per region (petitions with agreement rows; archived ones have none). */
   byDay?: DayCount[] | undefined;
   byRegion?: RegionCount[] | undefined;
+  /** Signatures per area its archive source published (UK), imported aggregates; absent or [] for none. */
+  areaCounts?: ArchivedAreaCount[] | undefined;
   /** Absolute base URL for share links and Open Graph (PUBLIC_URL), if known. */
   publicUrl?: string | null | undefined;
 }) {
@@ -101,6 +105,10 @@ export function PetitionPage(props: {
   const ownCategory = row.profile === site.deploymentProfile;
   const percent = progressPercent(row.public_count, threshold);
   const archived = row.archived_agreement_count !== null;
+  /** Where the original can be read today (the Presidential Archives for the Blue House board); null: nowhere known. */
+  const originalUrl = archived
+    ? archivedCopyUrl(row.archive_source, row.archive_source_id, row.archive_source_url)
+    : null;
   const live = takesPublicAgreements(row.state);
   const pageUrl = `${props.publicUrl ?? ''}/petitions/${row.id}`;
   const hashtag = suggestedHashtag(row.title);
@@ -201,6 +209,25 @@ export function PetitionPage(props: {
             </progress>
           </div>
         ) : null}
+        {archived && (row.response_threshold_reached_at || row.debate_threshold_reached_at) ? (
+          <ul class="threshold-crossings">
+            {(
+              [
+                ['response', row.response_threshold_reached_at],
+                ['debate', row.debate_threshold_reached_at],
+              ] as const
+            ).map(([kind, at]) =>
+              at ? (
+                <li>
+                  {m('petition.thresholdReachedOn', {
+                    kind,
+                    date: formatDate(locale, at, profile.timeZone),
+                  })}
+                </li>
+              ) : null,
+            )}
+          </ul>
+        ) : null}
         <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} locale={locale} />
         {archived ? (
           <p class="notice">
@@ -211,11 +238,13 @@ export function PetitionPage(props: {
                 m('petition.sourceLink'),
               final: row.archived_count_final === false ? 'false' : 'true',
             })}
-            {row.archive_source_url ? (
+            {originalUrl ? (
               <>
                 {' '}
-                <a href={row.archive_source_url} rel="noopener external">
-                  {m('petition.sourceLink')}
+                <a href={originalUrl} rel="noopener external">
+                  {hasPreservedCopy(row.archive_source)
+                    ? m('petition.preservedCopy')
+                    : m('petition.sourceLink')}
                 </a>
               </>
             ) : null}
@@ -257,6 +286,13 @@ export function PetitionPage(props: {
             <div lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.body) ? 'ko' : undefined}>
               <Paragraphs text={row.body} />
             </div>
+          ) : originalUrl && hasPreservedCopy(row.archive_source) ? (
+            <p class="empty">
+              {m('petition.bodyMissingPreserved')}{' '}
+              <a href={originalUrl} rel="noopener external">
+                {originalUrl}
+              </a>
+            </p>
           ) : (
             <p class="empty">{m('petition.bodyMissing')}</p>
           )}
@@ -291,6 +327,14 @@ export function PetitionPage(props: {
               }),
               columns: [m('petition.region'), m('petition.agreements')],
             })}
+          />
+        ) : null}
+        {archived ? (
+          <ArchivedAreaCounts
+            counts={props.areaCounts ?? []}
+            total={row.archived_agreement_count ?? 0}
+            source={ARCHIVE_NAMES[locale][row.archive_source ?? ''] ?? row.archive_source ?? ''}
+            locale={locale}
           />
         ) : null}
         <OfficialResponses

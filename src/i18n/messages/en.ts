@@ -17,7 +17,7 @@ export const en: Record<MessageKey, string> = {
   'layout.footerAbout':
     'Cheongwon is an open e-petition platform: anyone may petition, each person agrees once, and anyone can verify the counts.',
   'layout.footerSources':
-    'Archive sources: Blue House national petitions (www1.president.go.kr/petitions), National Assembly public-consent petitions, UK Parliament petitions (Contains Parliamentary information licensed under the Open Parliament Licence v3.0).',
+    'Archive sources: Blue House national petitions (www1.president.go.kr/petitions; preserved at webarchives.pa.go.kr/19th/www.president.go.kr/petitions), National Assembly public-consent petitions, UK Parliament petitions (Contains Parliamentary information licensed under the Open Parliament Licence v3.0).',
   'layout.footerSourcesLink': 'Data sources and terms of use',
   'layout.footerOpenData': 'Open data (API)',
 
@@ -100,6 +100,9 @@ export const en: Record<MessageKey, string> = {
   'petition.archived':
     'An archived record. The count comes from {source}: {final, select, true {the final count;} other {counted before the petition closed, not the final number;}} this platform holds no individual agreements for it.',
   'petition.sourceLink': 'Original page',
+  'petition.preservedCopy': 'Original page, preserved at the Presidential Archives',
+  'petition.bodyMissingPreserved':
+    'The crawl this record comes from kept no text for this petition. Its original page, with the text (and the official answer, where there was one), is preserved at the Presidential Archives (대통령기록관):',
   'petition.duplicate': 'This petition asks the same as another one; please agree with that one:',
   'petition.duplicateLink': 'petition {id}',
   'petition.rejected': 'It was decided not to publish this petition. Reason: {reason}',
@@ -126,6 +129,20 @@ export const en: Record<MessageKey, string> = {
   'petition.byRegionSummary':
     'Of {total, number} people who gave a region, most are from {top} ({topCount, number}).',
   'petition.region': 'Region',
+  'petition.archivedAreas': 'Signatures by area, as the original site published them',
+  'petition.archivedAreasNote':
+    'Imported from {source} as published ({total, number} signatures in all at the time): aggregates only, with no individual signature behind them on this platform.',
+  'petition.archivedByRegion': 'Signatures by region (UK)',
+  'petition.archivedByRegionSummary':
+    'Of {total, number} signatures counted in a UK region, most are from {top} ({topCount, number}).',
+  'petition.archivedByCountry': 'Signatures by country ({rows, number} countries)',
+  'petition.archivedByConstituency': 'Signatures by constituency ({rows, number} constituencies)',
+  'petition.country': 'Country',
+  'petition.constituency': 'Constituency',
+  'petition.mp': 'MP at the time',
+  'petition.signatures': 'Signatures',
+  'petition.thresholdReachedOn':
+    '{kind, select, response {Response threshold} other {Debate threshold}} reached on {date}',
   'state.draft': 'Draft',
   'state.collecting_pre_agreements': 'Collecting pre-agreements',
   'state.lapsed': 'Lapsed: not enough supporters in time',
@@ -146,6 +163,8 @@ export const en: Record<MessageKey, string> = {
   'mailbox.meta': 'To: {recipient} · {at, date, medium} {at, time, short}',
   'mailbox.openLink': 'Open the confirmation link',
   'answer.textMissing': 'This petition was answered, but the archive does not hold the text of the answer.',
+  'answer.readPreserved':
+    'Read it on the original page, preserved at the Presidential Archives (대통령기록관):',
   'answer.overdue': 'Response overdue',
   'answer.debate': 'Debate in Parliament: {state}',
   'answer.revisedOn': 'revised {date}',
@@ -217,7 +236,7 @@ export const en: Record<MessageKey, string> = {
   'about.intro':
     'The archived petitions on this site were collected from public petition boards of the past. Agreement counts are the final totals of the original boards; no record of an individual agreement is included. No petitioner or signer is identified in any of the data.',
   'about.sourceCheongwadae':
-    'Source: Blue House national petitions (www1.president.go.kr/petitions). Petition texts were written by citizens; official responses are public works of the government.',
+    'Source: Blue House national petitions (www1.president.go.kr/petitions; preserved at webarchives.pa.go.kr/19th/www.president.go.kr/petitions). Petition texts were written by citizens; official responses are public works of the government.',
   'about.sourceCrawls':
     'Crawls: korkeep/BlueHouse (petitions of 2020), lovit/petitions_archive (CC0 1.0), gyunggyung/National-Petition (official response texts, Apache-2.0).',
   'about.sourceAssembly':

@@ -21,7 +21,7 @@ export const ko = {
   'layout.footerAbout':
     '청원(Cheongwon)은 누구나 청원하고, 한 사람이 한 번 동의하며, 집계를 공개적으로 검증할 수 있는 열린 전자청원 플랫폼입니다.',
   'layout.footerSources':
-    '보관 자료 출처: 청와대 국민청원 (www1.president.go.kr/petitions), 국회 국민동의청원, UK Parliament petitions (Contains Parliamentary information licensed under the Open Parliament Licence v3.0).',
+    '보관 자료 출처: 청와대 국민청원 (www1.president.go.kr/petitions, 대통령기록관 웹기록물 webarchives.pa.go.kr/19th/www.president.go.kr/petitions 에 보존), 국회 국민동의청원, UK Parliament petitions (Contains Parliamentary information licensed under the Open Parliament Licence v3.0).',
   'layout.footerSourcesLink': '자료 출처와 이용 조건',
   'layout.footerOpenData': '열린 데이터 (API)',
 
@@ -102,6 +102,9 @@ export const ko = {
   'petition.archived':
     '보관 기록입니다. 참여인원은 {source}에서 가져온 {final, select, true {최종 집계이며,} other {청원 마감 전에 수집된 집계로, 최종 인원이 아닙니다.}} 이 플랫폼에 개별 동의 기록은 없습니다.',
   'petition.sourceLink': '원문 주소',
+  'petition.preservedCopy': '대통령기록관에 보존된 원문',
+  'petition.bodyMissingPreserved':
+    '이 기록을 가져온 수집본에는 청원 본문이 없습니다. 본문(답변이 있었다면 답변도)은 대통령기록관 웹기록물에 보존된 원래 페이지에서 읽을 수 있습니다:',
   'petition.duplicate': '이 청원은 다른 청원과 같은 내용입니다. 그 청원에 동의해 주십시오:',
   'petition.duplicateLink': '{id}번 청원',
   'petition.rejected': '공개하지 않기로 결정된 청원입니다. 사유: {reason}',
@@ -128,6 +131,19 @@ export const ko = {
   'petition.byRegionSummary':
     '지역을 밝힌 {total, number}명 가운데 {top}이 {topCount, number}명으로 가장 많습니다.',
   'petition.region': '지역',
+  'petition.archivedAreas': '지역별 서명 (원래 사이트가 공개한 집계)',
+  'petition.archivedAreasNote':
+    '{source}가 공개한 집계를 그대로 가져온 것입니다(당시 전체 {total, number}명). 집계일 뿐이며, 이 플랫폼에는 그 뒤에 있는 개별 서명 기록이 없습니다.',
+  'petition.archivedByRegion': '영국 지역별 서명',
+  'petition.archivedByRegionSummary':
+    '영국 지역으로 집계된 {total, number}명 가운데 {top}이 {topCount, number}명으로 가장 많습니다.',
+  'petition.archivedByCountry': '국가별 서명 ({rows, number}개국)',
+  'petition.archivedByConstituency': '선거구별 서명 ({rows, number}개 선거구)',
+  'petition.country': '국가',
+  'petition.constituency': '선거구',
+  'petition.mp': '당시 하원의원',
+  'petition.signatures': '서명',
+  'petition.thresholdReachedOn': '{kind, select, response {정부 답변 기준} other {토론 기준}} 도달: {date}',
   'state.draft': '작성 중',
   'state.collecting_pre_agreements': '사전동의 중',
   'state.lapsed': '사전동의 기간 만료',
@@ -148,6 +164,7 @@ export const ko = {
   'mailbox.meta': '받는 사람: {recipient} · {at, date, medium} {at, time, short}',
   'mailbox.openLink': '확인 링크 열기',
   'answer.textMissing': '답변이 완료된 청원이지만 보관 자료에 답변 원문이 없습니다.',
+  'answer.readPreserved': '대통령기록관 웹기록물에 보존된 원래 페이지에서 읽을 수 있습니다:',
   'answer.overdue': '답변 지연',
   'answer.debate': '의회 토론: {state}',
   'answer.revisedOn': '{date} 수정됨',
@@ -215,7 +232,7 @@ export const ko = {
   'about.intro':
     '이 사이트의 보관 청원은 공개된 과거 청원 게시판에서 수집된 자료입니다. 참여인원은 원 게시판의 최종 집계이며 개별 동의 기록은 포함되어 있지 않습니다. 청원인과 동의한 사람의 신원은 어떤 자료에도 포함되어 있지 않습니다.',
   'about.sourceCheongwadae':
-    '출처: 청와대 국민청원 (www1.president.go.kr/petitions). 청원 본문은 시민이 쓴 글이며, 정부 답변은 공공저작물입니다.',
+    '출처: 청와대 국민청원 (www1.president.go.kr/petitions, 대통령기록관 웹기록물 webarchives.pa.go.kr/19th/www.president.go.kr/petitions 에 보존). 청원 본문은 시민이 쓴 글이며, 정부 답변은 공공저작물입니다.',
   'about.sourceCrawls':
     '수집본: korkeep/BlueHouse (2020년 청원), lovit/petitions_archive (CC0 1.0), gyunggyung/National-Petition (답변 원문, Apache-2.0).',
   'about.sourceAssembly':
