@@ -627,6 +627,53 @@ describe('decisions and the audit log', () => {
     ]);
     // the staff note ('신고 확인 중') is internal: it is not in the creator's mail
     expect(JSON.stringify(outbox)).not.toContain('신고 확인 중');
+
+    {
+      // a petition whose deadline passes while it is hidden is un-hidden closed, with everything closing brings
+      const deadline = new Date(clock.now.getTime() - 3_600_000);
+      const closing = await openPetition(h.db, {
+        title: '숨긴 사이 마감된 청원',
+        openedAt: new Date(deadline.getTime() - 30 * 86_400_000),
+        closesAt: new Date(clock.now.getTime() + 3_600_000),
+        count: 7,
+      });
+      await admin.act(`/staff/petitions/${closing}/checkout`);
+      expect((await admin.act(`/staff/petitions/${closing}/hide`, { reason: '신고 확인 중' })).status).toBe(
+        200,
+      );
+      // the deadline passes while it is hidden
+      await h.db.updateTable('petitions').set({ closes_at: deadline }).where('id', '=', closing).execute();
+      await admin.act(`/staff/petitions/${closing}/checkout`);
+      expect((await admin.act(`/staff/petitions/${closing}/unhide`, { reason: '문제 없음' })).status).toBe(
+        200,
+      );
+      const row = await h.db
+        .selectFrom('petitions')
+        .select(['state', 'closed_at'])
+        .where('id', '=', closing)
+        .executeTakeFirstOrThrow();
+      expect(row.state).toBe('closed');
+      expect(row.closed_at?.toISOString()).toBe(deadline.toISOString());
+      const trail = await h.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('subject_type', '=', 'petition')
+        .where('subject_id', '=', closing)
+        .orderBy('id')
+        .execute();
+      expect(trail.map((a) => a.action)).toEqual(['petition.hide', 'petition.close', 'petition.unhide']);
+      const kinds = await h.db
+        .selectFrom('notification_outbox')
+        .select('kind')
+        .where('petition_id', '=', closing)
+        .orderBy('id')
+        .execute();
+      expect(kinds.map((k) => k.kind)).toEqual([
+        'creator.review_decision',
+        'creator.closed',
+        'creator.review_decision',
+      ]);
+    }
   });
 });
 

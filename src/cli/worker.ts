@@ -43,13 +43,16 @@ export function registerWorkerCommand(
         await handle.close();
       };
       if (o.once) {
-        const moved = await lifecycle.runOnce();
-        log(
-          `lifecycle: closed ${moved.closed.length}, lapsed ${moved.lapsed.length}, answers overdue ${moved.overdue.length}, reviews past target ${moved.reviewsOverdue.length}`,
-        );
-        const pass = await relay.drain();
-        log(`sent ${pass.sent}, retried ${pass.retried}, failed ${pass.failed}, skipped ${pass.skipped}`);
-        await shutdown();
+        try {
+          const moved = await lifecycle.runOnce();
+          log(
+            `lifecycle: closed ${moved.closed.length}, lapsed ${moved.lapsed.length}, answers overdue ${moved.overdue.length}, reviews past target ${moved.reviewsOverdue.length}`,
+          );
+          const pass = await relay.drain();
+          log(`sent ${pass.sent}, retried ${pass.retried}, failed ${pass.failed}, skipped ${pass.skipped}`);
+        } finally {
+          await shutdown(); // a failed pass still lets the database go
+        }
         return;
       }
       log(`notification worker ${relay.id} started; lifecycle scheduler started`);

@@ -1,11 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CountRules } from '../domain/count-effects.js';
-import { effectiveThresholds } from '../domain/count-effects.js';
 import { closeDecision } from '../domain/lifecycle.js';
-import { enqueueCreatorNotification } from '../notifications/outbox.js';
 import { applyClose, lockPetitionsDueToClose } from '../repositories/writes/lifecycle.js';
-import { auditTransition } from './steps/scheduler-audit.js';
+import { recordClose } from './steps/record-close.js';
 
 /**
  * Closes the open petitions whose deadline has come — at most `limit` of them, in ONE transaction — with
@@ -45,18 +43,7 @@ export async function closeDuePetitions(
           ? { closedAt: changes.closedAt, responseDueAt: changes.responseDueAt }
           : { closedAt: changes.closedAt };
       if (!(await applyClose(trx, p.id, update, now))) continue;
-      const threshold = effectiveThresholds(p, settings).response;
-      await enqueueCreatorNotification(
-        trx,
-        p.id,
-        'creator.closed',
-        { count: p.agreement_count, threshold },
-        now,
-      );
-      await auditTransition(trx, now, p.id, 'petition.close', {
-        before: { state: p.state },
-        after: { state: changes.state, closed_at: changes.closedAt.toISOString() },
-      });
+      await recordClose(trx, p, settings, changes.closedAt, now);
       closed.push(p.id);
     }
     return closed;

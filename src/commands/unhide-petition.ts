@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
+import { closeDecision } from '../domain/lifecycle.js';
 import {
   assertTransition,
   closedWhileHidden,
@@ -8,7 +9,10 @@ import {
   isPetitionState,
   stateAfterUnhiding,
 } from '../domain/petition-states.js';
+import { effectiveSettings, getProfile } from '../domain/policy-profiles.js';
+import { loadProfileOverrides } from '../repositories/profile-settings.js';
 import { type DecisionContext, type Outcome, runDecision } from './steps/moderation-decision.js';
+import { recordClose } from './steps/record-close.js';
 
 /**
  * Un-hides a petition: back to `open` (deadline ahead) or `closed` (`stateAfterUnhiding`). A petition hidden from
@@ -19,7 +23,7 @@ export async function unhidePetition(
   db: Kysely<Database>,
   ctx: DecisionContext,
 ): Promise<{ decisionId: string }> {
-  return runDecision(db, ctx, async (_trx, p) => {
+  return runDecision(db, ctx, async (trx, p) => {
     const hiddenFrom = p.hidden_from;
     const to =
       isHidden(p.state) && isPetitionState(hiddenFrom)
@@ -36,7 +40,29 @@ export async function unhidePetition(
     }
     assertTransition(p.state, to);
     const changes: Outcome['changes'] = { state: to, hidden_from: null };
-    if (closedWhileHidden(hiddenFrom, to)) changes.closed_at = p.closes_at;
+    if (closedWhileHidden(hiddenFrom, to) && p.closes_at) {
+      // its deadline passed while it was hidden: it closes now with everything closing brings (the deadline as
+      // closed_at, the answer deadline that runs from the close, the creator's mail, the audit entry)
+      const profile = getProfile(p.profile);
+      const settings = effectiveSettings(profile, await loadProfileOverrides(trx, profile.code));
+      const close = closeDecision(
+        {
+          state: hiddenFrom,
+          closesAt: p.closes_at,
+          closedAt: null,
+          responseState: p.response_state,
+          responseThresholdReachedAt: p.response_threshold_reached_at,
+        },
+        settings,
+        profile.timeZone,
+        ctx.now,
+      );
+      if (close) {
+        changes.closed_at = close.closedAt;
+        if (close.responseDueAt !== undefined) changes.response_due_at = close.responseDueAt;
+        await recordClose(trx, p, settings, close.closedAt, ctx.now);
+      }
+    }
     return { decision: 'unhide', changes, notify: 'unhidden' };
   });
 }

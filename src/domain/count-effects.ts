@@ -1,7 +1,7 @@
 /**
  * What follows from a petition's agreement count: the one home of the rules the agreement writer, `reconcile --fix`
  * and the SQL guard of the writer's fast path (migration `2300_count_guard`, `guardedSum` in
- * repositories/agreement-batches.ts) all obey.
+ * repositories/writes/agreement-batches.ts) all obey.
  *
  * - the effective thresholds: a petition's own threshold when it has one (imported records carry the rule of their
  *   time), else its profile's runtime setting;

@@ -165,8 +165,8 @@ export class LifecycleScheduler {
     };
     this.passes++;
     const changed = [...pass.closed, ...pass.lapsed, ...pass.overdue];
-    if (changed.length > 0) {
-      this.#o.listener.petitionsChanged(changed);
+    if (changed.length > 0) this.#o.listener.petitionsChanged(changed);
+    if (changed.length > 0 || pass.reviewsOverdue.length > 0) {
       this.#o.log(
         `lifecycle: closed ${pass.closed.length}, lapsed ${pass.lapsed.length}, answers overdue ${pass.overdue.length}` +
           (pass.reviewsOverdue.length > 0 ? `, reviews past target ${pass.reviewsOverdue.length}` : ''),

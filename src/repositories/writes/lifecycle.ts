@@ -57,7 +57,8 @@ export async function lockPetitionsDueToClose(
 }
 
 /**
- * Closes one locked petition: state `closed`, `closed_at` = its deadline, and its answer deadline when given.
+ * Closes one locked petition: state `closed`, `closed_at` = its deadline `closes_at` (copied in SQL, so exactly),
+ * and its answer deadline when given.
  * @returns true when it closed now (false: it had left `open` meanwhile, nothing changed)
  */
 export async function applyClose(
@@ -70,7 +71,8 @@ export async function applyClose(
     .updateTable('petitions')
     .set({
       state: 'closed',
-      closed_at: changes.closedAt,
+      // the deadline itself, to the microsecond (a JavaScript Date keeps milliseconds only)
+      closed_at: sql<Date>`closes_at`,
       ...(changes.responseDueAt !== undefined ? { response_due_at: changes.responseDueAt } : {}),
       updated_at: now,
     })
@@ -210,7 +212,7 @@ export async function lockReviewsPastTarget(
     .where('p.state', '=', TRANSITION_FROM.reviewOverdue)
     .where('p.review_overdue_at', 'is', null)
     .where(
-      sql<boolean>`p.review_started_at + make_interval(days => coalesce(ms.review_target_days, ${defaultTargetDays})::int)
+      sql<boolean>`p.review_started_at + make_interval(hours => 24 * coalesce(ms.review_target_days, ${defaultTargetDays})::int)
         <= ${now.toISOString()}::timestamptz`,
     )
     .orderBy('p.review_started_at')
