@@ -13,6 +13,10 @@ export interface PetitionsTable {
   category: string | null;
   title: string;
   body: string | null;
+  /** searchText(title) (domain/search-text.ts): what search reads; filled with `searchColumns` on every write. */
+  search_title: string;
+  /** searchText(title) + '\n' + searchText(body): what search reads; filled with `searchColumns` on every write. */
+  search_document: string;
   state: PetitionState;
   response_state: Generated<ResponseState>;
   agreement_count: Generated<number>;
@@ -376,5 +380,7 @@ export interface Database {
 
 export type PetitionRow = Selectable<PetitionsTable>;
 export type NewPetition = Insertable<PetitionsTable>;
+/** A new petition as the write modules take it: they derive the search columns (`searchColumns`) themselves. */
+export type NewPetitionText = Omit<NewPetition, 'search_title' | 'search_document'>;
 export type OfficialResponseRow = Selectable<OfficialResponsesTable>;
 export type StaffAccountRow = Selectable<StaffAccountsTable>;

@@ -4,23 +4,25 @@
  * The batch writes take the batch's transaction: a batch of records is stored all-or-nothing.
  */
 import { sql, type Transaction } from 'kysely';
-import type { Database, NewPetition } from '../../db/schema.js';
+import type { Database, NewPetitionText } from '../../db/schema.js';
 import { archivedStates } from '../../domain/petition-states.js';
+import { bodySearchSuffix, searchColumns } from '../../domain/search-text.js';
 import type { Executor } from '../petitions.js';
 
 /**
- * Inserts archived petitions in one multi-row statement (rows built with `archivedPetitionColumns`).
+ * Inserts archived petitions in one multi-row statement (rows built with `archivedPetitionColumns`), with their
+ * search columns derived here (`searchColumns`).
  * @returns their new ids (decimal petition numbers), in input order
  * @throws database errors (a check constraint, a duplicate archive key): the batch's transaction is then aborted
  */
 export async function insertPetitions(
   trx: Transaction<Database>,
-  rows: readonly NewPetition[],
+  rows: readonly NewPetitionText[],
 ): Promise<string[]> {
   if (rows.length === 0) return [];
   const inserted = await trx
     .insertInto('petitions')
-    .values([...rows])
+    .values(rows.map((r) => ({ ...r, ...searchColumns(r.title, r.body) })))
     .returning('id')
     .execute();
   return inserted.map((r) => r.id);
@@ -91,7 +93,14 @@ export async function patchArchivedPetition(
   await trx
     .updateTable('petitions')
     .set({
-      ...(patch.body !== undefined ? { body: sql<string>`coalesce(body, ${patch.body})` } : {}),
+      ...(patch.body !== undefined
+        ? {
+            body: sql<string>`coalesce(body, ${patch.body})`,
+            // the body is filled only where there was none: the document gains it then, and only then
+            search_document: sql<string>`case when body is null
+              then search_title || ${bodySearchSuffix(patch.body)} else search_document end`,
+          }
+        : {}),
       ...(patch.category !== undefined
         ? { category: sql<string>`coalesce(category, ${patch.category})` }
         : {}),
@@ -124,8 +133,8 @@ export async function patchArchivedPetition(
  * 8,859 petitions instead of ~3 ms), and PGlite has no autovacuum to do this later.
  */
 export async function refreshAfterBulkImport(db: Executor): Promise<void> {
-  await sql`select gin_clean_pending_list('petitions_title_trgm'::regclass), gin_clean_pending_list('petitions_body_trgm'::regclass)`.execute(
-    db,
-  );
+  await sql`select gin_clean_pending_list('petitions_title_trgm'::regclass),
+    gin_clean_pending_list('petitions_search_title_trgm'::regclass),
+    gin_clean_pending_list('petitions_search_document_trgm'::regclass)`.execute(db);
   await sql`analyze petitions, official_responses, petition_official_responses`.execute(db);
 }
