@@ -17,6 +17,10 @@ export interface PetitionsTable {
   search_title: string;
   /** searchText(title) + '\n' + searchText(body): what search reads; filled with `searchColumns` on every write. */
   search_document: string;
+  /** tsvector of the bigrams of search_title (domain/search-text.ts `searchGrams`), GIN-indexed. */
+  search_title_grams: string;
+  /** tsvector of the bigrams of search_document, GIN-indexed: the search index. */
+  search_grams: string;
   state: PetitionState;
   response_state: Generated<ResponseState>;
   agreement_count: Generated<number>;
@@ -381,6 +385,9 @@ export interface Database {
 export type PetitionRow = Selectable<PetitionsTable>;
 export type NewPetition = Insertable<PetitionsTable>;
 /** A new petition as the write modules take it: they derive the search columns (`searchColumns`) themselves. */
-export type NewPetitionText = Omit<NewPetition, 'search_title' | 'search_document'>;
+export type NewPetitionText = Omit<
+  NewPetition,
+  'search_title' | 'search_document' | 'search_title_grams' | 'search_grams'
+>;
 export type OfficialResponseRow = Selectable<OfficialResponsesTable>;
 export type StaffAccountRow = Selectable<StaffAccountsTable>;

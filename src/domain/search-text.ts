@@ -7,8 +7,8 @@
  * `…` → `...`, decomposed Hangul → syllables), then lower case (`N번방` → `n번방`), then every run of white space
  * (line breaks, tabs, U+3000) → one space, trimmed. It is only ever compared with itself: the stored petition text
  * is never rewritten (the page shows what was written), the normalised copy lives in the derived columns
- * `search_title` and `search_document` (`searchColumns`), filled by the write modules whenever a title or body is
- * stored or changed.
+ * `search_title` and `search_document`, and their bigrams in `search_title_grams` and `search_grams` (the index;
+ * `searchGrams`), all filled by `searchColumns` in the write modules whenever a title or body is stored or changed.
  */
 
 /** The search form of `text` (see the module's rule). `searchText(searchText(x)) === searchText(x)`. */
@@ -22,14 +22,62 @@ export const DOCUMENT_SEPARATOR = '\n';
 /**
  * The derived search columns of a petition with this title and body (null body: the title alone), the only way
  * they are filled: `search_title` = searchText(title); `search_document` = searchText(title) + '\n' +
- * searchText(body).
+ * searchText(body); the bigrams of each (`gramsVector`).
  */
-export function searchColumns(
-  title: string,
-  body: string | null | undefined,
-): { search_title: string; search_document: string } {
+export function searchColumns(title: string, body: string | null | undefined): SearchColumns {
   const t = searchText(title);
-  return { search_title: t, search_document: t + bodySearchSuffix(body) };
+  const document = t + bodySearchSuffix(body);
+  return {
+    search_title: t,
+    search_document: document,
+    search_title_grams: gramsVector(t),
+    search_grams: gramsVector(document),
+  };
+}
+
+/** The derived search columns of a petition (see `searchColumns`). */
+export interface SearchColumns {
+  search_title: string;
+  search_document: string;
+  /** tsvector literal of the title's bigrams (`searchGrams`). */
+  search_title_grams: string;
+  /** tsvector literal of the bigrams of title and body. */
+  search_grams: string;
+}
+
+/**
+ * The distinct character bigrams of the words of a text in the search form (words split at spaces and line
+ * breaks; a word of one character has none): `n번방 신상공개` → n번, 번방, 신상, 상공, 공개. They are what the search
+ * index holds (`search_grams`): every piece of a query that occurs in a text has all its bigrams among the text's,
+ * so the index finds a superset of the matches, which the exact comparison then narrows — and unlike trigrams,
+ * bigrams index two-syllable Korean words (처벌, 조국, 상상), the commonest length.
+ */
+export function searchGrams(text: string): string[] {
+  const grams = new Set<string>();
+  for (const word of text.split(/[ \n]/)) {
+    const chars = [...word];
+    for (let i = 0; i + 1 < chars.length; i++) grams.add(`${chars[i]}${chars[i + 1]}`);
+  }
+  return [...grams];
+}
+
+/** A lexeme as a PostgreSQL tsvector/tsquery literal: quoted, quotes doubled, backslashes escaped. */
+function lexeme(gram: string): string {
+  return `'${gram.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** The bigrams of `text` (already in the search form) as a tsvector literal, for the `search_grams` column. */
+export function gramsVector(text: string): string {
+  return searchGrams(text).map(lexeme).join(' ');
+}
+
+/**
+ * The tsquery literal that every text holding all `terms` matches (their bigrams, all required), or null when no
+ * term has two characters together (then only the exact comparison can decide).
+ */
+export function gramsQuery(terms: readonly string[]): string | null {
+  const grams = searchGrams(terms.join(' '));
+  return grams.length > 0 ? grams.map(lexeme).join(' & ') : null;
 }
 
 /** What a body adds to `search_document` after the title's search form: '' for none, else '\n' + searchText(body). */

@@ -1,7 +1,7 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, OfficialResponseRow, PetitionRow } from '../db/schema.js';
 import { ANSWERED_RESPONSE_STATES, type PetitionState } from '../domain/petition-states.js';
-import { parseSearchQuery, type SearchQuery } from '../domain/search-text.js';
+import { gramsQuery, parseSearchQuery, type SearchQuery } from '../domain/search-text.js';
 
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Kysely<Database>;
@@ -36,6 +36,12 @@ export interface PetitionListQuery {
 /** A search counts its matches up to this many; beyond it the total is said as "10,000+" (`totalIsLowerBound`). */
 export const SEARCH_COUNT_CAP = 10_000;
 
+/**
+ * Up to this many matches every tier is computed for every match (the body tiers read every matching body); with
+ * more, the title tiers come first and body-only matches follow by agreements (see `listPetitions`).
+ */
+export const RANK_ALL_LIMIT = 2_000;
+
 export interface PetitionPage {
   rows: PetitionRow[];
   /** Number of petitions matching the filters, over all pages (for a search: at most `SEARCH_COUNT_CAP`). */
@@ -53,14 +59,18 @@ export function likePattern(text: string): string {
  * One page of petitions matching `query`, with the total count.
  *
  * Text search (`query.text`, read by `parseSearchQuery`): every term occurs in the title or the body
- * (`search_document`, trigram-indexed), in any order; a quoted phrase is one term. With sort 'relevance' the order
- * is, tier by tier: the petition whose local number or source number (Blue House, Assembly, UK, We the People) is
- * the query; the title equal to the query; the phrase (terms as typed, or written together: `n 번방` → `n번방`) in
- * the title; every term in the title; the phrase in the body; the terms in order within 30 characters of each
- * other; the rest — then by agreements. A number also finds its petitions when no text matches. A search counts its
- * matches up to `SEARCH_COUNT_CAP` (an exact count of a common word over a national archive would take seconds).
- * Ties are broken by id (newest first) so pages are stable. Petitions of categories withheld by the
- * election-period switch (moderation_settings) are left out.
+ * (`search_document`), in any order; a quoted phrase is one term. The bigram index (`search_grams`, GIN) finds the
+ * candidates and the exact comparison (LIKE on the search form) decides. With sort 'relevance' the order is, tier by
+ * tier: the petition whose local number or source number (Blue House, Assembly, UK, We the People) is the query;
+ * the title equal to the query; the phrase (terms as typed, or written together: `n 번방` → `n번방`) in the title;
+ * every term in the title; the phrase in the body; the terms in order within 30 characters of each other; the
+ * rest — then by agreements. A number also finds its petitions when no text matches.
+ *
+ * A search counts its matches up to `SEARCH_COUNT_CAP` (an exact count of a common word over a national archive
+ * would take seconds). With more than `RANK_ALL_LIMIT` matches the title tiers still come first, and the petitions
+ * matching in the body only follow by agreements (ranking every body of a word in 40 % of a national archive is
+ * what would be slow); pages past the cap are empty. Ties are broken by id (newest first) so pages are stable. Petitions of categories
+ * withheld by the election-period switch (moderation_settings) are left out.
  * @returns the page's rows (whole petition rows), the number of matching petitions over all pages and whether it is
  *   a lower bound; an empty page when `query.states` is empty or the text holds nothing searchable
  */
@@ -86,64 +96,109 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
       .where('archive_source', '=', query.archive.source)
       .where('archive_source_id', '=', query.archive.sourceId);
   }
-  const column = query.titlesOnly ? 'search_title' : 'search_document';
-  const byNumber = search?.number
+  const offset = (query.page - 1) * query.perPage;
+  if (!search) {
+    const [rows, counted] = await Promise.all([
+      orderRows(base.selectAll(), query.sort).limit(query.perPage).offset(offset).execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(counted.n), totalIsLowerBound: false };
+  }
+
+  const byNumber = search.number
     ? sql<boolean>`(petitions.id = ${search.number}::bigint or petitions.archive_source_id = ${search.number})`
     : null;
-  if (search) {
-    const matches = searchMatches(search, column);
-    base = base.where(byNumber ? sql<boolean>`(${matches} or ${byNumber})` : matches);
-  }
-
-  let rowsQuery = base.selectAll();
-  switch (query.sort) {
-    case 'relevance':
-      if (search) rowsQuery = rowsQuery.orderBy(relevanceTier(search, byNumber));
-      rowsQuery = rowsQuery.orderBy('public_count', 'desc');
-      break;
-    case 'agreements':
-      rowsQuery = rowsQuery.orderBy('public_count', 'desc');
-      break;
-    case 'newest':
-      rowsQuery = rowsQuery.orderBy('opened_at', (ob) => ob.desc().nullsLast());
-      break;
-    case 'closing':
-      rowsQuery = rowsQuery.orderBy('closes_at', (ob) => ob.asc().nullsLast());
-      break;
-    case 'answered':
-      rowsQuery = rowsQuery
-        .orderBy('answered_at', (ob) => ob.desc().nullsLast())
-        .orderBy('closes_at', 'desc');
-      break;
-  }
-  rowsQuery = rowsQuery
-    .orderBy('id', 'desc')
-    .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage);
-
-  const counting = search
-    ? db
-        .selectFrom(
-          base
-            .select(sql`1`.as('one'))
-            .limit(SEARCH_COUNT_CAP + 1)
-            .as('m'),
-        )
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-    : base.select((eb) => eb.fn.countAll<string>().as('n'));
-  const [rows, counted] = await Promise.all([rowsQuery.execute(), counting.executeTakeFirstOrThrow()]);
+  const inTitle = searchMatches(search, 'title');
+  const found = query.titlesOnly ? inTitle : searchMatches(search, 'document');
+  const matching = base.where(byNumber ? sql<boolean>`(${found} or ${byNumber})` : found);
+  const counted = await db
+    .selectFrom(
+      matching
+        .select(sql`1`.as('one'))
+        .limit(SEARCH_COUNT_CAP + 1)
+        .as('m'),
+    )
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   const n = Number(counted.n);
-  return search && n > SEARCH_COUNT_CAP
-    ? { rows, total: SEARCH_COUNT_CAP, totalIsLowerBound: true }
-    : { rows, total: n, totalIsLowerBound: false };
+  const capped = n > SEARCH_COUNT_CAP;
+  const total = capped ? SEARCH_COUNT_CAP : n;
+  const page = (rows: PetitionRow[]) => ({ rows, total, totalIsLowerBound: capped });
+  if (query.sort !== 'relevance') {
+    return page(
+      await orderRows(matching.selectAll(), query.sort).limit(query.perPage).offset(offset).execute(),
+    );
+  }
+  if (n <= RANK_ALL_LIMIT || query.titlesOnly) {
+    const rows = await matching
+      .selectAll()
+      .orderBy(relevanceTier(search, byNumber, n <= RANK_ALL_LIMIT))
+      .orderBy('public_count', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.perPage)
+      .offset(offset)
+      .execute();
+    return page(rows);
+  }
+  // many matches: the title tiers (titles are short), then body-only matches by agreements
+  if (offset >= SEARCH_COUNT_CAP) return page([]);
+  const titled = await base
+    .where(byNumber ? sql<boolean>`(${inTitle} or ${byNumber})` : inTitle)
+    .selectAll()
+    .orderBy(relevanceTier(search, byNumber, false))
+    .orderBy('public_count', 'desc')
+    .orderBy('id', 'desc')
+    .limit(offset + query.perPage)
+    .execute();
+  if (titled.length === offset + query.perPage) return page(titled.slice(offset));
+  const fromBodies = await base
+    .where(found)
+    .where(sql<boolean>`not ${inTitle}`)
+    .selectAll()
+    .orderBy('public_count', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.perPage - Math.max(0, titled.length - offset))
+    .offset(Math.max(0, offset - titled.length))
+    .execute();
+  return page([...titled.slice(offset), ...fromBodies]);
 }
 
-/** Every term of `search` occurs in `column` (the search form of title, or of title and body). */
-function searchMatches(search: SearchQuery, column: 'search_title' | 'search_document'): RawBuilder<boolean> {
-  return sql<boolean>`(${sql.join(
-    search.terms.map((term) => sql`${sql.ref(column)} like ${likePattern(term)}`),
-    sql` and `,
-  )})`;
+/** Orders a list by one of the non-relevance sorts (relevance without a text: agreements), ties by id. */
+function orderRows<Q extends SelectQueryBuilder<Database, 'petitions', PetitionRow>>(
+  q: Q,
+  sort: PetitionSort,
+): Q {
+  let ordered: SelectQueryBuilder<Database, 'petitions', PetitionRow> = q;
+  switch (sort) {
+    case 'relevance':
+    case 'agreements':
+      ordered = ordered.orderBy('public_count', 'desc');
+      break;
+    case 'newest':
+      ordered = ordered.orderBy('opened_at', (ob) => ob.desc().nullsLast());
+      break;
+    case 'closing':
+      ordered = ordered.orderBy('closes_at', (ob) => ob.asc().nullsLast());
+      break;
+    case 'answered':
+      ordered = ordered.orderBy('answered_at', (ob) => ob.desc().nullsLast()).orderBy('closes_at', 'desc');
+      break;
+  }
+  return ordered.orderBy('id', 'desc') as Q;
+}
+
+/**
+ * Every term of `search` occurs in the title (`search_title`) or in title and body (`search_document`): the
+ * bigram index narrows (`search_title_grams` / `search_grams` @@ every bigram of the terms), LIKE decides.
+ */
+function searchMatches(search: SearchQuery, where: 'title' | 'document'): RawBuilder<boolean> {
+  const column = where === 'title' ? 'search_title' : 'search_document';
+  const grams = gramsQuery(search.terms);
+  const exact = search.terms.map((term) => sql`${sql.ref(column)} like ${likePattern(term)}`);
+  const index = grams
+    ? [sql`${sql.ref(where === 'title' ? 'search_title_grams' : 'search_grams')} @@ ${grams}::tsquery`]
+    : [];
+  return sql<boolean>`(${sql.join([...index, ...exact], sql` and `)})`;
 }
 
 /**
@@ -158,7 +213,7 @@ export async function petitionsNotMatching(
 ): Promise<string[]> {
   const checks = pairs.map(({ id, text }) => {
     const search = parseSearchQuery(text);
-    const match = search ? searchMatches(search, 'search_document') : sql`false`;
+    const match = search ? searchMatches(search, 'document') : sql`false`;
     return sql`(${id}::bigint, exists (select 1 from petitions where petitions.id = ${id}::bigint and ${match}))`;
   });
   if (checks.length === 0) return [];
@@ -167,8 +222,11 @@ export async function petitionsNotMatching(
   return rows.rows.map((r) => r.id);
 }
 
-/** The relevance tier of a match (0 first), as described on `listPetitions`. */
-function relevanceTier(search: SearchQuery, byNumber: RawBuilder<boolean> | null) {
+/**
+ * The relevance tier of a match (0 first), as described on `listPetitions`.
+ * @param bodies false: the body tiers (phrase, nearness) are not computed (they read every matching body)
+ */
+function relevanceTier(search: SearchQuery, byNumber: RawBuilder<boolean> | null, bodies: boolean) {
   const phrase = likePattern(search.phrase);
   const compact = likePattern(search.compact);
   const allInTitle = sql.join(
@@ -176,7 +234,7 @@ function relevanceTier(search: SearchQuery, byNumber: RawBuilder<boolean> | null
     sql` and `,
   );
   const near =
-    search.terms.length > 1
+    bodies && search.terms.length > 1
       ? sql`search_document ~ ${search.terms.map(escapeRegExp).join('.{0,30}')}`
       : sql`false`;
   return sql`case
@@ -184,7 +242,7 @@ function relevanceTier(search: SearchQuery, byNumber: RawBuilder<boolean> | null
     when search_title = ${search.text} then 1
     when search_title like ${phrase} or search_title like ${compact} then 2
     when ${allInTitle} then 3
-    when search_document like ${phrase} or search_document like ${compact} then 4
+    when ${bodies ? sql`search_document like ${phrase} or search_document like ${compact}` : sql`false`} then 4
     when ${near} then 5
     else 6 end`;
 }

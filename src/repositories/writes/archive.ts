@@ -6,7 +6,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, NewPetitionText } from '../../db/schema.js';
 import { archivedStates } from '../../domain/petition-states.js';
-import { bodySearchSuffix, searchColumns } from '../../domain/search-text.js';
+import { bodySearchSuffix, gramsVector, searchColumns, searchText } from '../../domain/search-text.js';
 import type { Executor } from '../petitions.js';
 
 /**
@@ -99,6 +99,8 @@ export async function patchArchivedPetition(
             // the body is filled only where there was none: the document gains it then, and only then
             search_document: sql<string>`case when body is null
               then search_title || ${bodySearchSuffix(patch.body)} else search_document end`,
+            search_grams: sql<string>`case when body is null
+              then search_grams || ${gramsVector(searchText(patch.body))}::tsvector else search_grams end`,
           }
         : {}),
       ...(patch.category !== undefined
@@ -134,7 +136,7 @@ export async function patchArchivedPetition(
  */
 export async function refreshAfterBulkImport(db: Executor): Promise<void> {
   await sql`select gin_clean_pending_list('petitions_title_trgm'::regclass),
-    gin_clean_pending_list('petitions_search_title_trgm'::regclass),
-    gin_clean_pending_list('petitions_search_document_trgm'::regclass)`.execute(db);
+    gin_clean_pending_list('petitions_search_title_grams'::regclass),
+    gin_clean_pending_list('petitions_search_grams'::regclass)`.execute(db);
   await sql`analyze petitions, official_responses, petition_official_responses`.execute(db);
 }
