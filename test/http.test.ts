@@ -168,9 +168,9 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
     }
   });
 
-  it('searches titles only for texts shorter than three characters, and says so', async () => {
+  it('searches titles only for texts of one character, and says so', async () => {
     const page = await html(`/search?q=${encodeURIComponent('방')}`);
-    expect(page).toContain('3글자보다 짧은 검색어는 청원 제목에서만 찾습니다');
+    expect(page).toContain('2글자보다 짧은 검색어는 청원 제목에서만 찾습니다');
     expect(page).toContain(`href="/petitions/${roomNId}"`);
   });
 

@@ -11,10 +11,10 @@ const CATEGORY_CODES = new Set(Object.values(PROFILES).flatMap((p) => p.categori
 const noControlCharacters = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
 
 /**
- * Search text shorter than this is looked up in titles only: pg_trgm cannot index a pattern without a whole
- * trigram, and scanning every body for one or two characters would take seconds on a national archive.
+ * A search whose terms are all shorter than this is looked up in titles only: the bigram index cannot serve a single
+ * character, and scanning every body for one would take seconds on a national archive.
  */
-export const MIN_BODY_SEARCH_LENGTH = 3;
+export const MIN_BODY_SEARCH_LENGTH = 2;
 
 const listQueryShape = {
   q: z

@@ -40,7 +40,7 @@ export const SEARCH_COUNT_CAP = 10_000;
  * Up to this many matches every tier is computed for every match (the body tiers read every matching body); with
  * more, the title tiers come first and body-only matches follow by agreements (see `listPetitions`).
  */
-export const RANK_ALL_LIMIT = 2_000;
+export const RANK_ALL_LIMIT = 1_000;
 
 export interface PetitionPage {
   rows: PetitionRow[];
@@ -194,7 +194,10 @@ function orderRows<Q extends SelectQueryBuilder<Database, 'petitions', PetitionR
 function searchMatches(search: SearchQuery, where: 'title' | 'document'): RawBuilder<boolean> {
   const column = where === 'title' ? 'search_title' : 'search_document';
   const grams = gramsQuery(search.terms);
-  const exact = search.terms.map((term) => sql`${sql.ref(column)} like ${likePattern(term)}`);
+  // a term of two characters without a space is one bigram: the index alone is exact for it (no body is read)
+  const exact = search.terms
+    .filter((term) => !(grams && [...term].length === 2 && !term.includes(' ')))
+    .map((term) => sql`${sql.ref(column)} like ${likePattern(term)}`);
   const index = grams
     ? [sql`${sql.ref(where === 'title' ? 'search_title_grams' : 'search_grams')} @@ ${grams}::tsquery`]
     : [];
