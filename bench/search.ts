@@ -127,6 +127,8 @@ try {
   const bar = new SingleBar({
     format: 'generating {bar} {value}/{total} petitions | {rate}/s | eta {eta}s',
     hideCursor: true,
+    noTTYOutput: true, // a line every 10 s when the output is a file
+    notTTYSchedule: 10_000,
   });
   const loadStarted = performance.now();
   bar.start(ROWS, 0, { rate: 0 });
