@@ -1,3 +1,4 @@
+import { searchColumns } from '../src/domain/search-text.js';
 /**
  * The server the count benchmark loads: the real app as `cheongwon serve` builds it (rate limit raised out of the
  * way), plus, on the same Hono instance, `GET /bench/bare` answering the very bytes and headers the count endpoint
@@ -17,6 +18,7 @@ const { id } = await handle.db
     category: 'other',
     title: '카운터 벤치마크 청원',
     body: '본문',
+    ...searchColumns('카운터 벤치마크 청원', '본문'),
     state: 'open',
     opened_at: new Date(),
     closes_at: new Date(Date.now() + 30 * 86_400_000),

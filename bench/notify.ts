@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { publishResponse } from '../src/commands/publish-response.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { searchColumns } from '../src/domain/search-text.js';
 import { createSmtpMailer, type Mailer } from '../src/notifications/mailer.js';
 import { NotificationWorker } from '../src/notifications/worker.js';
 import { fanoutProgress } from '../src/repositories/notifications.js';
@@ -36,6 +37,7 @@ try {
       profile: 'cheongwadae',
       title: '벤치마크 청원',
       body: '본문',
+      ...searchColumns('벤치마크 청원', '본문'),
       state: 'open',
       opened_at: new Date(now.getTime() - 86_400_000),
       closes_at: new Date(now.getTime() + 86_400_000),

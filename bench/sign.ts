@@ -23,6 +23,7 @@ import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { effectiveSettings, getProfile } from '../src/domain/policy-profiles.js';
+import { searchColumns } from '../src/domain/search-text.js';
 import { sessionCookieHeader } from '../src/http/middleware/session.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
 import { cpuMeter } from './support/harness.js';
@@ -47,6 +48,7 @@ async function newPetition(): Promise<string> {
       profile: 'cheongwadae',
       title: '벤치마크 청원',
       body: '본문',
+      ...searchColumns('벤치마크 청원', '본문'),
       state: 'open',
       opened_at: new Date(),
       closes_at: new Date(Date.now() + 30 * 86_400_000),

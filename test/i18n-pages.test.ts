@@ -138,7 +138,7 @@ describe(`Korean and English pages (${TEST_ENGINE})`, () => {
     const empty = await (await get('/search', english)).text();
     expect(empty).toContain('Enter a search text.');
     const short = await (await get(`/search?q=${encodeURIComponent('방')}`, english)).text();
-    expect(short).toContain('Search texts shorter than 3 characters are looked up in petition titles only.');
+    expect(short).toContain('Search texts shorter than 2 characters are looked up in petition titles only.');
     const answered = await (await get('/petitions?answered=true', english)).text();
     expect(answered).toContain('<h1>Answered petitions</h1>');
   });

@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config/env.js';
 import { loadRuntimeSettings, type RuntimeSettings } from '../src/config/runtime-settings.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { searchColumns } from '../src/domain/search-text.js';
 import { createApp } from '../src/http/app.js';
 import { createSite } from '../src/http/site.js';
 import { LifecycleScheduler } from '../src/scheduling/lifecycle-scheduler.js';
@@ -153,6 +154,7 @@ describe(`the lifecycle scheduler (${TEST_ENGINE})`, () => {
           category: 'other',
           title: `국민동의청원 ${count}`,
           body: '본문',
+          ...searchColumns(`국민동의청원 ${count}`, '본문'),
           state: 'collecting_pre_agreements',
           collecting_since: since,
           agreement_count: count,
@@ -185,6 +187,7 @@ describe(`the lifecycle scheduler (${TEST_ENGINE})`, () => {
         category: 'other',
         title: 'A UK petition',
         body: 'text',
+        ...searchColumns('A UK petition', 'text'),
         state: 'collecting_pre_agreements',
         collecting_since: at('2025-01-01T00:00:00Z'),
         agreement_count: 2,

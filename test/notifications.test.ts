@@ -4,6 +4,7 @@ import { publishResponse } from '../src/commands/publish-response.js';
 import { reviseResponse } from '../src/commands/revise-response.js';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import type { ResponseContent } from '../src/domain/official-response.js';
+import { searchColumns } from '../src/domain/search-text.js';
 import { createApp } from '../src/http/app.js';
 import { registerNotificationRoutes } from '../src/http/public/unsubscribe.js';
 import { createSite, type Site } from '../src/http/site.js';
@@ -594,6 +595,7 @@ describe(`creators and the UK debate track (${TEST_ENGINE})`, () => {
         profile: 'uk',
         title: 'UK debate petition',
         body: 'body',
+        ...searchColumns('UK debate petition', 'body'),
         state: 'open',
         opened_at: new Date('2026-11-01T12:00:00Z'),
         closes_at: new Date('2027-05-02T00:00:00Z'),

@@ -7,6 +7,7 @@ import { flagOverdueReviews } from '../src/commands/flag-overdue-reviews.js';
 import { loadConfig } from '../src/config/env.js';
 import type { StaffRole } from '../src/db/schema.js';
 import { countEffects } from '../src/domain/count-effects.js';
+import { searchColumns } from '../src/domain/search-text.js';
 import { hashToken } from '../src/domain/tokens.js';
 import { createApp } from '../src/http/app.js';
 import type { Site } from '../src/http/site.js';
@@ -105,6 +106,10 @@ async function inReviewPetition(
       category: options.category ?? 'other',
       title: options.title ?? '검토를 기다리는 청원',
       body: options.body ?? '도서관 운영 시간을 늘려 주십시오.',
+      ...searchColumns(
+        options.title ?? '검토를 기다리는 청원',
+        options.body ?? '도서관 운영 시간을 늘려 주십시오.',
+      ),
       state: 'in_review',
       review_started_at: new Date(clock.now.getTime() - 2 * 86_400_000),
     })

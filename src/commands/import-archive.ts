@@ -10,7 +10,7 @@ import {
   isFinalCount,
   type RejectedRow,
 } from '../archive/record.js';
-import type { Database, NewPetition } from '../db/schema.js';
+import type { Database, NewPetitionText } from '../db/schema.js';
 import { closesAtForLastDay, startOfLocalDay } from '../domain/closing-dates.js';
 import { isAnswered } from '../domain/petition-states.js';
 import { findCategory, getProfile } from '../domain/policy-profiles.js';
@@ -413,7 +413,7 @@ function memoDay(kind: 'start' | 'closes', date: string, zone: string): Date {
   return new Date(instant);
 }
 
-function toPetitionRow(r: ArchivedPetitionRecord, now: Date): NewPetition {
+function toPetitionRow(r: ArchivedPetitionRecord, now: Date): NewPetitionText {
   const profile = getProfile(r.profile);
   const closesAt = memoDay('closes', r.lastDay, profile.timeZone);
   const category = r.category ? findCategory(r.profile, r.category) : undefined;

@@ -13,6 +13,14 @@ export interface PetitionsTable {
   category: string | null;
   title: string;
   body: string | null;
+  /** searchText(title) (domain/search-text.ts): what search reads; filled with `searchColumns` on every write. */
+  search_title: string;
+  /** searchText(title) + '\n' + searchText(body): what search reads; filled with `searchColumns` on every write. */
+  search_document: string;
+  /** tsvector of the bigrams of search_title (domain/search-text.ts `searchGrams`), GIN-indexed. */
+  search_title_grams: string;
+  /** tsvector of the bigrams of search_document, GIN-indexed: the search index. */
+  search_grams: string;
   state: PetitionState;
   response_state: Generated<ResponseState>;
   agreement_count: Generated<number>;
@@ -411,5 +419,10 @@ export interface Database {
 
 export type PetitionRow = Selectable<PetitionsTable>;
 export type NewPetition = Insertable<PetitionsTable>;
+/** A new petition as the write modules take it: they derive the search columns (`searchColumns`) themselves. */
+export type NewPetitionText = Omit<
+  NewPetition,
+  'search_title' | 'search_document' | 'search_title_grams' | 'search_grams'
+>;
 export type OfficialResponseRow = Selectable<OfficialResponsesTable>;
 export type StaffAccountRow = Selectable<StaffAccountsTable>;

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { type PetitionState, PUBLIC_STATES } from '../domain/petition-states.js';
 import { PROFILES } from '../domain/policy-profiles.js';
+import { parseSearchQuery } from '../domain/search-text.js';
 import { PETITION_SORTS, type PetitionListQuery, type PetitionSort } from '../repositories/petitions.js';
 
 /** Every category code of every profile (an archive may hold petitions of several profiles). */
@@ -10,23 +11,43 @@ const CATEGORY_CODES = new Set(Object.values(PROFILES).flatMap((p) => p.categori
 const noControlCharacters = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
 
 /**
- * Search text shorter than this is looked up in titles only: pg_trgm cannot index a pattern without a whole
- * trigram, and scanning every body for one or two characters would take seconds on a national archive.
+ * A search whose terms are all shorter than this is looked up in titles only: the bigram index cannot serve a single
+ * character, and scanning every body for one would take seconds on a national archive.
  */
-export const MIN_BODY_SEARCH_LENGTH = 3;
+export const MIN_BODY_SEARCH_LENGTH = 2;
 
 const listQueryShape = {
   q: z
     .string()
     .max(100, 'search text is limited to 100 characters')
     .refine(noControlCharacters, 'search text must not contain control characters')
-    // NFKC: full-width 'Ｎ번방' and decomposed Hangul find what their ordinary forms find
-    .transform((s) => s.normalize('NFKC').trim())
+    // the repository puts it in the search form (domain/search-text.ts: NFKC, lower case, spaces), as the text is
+    .transform((s) => s.trim())
     .optional()
     .openapi({
-      description: `Text searched in titles and bodies, case-insensitive (shorter than ${MIN_BODY_SEARCH_LENGTH} characters: titles only)`,
-      example: 'n번방',
+      description:
+        'Words searched in titles and bodies, in any order (every word must occur), case-insensitive; ' +
+        '"quoted phrases" are kept together; a number also finds the petition with that number and archived ' +
+        `petitions with that source number, first. Words all shorter than ${MIN_BODY_SEARCH_LENGTH} characters ` +
+        'are searched in titles only. Results are ranked (title, phrase, then agreements); counts stop at 10,000 ' +
+        '(`meta.total_is_lower_bound`).',
+      example: 'n번방 신상공개',
     }),
+  source: z
+    .string()
+    .regex(/^[a-z][a-z-]{0,19}$/, 'source is an archive name such as cwd, assembly, uk or wtp')
+    .optional()
+    .openapi({
+      description:
+        'With source_id: the archived petition of this source (cwd = 청와대 국민청원, cwd-list, assembly, uk, wtp, ' +
+        'cheongwon)',
+      example: 'cwd',
+    }),
+  source_id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'source_id is the number (or key) the petition had on its source')
+    .optional()
+    .openapi({ description: "With source: the petition's number on its original site", example: '586819' }),
   state: z
     .enum(PUBLIC_STATES)
     .optional()
@@ -96,6 +117,11 @@ export function describeIssues(error: z.ZodError): {
   return { message, fields };
 }
 
+/** True when every term of a search is shorter than `MIN_BODY_SEARCH_LENGTH` (then titles only are searched). */
+function titlesOnly(q: string): boolean {
+  return (parseSearchQuery(q)?.terms ?? []).every((term) => [...term].length < MIN_BODY_SEARCH_LENGTH);
+}
+
 /**
  * The repository query for list parameters, the same for pages and API.
  * @param defaultSort order when `sort` is absent (default: relevance with a search text, otherwise agreements)
@@ -108,7 +134,8 @@ export function toPetitionListQuery(q: ListQuery, defaultSort?: PetitionSort): P
     states: sort === 'closing' ? states.filter((s) => s === 'open') : states,
     category: q.category,
     text: q.q || undefined,
-    titlesOnly: q.q ? [...q.q].length < MIN_BODY_SEARCH_LENGTH : undefined,
+    titlesOnly: q.q ? titlesOnly(q.q) : undefined,
+    archive: q.source && q.source_id ? { source: q.source, sourceId: q.source_id } : undefined,
     answered: q.answered === undefined ? undefined : q.answered === 'true',
     sort,
     page: q.page,

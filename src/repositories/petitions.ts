@@ -1,6 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, OfficialResponseRow, PetitionRow } from '../db/schema.js';
 import { ANSWERED_RESPONSE_STATES, type PetitionState } from '../domain/petition-states.js';
+import { gramsQuery, parseSearchQuery, type SearchQuery } from '../domain/search-text.js';
 
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Kysely<Database>;
@@ -14,12 +15,17 @@ export interface PetitionListQuery {
   states: readonly PetitionState[];
   /** Category code within the petition's profile. */
   category?: string | undefined;
-  /** Substring searched case-insensitively in title and body (pg_trgm-indexed ILIKE; works for Hangul). */
+  /**
+   * What a citizen typed (`parseSearchQuery` reads it: words in any order, "quoted phrases", a number). Every term
+   * must occur in the title or the body, compared in the search form of `domain/search-text.ts`.
+   */
   text?: string | undefined;
-  /** Search `text` in titles only (for texts too short for the trigram index). */
+  /** Search `text` in titles only (for terms all too short for the trigram index). */
   titlesOnly?: boolean | undefined;
   /** true: only petitions with an official response; false: only those without. */
   answered?: boolean | undefined;
+  /** Only the archived petition with this source number (`archive_source`, `archive_source_id`: 'cwd', '586819'). */
+  archive?: { source: string; sourceId: string } | undefined;
   sort: PetitionSort;
   /** 1-based page number. */
   page: number;
@@ -27,10 +33,21 @@ export interface PetitionListQuery {
   perPage: number;
 }
 
+/** A search counts its matches up to this many; beyond it the total is said as "10,000+" (`totalIsLowerBound`). */
+export const SEARCH_COUNT_CAP = 10_000;
+
+/**
+ * Up to this many matches every tier is computed for every match (the body tiers read every matching body); with
+ * more, the title tiers come first and body-only matches follow by agreements (see `listPetitions`).
+ */
+export const RANK_ALL_LIMIT = 1_000;
+
 export interface PetitionPage {
   rows: PetitionRow[];
-  /** Number of petitions matching the filters, over all pages. */
+  /** Number of petitions matching the filters, over all pages (for a search: at most `SEARCH_COUNT_CAP`). */
   total: number;
+  /** True when a search found more than `SEARCH_COUNT_CAP` petitions and `total` is that cap, not the count. */
+  totalIsLowerBound: boolean;
 }
 
 /** Escapes LIKE metacharacters so a user's `%` or `_` is searched literally (escape character `\`). */
@@ -40,14 +57,28 @@ export function likePattern(text: string): string {
 
 /**
  * One page of petitions matching `query`, with the total count.
- * Text search: title or body contains the text, case-insensitively ('n번방' finds 'N번방'); with sort
- * 'relevance', title matches come first, then by agreements. Ties are broken by id (newest first) so pages are
- * stable. Petitions of categories withheld by the election-period switch (moderation_settings) are left out.
- * @returns the page's rows (whole petition rows) and the number of matching petitions over all pages; an empty
- *   page when `query.states` is empty
+ *
+ * Text search (`query.text`, read by `parseSearchQuery`): every term occurs in the title or the body
+ * (`search_document`), in any order; a quoted phrase is one term. The bigram index (`search_grams`, GIN) finds the
+ * candidates and the exact comparison (LIKE on the search form) decides. With sort 'relevance' the order is, tier by
+ * tier: the petition whose local number or source number (Blue House, Assembly, UK, We the People) is the query;
+ * the title equal to the query; the phrase (terms as typed, or written together: `n 번방` → `n번방`) in the title;
+ * every term in the title; the phrase in the body; the terms in order within 30 characters of each other; the
+ * rest — then by agreements. A number also finds its petitions when no text matches.
+ *
+ * A search counts its matches up to `SEARCH_COUNT_CAP` (an exact count of a common word over a national archive
+ * would take seconds). With more than `RANK_ALL_LIMIT` matches the title tiers still come first, and the petitions
+ * matching in the body only follow by agreements (ranking every body of a word in 40 % of a national archive is
+ * what would be slow); pages past the cap are empty. Ties are broken by id (newest first) so pages are stable. Petitions of categories
+ * withheld by the election-period switch (moderation_settings) are left out.
+ * @returns the page's rows (whole petition rows), the number of matching petitions over all pages and whether it is
+ *   a lower bound; an empty page when `query.states` is empty or the text holds nothing searchable
  */
 export async function listPetitions(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
-  if (query.states.length === 0) return { rows: [], total: 0 };
+  const search = query.text ? parseSearchQuery(query.text) : null;
+  if (query.states.length === 0 || (query.text && !search)) {
+    return { rows: [], total: 0, totalIsLowerBound: false };
+  }
   let base = db
     .selectFrom('petitions')
     .where('state', 'in', [...query.states])
@@ -60,46 +91,168 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
   if (query.answered !== undefined) {
     base = base.where('response_state', query.answered ? 'in' : 'not in', [...ANSWERED_RESPONSE_STATES]);
   }
-  const pattern = query.text ? likePattern(query.text) : null;
-  if (pattern && query.titlesOnly) {
-    base = base.where('title', 'ilike', pattern);
-  } else if (pattern) {
-    base = base.where((eb) => eb.or([eb('title', 'ilike', pattern), eb('body', 'ilike', pattern)]));
+  if (query.archive) {
+    base = base
+      .where('archive_source', '=', query.archive.source)
+      .where('archive_source_id', '=', query.archive.sourceId);
+  }
+  const offset = (query.page - 1) * query.perPage;
+  if (!search) {
+    const [rows, counted] = await Promise.all([
+      orderRows(base.selectAll(), query.sort).limit(query.perPage).offset(offset).execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(counted.n), totalIsLowerBound: false };
   }
 
-  let rowsQuery = base.selectAll();
-  switch (query.sort) {
+  const byNumber = search.number
+    ? sql<boolean>`(petitions.id = ${search.number}::bigint or petitions.archive_source_id = ${search.number})`
+    : null;
+  const inTitle = searchMatches(search, 'title');
+  const found = query.titlesOnly ? inTitle : searchMatches(search, 'document');
+  const matching = base.where(byNumber ? sql<boolean>`(${found} or ${byNumber})` : found);
+  const counted = await db
+    .selectFrom(
+      matching
+        .select(sql`1`.as('one'))
+        .limit(SEARCH_COUNT_CAP + 1)
+        .as('m'),
+    )
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(counted.n);
+  const capped = n > SEARCH_COUNT_CAP;
+  const total = capped ? SEARCH_COUNT_CAP : n;
+  const page = (rows: PetitionRow[]) => ({ rows, total, totalIsLowerBound: capped });
+  if (query.sort !== 'relevance') {
+    return page(
+      await orderRows(matching.selectAll(), query.sort).limit(query.perPage).offset(offset).execute(),
+    );
+  }
+  if (n <= RANK_ALL_LIMIT || query.titlesOnly) {
+    const rows = await matching
+      .selectAll()
+      .orderBy(relevanceTier(search, byNumber, n <= RANK_ALL_LIMIT))
+      .orderBy('public_count', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.perPage)
+      .offset(offset)
+      .execute();
+    return page(rows);
+  }
+  // many matches: the title tiers (titles are short), then body-only matches by agreements
+  if (offset >= SEARCH_COUNT_CAP) return page([]);
+  const titled = await base
+    .where(byNumber ? sql<boolean>`(${inTitle} or ${byNumber})` : inTitle)
+    .selectAll()
+    .orderBy(relevanceTier(search, byNumber, false))
+    .orderBy('public_count', 'desc')
+    .orderBy('id', 'desc')
+    .limit(offset + query.perPage)
+    .execute();
+  if (titled.length === offset + query.perPage) return page(titled.slice(offset));
+  const fromBodies = await base
+    .where(found)
+    .where(sql<boolean>`not ${inTitle}`)
+    .selectAll()
+    .orderBy('public_count', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.perPage - Math.max(0, titled.length - offset))
+    .offset(Math.max(0, offset - titled.length))
+    .execute();
+  return page([...titled.slice(offset), ...fromBodies]);
+}
+
+/** Orders a list by one of the non-relevance sorts (relevance without a text: agreements), ties by id. */
+function orderRows<Q extends SelectQueryBuilder<Database, 'petitions', PetitionRow>>(
+  q: Q,
+  sort: PetitionSort,
+): Q {
+  let ordered: SelectQueryBuilder<Database, 'petitions', PetitionRow> = q;
+  switch (sort) {
     case 'relevance':
-      if (pattern) {
-        rowsQuery = rowsQuery.orderBy(sql`case when title ilike ${pattern} then 0 else 1 end`);
-      }
-      rowsQuery = rowsQuery.orderBy('public_count', 'desc');
-      break;
     case 'agreements':
-      rowsQuery = rowsQuery.orderBy('public_count', 'desc');
+      ordered = ordered.orderBy('public_count', 'desc');
       break;
     case 'newest':
-      rowsQuery = rowsQuery.orderBy('opened_at', (ob) => ob.desc().nullsLast());
+      ordered = ordered.orderBy('opened_at', (ob) => ob.desc().nullsLast());
       break;
     case 'closing':
-      rowsQuery = rowsQuery.orderBy('closes_at', (ob) => ob.asc().nullsLast());
+      ordered = ordered.orderBy('closes_at', (ob) => ob.asc().nullsLast());
       break;
     case 'answered':
-      rowsQuery = rowsQuery
-        .orderBy('answered_at', (ob) => ob.desc().nullsLast())
-        .orderBy('closes_at', 'desc');
+      ordered = ordered.orderBy('answered_at', (ob) => ob.desc().nullsLast()).orderBy('closes_at', 'desc');
       break;
   }
-  rowsQuery = rowsQuery
-    .orderBy('id', 'desc')
-    .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage);
+  return ordered.orderBy('id', 'desc') as Q;
+}
 
-  const [rows, counted] = await Promise.all([
-    rowsQuery.execute(),
-    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(counted.n) };
+/**
+ * Every term of `search` occurs in the title (`search_title`) or in title and body (`search_document`): the
+ * bigram index narrows (`search_title_grams` / `search_grams` @@ every bigram of the terms), LIKE decides.
+ */
+function searchMatches(search: SearchQuery, where: 'title' | 'document'): RawBuilder<boolean> {
+  const column = where === 'title' ? 'search_title' : 'search_document';
+  const grams = gramsQuery(search.terms);
+  // a term of two characters without a space is one bigram: the index alone is exact for it (no body is read)
+  const exact = search.terms
+    .filter((term) => !(grams && [...term].length === 2 && !term.includes(' ')))
+    .map((term) => sql`${sql.ref(column)} like ${likePattern(term)}`);
+  const index = grams
+    ? [sql`${sql.ref(where === 'title' ? 'search_title_grams' : 'search_grams')} @@ ${grams}::tsquery`]
+    : [];
+  return sql<boolean>`(${sql.join([...index, ...exact], sql` and `)})`;
+}
+
+/**
+ * Of these (petition, search text) pairs, the petitions that the search would NOT find by its text (the match of
+ * `listPetitions` over title and body, ignoring state and order): the check that every title finds its own
+ * petition, run over a whole archive a batch at a time.
+ * @returns the ids (decimal) of the pairs that do not match, in input order
+ */
+export async function petitionsNotMatching(
+  db: Executor,
+  pairs: ReadonlyArray<{ id: string; text: string }>,
+): Promise<string[]> {
+  const checks = pairs.map(({ id, text }) => {
+    const search = parseSearchQuery(text);
+    const match = search ? searchMatches(search, 'document') : sql`false`;
+    return sql`(${id}::bigint, exists (select 1 from petitions where petitions.id = ${id}::bigint and ${match}))`;
+  });
+  if (checks.length === 0) return [];
+  const rows = await sql<{ id: string }>`select v.id::text as id from (values ${sql.join(checks)}) as v(id, m)
+    where not v.m`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/**
+ * The relevance tier of a match (0 first), as described on `listPetitions`.
+ * @param bodies false: the body tiers (phrase, nearness) are not computed (they read every matching body)
+ */
+function relevanceTier(search: SearchQuery, byNumber: RawBuilder<boolean> | null, bodies: boolean) {
+  const phrase = likePattern(search.phrase);
+  const compact = likePattern(search.compact);
+  const allInTitle = sql.join(
+    search.terms.map((term) => sql`search_title like ${likePattern(term)}`),
+    sql` and `,
+  );
+  const near =
+    bodies && search.terms.length > 1
+      ? sql`search_document ~ ${search.terms.map(escapeRegExp).join('.{0,30}')}`
+      : sql`false`;
+  return sql`case
+    when ${byNumber ?? sql`false`} then 0
+    when search_title = ${search.text} then 1
+    when search_title like ${phrase} or search_title like ${compact} then 2
+    when ${allInTitle} then 3
+    when ${bodies ? sql`search_document like ${phrase} or search_document like ${compact}` : sql`false`} then 4
+    when ${near} then 5
+    else 6 end`;
+}
+
+/** `text` as a POSIX regular expression matching itself literally. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The petition with this id (whole row), or undefined. `id` is the decimal petition number. */

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../../src/commands/add-staff.js';
 import type { StaffRole } from '../../src/db/schema.js';
+import { searchColumns } from '../../src/domain/search-text.js';
 import { axeViolations, launchChromium, saveScreenshot } from '../support/browser.js';
 import { TEST_ENGINE } from '../support/databases.js';
 import { type LiveServer, startLiveServer } from '../support/live-server.js';
@@ -50,6 +51,10 @@ beforeAll(async () => {
           category: 'childcare-education',
           title: '공공도서관 야간 개관을 늘려 주십시오',
           body: '퇴근 뒤에도 도서관을 이용할 수 있도록 평일 밤 10시까지 열어 주십시오.',
+          ...searchColumns(
+            '공공도서관 야간 개관을 늘려 주십시오',
+            '퇴근 뒤에도 도서관을 이용할 수 있도록 평일 밤 10시까지 열어 주십시오.',
+          ),
           state: 'in_review',
           review_started_at: new Date(Date.now() - 2 * 86_400_000),
         })

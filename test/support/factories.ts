@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/schema.js';
 import type { CountRules } from '../../src/domain/count-effects.js';
 import type { PetitionState } from '../../src/domain/petition-states.js';
 import { effectiveSettings, getProfile } from '../../src/domain/policy-profiles.js';
+import { searchColumns } from '../../src/domain/search-text.js';
 import {
   type AgreementWriterOptions,
   type CountEffectWrites,
@@ -31,6 +32,7 @@ export async function openPetition(
       category: 'other',
       title: options.title ?? '테스트 청원',
       body: '본문',
+      ...searchColumns(options.title ?? '테스트 청원', '본문'),
       state: options.state ?? 'open',
       opened_at: openedAt,
       closes_at: options.closesAt ?? new Date('2026-12-20T15:00:00Z'),

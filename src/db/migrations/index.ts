@@ -8,6 +8,7 @@ import * as agreementUpkeep from './2026-11-29T2100_agreement_upkeep.js';
 import * as petitionCreation from './2026-11-29T2200_petition_creation.js';
 import * as countGuard from './2026-11-29T2300_count_guard.js';
 import * as lifecycleSchedule from './2026-12-04T1900_lifecycle_schedule.js';
+import * as searchColumns from './2026-12-04T2100_search_columns.js';
 import * as archivedAggregates from './2026-12-04T2200_archived_aggregates.js';
 
 /**
@@ -25,5 +26,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T2200_petition_creation': petitionCreation,
   '2026-11-29T2300_count_guard': countGuard,
   '2026-12-04T1900_lifecycle_schedule': lifecycleSchedule,
+  '2026-12-04T2100_search_columns': searchColumns,
   '2026-12-04T2200_archived_aggregates': archivedAggregates,
 };

@@ -114,6 +114,7 @@ export function registerCsvRoute(api: OpenAPIHono, site: Site): void {
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', 'attachment; filename="cheongwon-petitions.csv"');
     c.header('X-Total-Count', String(page.total));
+    if (page.totalIsLowerBound) c.header('X-Total-Count-Is-Lower-Bound', 'true');
     return c.body(csv, 200);
   });
 }

@@ -3,7 +3,12 @@ import { withheldReason } from '../../domain/moderation.js';
 import { isPublic } from '../../domain/petition-states.js';
 import { presentPetition, presentPetitionSummary } from '../../presenters/petitions.js';
 import { loadModerationSettings } from '../../repositories/moderation-settings.js';
-import { findPetition, listPetitions, responsesForPetition } from '../../repositories/petitions.js';
+import {
+  findPetition,
+  listPetitions,
+  responsesForPetition,
+  SEARCH_COUNT_CAP,
+} from '../../repositories/petitions.js';
 import type { RateSpec } from '../../signing/rate-limits.js';
 import { apiError } from '../errors.js';
 import { describeIssues, listQuerySchema, toPetitionListQuery } from '../list-query.js';
@@ -34,7 +39,7 @@ export interface ApiOptions {
 const listRoute = createRoute({
   method: 'get',
   path: '/petitions',
-  summary: 'List and search petitions',
+  summary: 'List and search petitions; find an archived petition by its source number (source, source_id)',
   request: { query: listQuerySchema },
   responses: {
     200: {
@@ -43,7 +48,19 @@ const listRoute = createRoute({
         'application/json': {
           schema: z.object({
             data: z.array(PetitionSummarySchema),
-            meta: z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int() }),
+            meta: z.object({
+              page: z.number().int(),
+              per_page: z.number().int(),
+              total: z
+                .number()
+                .int()
+                .openapi({
+                  description: `Matching petitions over all pages; a search counts at most ${SEARCH_COUNT_CAP.toLocaleString('en')}`,
+                }),
+              total_is_lower_bound: z.boolean().openapi({
+                description: `true when a search found more than ${SEARCH_COUNT_CAP.toLocaleString('en')} petitions: total is then that cap ("10,000+")`,
+              }),
+            }),
           }),
         },
       },
@@ -81,11 +98,25 @@ export function apiV1(site: Site, options: ApiOptions = {}): OpenAPIHono {
 
   api.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
+    if ((q.source === undefined) !== (q.source_id === undefined)) {
+      const field = q.source === undefined ? 'source' : 'source_id';
+      return c.json(
+        apiError('invalid_parameter', `${field}: source and source_id go together`, {
+          fields: { [field]: 'source and source_id go together' },
+        }),
+        400,
+      );
+    }
     const page = await listPetitions(site.db, toPetitionListQuery(q));
     return c.json(
       {
         data: page.rows.map((row) => presentPetitionSummary(row, site.profile(row.profile))),
-        meta: { page: q.page, per_page: q.per_page, total: page.total },
+        meta: {
+          page: q.page,
+          per_page: q.per_page,
+          total: page.total,
+          total_is_lower_bound: page.totalIsLowerBound,
+        },
       },
       200,
     );

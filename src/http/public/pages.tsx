@@ -15,6 +15,7 @@ import {
   type RegionCount,
 } from '../../repositories/open-data.js';
 import {
+  findArchivedPetition,
   findPetition,
   listPetitions,
   type PetitionSort,
@@ -203,6 +204,23 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
     return String(await html);
   };
 
+  // Old-style links to an archived petition by the number it had on its source (news, papers, the board's own
+  // links: /archive/cwd/586819): moved permanently to the petition's page here; unknown ones are the 404 page.
+  app.get('/archive/:source/:sourceId', async (c) => {
+    const { source, sourceId } = c.req.param();
+    const row =
+      /^[a-z][a-z-]{0,19}$/.test(source) && /^[A-Za-z0-9._-]{1,64}$/.test(sourceId)
+        ? await findArchivedPetition(site.db, source, sourceId)
+        : undefined;
+    if (!row || !hasPublicPage(row.state)) {
+      throw new DomainError(
+        'petition_not_found',
+        t(c.var.locale, 'errorPage.noSuchPetition', { id: `${source}/${sourceId}` }),
+      );
+    }
+    return c.redirect(`/petitions/${row.id}`, 301);
+  });
+
   app.get('/about/data', (c) => c.html(<DataAboutPage site={site} page={pageContext(c)} />));
   // figures over every public petition: three aggregate queries, computed at most once a minute per app server
   const statistics = new SharedCache<PetitionStatistics>({ ttlMs: 60_000 });
@@ -237,6 +255,7 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
     const notes: string[] = [];
     if (query.titlesOnly) notes.push(t(locale, 'list.noteTitlesOnly', { min: MIN_BODY_SEARCH_LENGTH }));
     if (query.sort === 'closing') notes.push(t(locale, 'list.noteClosing'));
+    if (page.totalIsLowerBound) notes.push(t(locale, 'list.noteCapped', { count: page.total }));
     return c.html(
       <ListPage
         site={site}
@@ -245,6 +264,7 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
         query={q.q}
         rows={page.rows}
         total={page.total}
+        totalIsLowerBound={page.totalIsLowerBound}
         pageNumber={q.page}
         perPage={q.per_page}
         href={(p) => href({ page: p })}

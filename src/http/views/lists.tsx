@@ -98,6 +98,8 @@ export function ListPage(props: {
   /** Short explanations shown above the list (how the search was done). */
   notes?: string[];
   empty: string;
+  /** True when `total` is the search's count cap ("10,000+"), not the count. */
+  totalIsLowerBound?: boolean;
   /** A refused search text: the message goes under the search box, tied to it, and the error code is shown. */
   searchError?: { code: string; message: string };
 }) {
@@ -119,7 +121,7 @@ export function ListPage(props: {
       ) : null}
       <div class="list-toolbar">
         <p class="result-count" role="status">
-          {t(locale, 'list.total', { count: props.total })}
+          {t(locale, props.totalIsLowerBound ? 'list.totalAtLeast' : 'list.total', { count: props.total })}
         </p>
         {props.sortLinks ? (
           <nav class="sort" aria-label={t(locale, 'list.sortNav')}>

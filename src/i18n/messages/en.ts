@@ -44,6 +44,9 @@ export const en: Record<MessageKey, string> = {
   'list.search': 'Search petitions',
   'list.searchResults': 'Results for “{query}”',
   'list.total': '{count, plural, one {# petition} other {# petitions}}',
+  'list.totalAtLeast': '{count, number}+ petitions',
+  'list.noteCapped':
+    'Many petitions match: counting stops at {count, number}. Add a word to bring what you look for forward.',
   'list.sortNav': 'Sort',
   'list.noteTitlesOnly':
     'Search texts shorter than {min, plural, one {# character} other {# characters}} are looked up in petition titles only.',

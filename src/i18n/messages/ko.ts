@@ -48,6 +48,8 @@ export const ko = {
   'list.search': '청원 검색',
   'list.searchResults': '‘{query}’ 검색 결과',
   'list.total': '{count, number}건',
+  'list.totalAtLeast': '{count, number}건 이상',
+  'list.noteCapped': '결과가 많아 {count, number}건까지만 셉니다. 낱말을 더하면 찾는 청원이 앞에 옵니다.',
   'list.sortNav': '정렬',
   'list.noteTitlesOnly': '{min, number}글자보다 짧은 검색어는 청원 제목에서만 찾습니다.',
   'list.noteClosing': '마감 임박 순에는 동의를 받고 있는 청원만 나옵니다.',

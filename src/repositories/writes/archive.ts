@@ -4,24 +4,26 @@
  * The batch writes take the batch's transaction: a batch of records is stored all-or-nothing.
  */
 import { sql, type Transaction } from 'kysely';
-import type { Database, NewPetition } from '../../db/schema.js';
+import type { Database, NewPetitionText } from '../../db/schema.js';
 import { archivedStates } from '../../domain/petition-states.js';
 import type { DebateState } from '../../domain/response-track.js';
+import { bodySearchSuffix, gramsVector, searchColumns, searchText } from '../../domain/search-text.js';
 import type { Executor } from '../petitions.js';
 
 /**
- * Inserts archived petitions in one multi-row statement (rows built with `archivedPetitionColumns`).
+ * Inserts archived petitions in one multi-row statement (rows built with `archivedPetitionColumns`), with their
+ * search columns derived here (`searchColumns`).
  * @returns their new ids (decimal petition numbers), in input order
  * @throws database errors (a check constraint, a duplicate archive key): the batch's transaction is then aborted
  */
 export async function insertPetitions(
   trx: Transaction<Database>,
-  rows: readonly NewPetition[],
+  rows: readonly NewPetitionText[],
 ): Promise<string[]> {
   if (rows.length === 0) return [];
   const inserted = await trx
     .insertInto('petitions')
-    .values([...rows])
+    .values(rows.map((r) => ({ ...r, ...searchColumns(r.title, r.body) })))
     .returning('id')
     .execute();
   return inserted.map((r) => r.id);
@@ -146,7 +148,16 @@ export async function patchArchivedPetition(
   await trx
     .updateTable('petitions')
     .set({
-      ...(patch.body !== undefined ? { body: sql<string>`coalesce(body, ${patch.body})` } : {}),
+      ...(patch.body !== undefined
+        ? {
+            body: sql<string>`coalesce(body, ${patch.body})`,
+            // the body is filled only where there was none: the document gains it then, and only then
+            search_document: sql<string>`case when body is null
+              then search_title || ${bodySearchSuffix(patch.body)} else search_document end`,
+            search_grams: sql<string>`case when body is null
+              then search_grams || ${gramsVector(searchText(patch.body))}::tsvector else search_grams end`,
+          }
+        : {}),
       ...(patch.category !== undefined
         ? { category: sql<string>`coalesce(category, ${patch.category})` }
         : {}),

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, ModerationDecisionKind, PetitionRow, RedactedPassage } from '../../db/schema.js';
 import type { FieldVersionFlags } from '../../domain/personal-data.js';
+import { searchColumns } from '../../domain/search-text.js';
 import { personalDataFlagsOf } from '../moderation-review.js';
 import type { Executor } from '../petitions.js';
 
@@ -9,16 +10,32 @@ export async function lockPetition(trx: Transaction<Database>, id: string): Prom
   return trx.selectFrom('petitions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** Applies a decision's changes to a (locked) petition and stamps `updated_at`. @returns the petition after */
+/**
+ * Applies a decision's changes to a (locked) petition and stamps `updated_at`. A change of title or body (hidden in
+ * part, restored) re-derives the search columns from the text as it now reads (`searchColumns`), so a hidden
+ * passage is no longer found by search either.
+ * @returns the petition after
+ */
 export async function updateDecidedPetition(
   trx: Transaction<Database>,
   id: string,
   changes: Partial<Record<keyof PetitionRow, unknown>>,
   now: Date,
 ): Promise<PetitionRow> {
+  let search = {};
+  if ('title' in changes || 'body' in changes) {
+    const current = await trx
+      .selectFrom('petitions')
+      .select(['title', 'body'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const title = 'title' in changes ? (changes.title as string) : current.title;
+    const body = 'body' in changes ? (changes.body as string | null) : current.body;
+    search = searchColumns(title, body);
+  }
   return trx
     .updateTable('petitions')
-    .set({ ...(changes as object), updated_at: now })
+    .set({ ...(changes as object), ...search, updated_at: now })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();

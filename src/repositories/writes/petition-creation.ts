@@ -2,9 +2,10 @@
  * Writes of petition creation (issue 6): a submission stored (petition, its creation record with the idempotency
  * key and emailed link, its creator's contact), the emailed link confirmed, a draft withdrawn, expired drafts purged.
  */
-import { type Insertable, sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql, type Transaction } from 'kysely';
+import type { Database, NewPetitionText } from '../../db/schema.js';
 import type { PetitionState } from '../../domain/petition-states.js';
+import { searchColumns } from '../../domain/search-text.js';
 import type { Executor } from '../petitions.js';
 
 /** The state of a petition whose creator has not confirmed it yet (private, deletable). */
@@ -39,6 +40,7 @@ export async function insertSubmission(
       category: s.category,
       title: s.title,
       body: s.body,
+      ...searchColumns(s.title, s.body),
       state: s.state,
       collecting_since: s.collectingSince,
     })
@@ -68,11 +70,12 @@ export async function insertSubmission(
  * Inserts a petition as given (no creator, no creation record: a demonstration petition opened by the CLI).
  * @returns its id
  */
-export async function insertPetition(
-  db: Executor,
-  petition: Insertable<Database['petitions']>,
-): Promise<string> {
-  const row = await db.insertInto('petitions').values(petition).returning('id').executeTakeFirstOrThrow();
+export async function insertPetition(db: Executor, petition: NewPetitionText): Promise<string> {
+  const row = await db
+    .insertInto('petitions')
+    .values({ ...petition, ...searchColumns(petition.title, petition.body) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
