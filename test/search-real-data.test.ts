@@ -45,7 +45,7 @@ beforeAll(async () => {
           rows.map((r) => r.row),
         ),
       );
-      ids.forEach((id, i) => stored.push({ id, title: rows[i]?.title as string }));
+      for (const [i, id] of ids.entries()) stored.push({ id, title: rows[i]?.title as string });
     };
     for await (const r of parseArchiveFile(file)) {
       if (!r.ok) continue;
