@@ -3,7 +3,7 @@ import { type AppConfig, loadConfig } from '../config/env.js';
 import { loadRuntimeSettings } from '../config/runtime-settings.js';
 import { createLifecycleScheduler, NO_CACHED_PAGES } from '../wiring/lifecycle.js';
 import { createNotificationWorker } from '../wiring/notifications.js';
-import { deploymentMailer } from '../wiring/signing.js';
+import { deploymentMailer, requireRealMail } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 
 /**
@@ -25,11 +25,7 @@ export function registerWorkerCommand(
     .option('--once', 'do what is due now (one lifecycle pass, then the mail that is due), then exit', false)
     .action(async (o: { once: boolean }) => {
       const config = load();
-      if (config.databaseUrl && !config.smtpUrl && process.env.CHEONGWON_DEV_MAILBOX !== '1') {
-        throw new Error(
-          'SMTP_URL is required with DATABASE_URL (or CHEONGWON_DEV_MAILBOX=1 on a test deployment).',
-        );
-      }
+      requireRealMail(config);
       const handle = await openMigratedDatabase(config, log);
       const settings = await loadRuntimeSettings({ db: handle.db, deploymentProfile: config.profile });
       const mailer = deploymentMailer(handle.db, process.env);

@@ -47,6 +47,23 @@ export function deploymentSecret(config: AppConfig): string {
 }
 
 /**
+ * A PostgreSQL deployment must send real mail: without SMTP_URL its mail would go to the development mailbox.
+ * Checked by everything that sends mail (`serve`'s signing path, `cheongwon worker`).
+ * @throws Error with DATABASE_URL, no SMTP_URL and no CHEONGWON_DEV_MAILBOX=1 (a test deployment's opt-in)
+ */
+export function requireRealMail(
+  config: AppConfig,
+  env: Record<string, string | undefined> = process.env,
+): void {
+  if (config.databaseUrl && !config.smtpUrl && env.CHEONGWON_DEV_MAILBOX !== '1') {
+    throw new Error(
+      'SMTP_URL is required with DATABASE_URL: without it, mail would go to the development mailbox ' +
+        '(set CHEONGWON_DEV_MAILBOX=1 to allow that on a test deployment; it is shown to loopback clients only).',
+    );
+  }
+}
+
+/**
  * The deployment's mailer: SMTP when `SMTP_URL` is set, else the development mailbox (rows in `dev_mailbox`, shown
  * at /dev/mailbox). Shared by the signing path and the notification worker.
  */
@@ -64,12 +81,7 @@ export async function createSigning(
   const secret = deploymentSecret(config);
   if (Buffer.byteLength(secret) < MIN_SIGNER_SECRET_BYTES)
     throw new Error('The signing secret must be at least 32 bytes.');
-  if (config.databaseUrl && !config.smtpUrl && env.CHEONGWON_DEV_MAILBOX !== '1') {
-    throw new Error(
-      'SMTP_URL is required with DATABASE_URL: without it, mail would go to the development mailbox ' +
-        '(set CHEONGWON_DEV_MAILBOX=1 to allow that on a test deployment; it is shown to loopback clients only).',
-    );
-  }
+  requireRealMail(config, env);
   const rules: CountRules = {
     settingsFor: (profile) => site.profile(profile).settings,
     timeZoneFor: (profile) => site.profile(profile).timeZone,

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { formatNumber, type Locale, t } from '../../i18n/index.js';
 import type { ArchivedAreaCount } from '../../repositories/open-data.js';
-import { type ChartText, HorizontalBarChart } from './charts.js';
+import { type ChartText, DataTable, HorizontalBarChart } from './charts.js';
 
 type Message = Parameters<typeof t>[1];
 
@@ -53,45 +53,23 @@ export function ArchivedAreaCounts(props: {
         />
       ) : null}
       {countries.length > 0 ? (
-        <AreaTable
+        <DataTable
           id="archived-by-country"
-          title={m('petition.archivedByCountry', { rows: countries.length })}
+          label={m('petition.archivedByCountry', { rows: countries.length })}
+          caption={m('petition.archivedByCountry', { rows: countries.length })}
           columns={[m('petition.country'), m('petition.signatures')]}
           rows={countries.map((c) => [`${c.name} (${c.code})`, n(c.count)])}
         />
       ) : null}
       {constituencies.length > 0 ? (
-        <AreaTable
+        <DataTable
           id="archived-by-constituency"
-          title={m('petition.archivedByConstituency', { rows: constituencies.length })}
+          label={m('petition.archivedByConstituency', { rows: constituencies.length })}
+          caption={m('petition.archivedByConstituency', { rows: constituencies.length })}
           columns={[m('petition.constituency'), m('petition.mp'), m('petition.signatures')]}
           rows={constituencies.map((c) => [c.name, c.mp ?? '—', n(c.count)])}
         />
       ) : null}
     </section>
-  );
-}
-
-/** A folded table of area counts: the summary names it and its size, the table holds every row. */
-function AreaTable(props: { id: string; title: string; columns: string[]; rows: string[][] }) {
-  return (
-    <details class="chart-data" id={props.id}>
-      <summary>{props.title}</summary>
-      <table>
-        <caption class="sr-only">{props.title}</caption>
-        <thead>
-          <tr>
-            {props.columns.map((c) => (
-              <th scope="col">{c}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr>{r.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td>{cell}</td>))}</tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
   );
 }

@@ -186,10 +186,20 @@ function ChartFigure(props: {
   );
 }
 
-/** The chart's data as a table, folded under <details> so sighted readers are not shown everything twice. */
-function DataTable(props: { caption: string; label: string; columns: string[]; rows: string[][] }) {
+/**
+ * Data as a table folded under <details> (a chart's data, so sighted readers are not shown everything twice, or a
+ * long table such as archived area counts): `label` is the summary, `caption` the table's accessible name, the
+ * first cell of each row its row header.
+ */
+export function DataTable(props: {
+  caption: string;
+  label: string;
+  columns: string[];
+  rows: string[][];
+  id?: string;
+}) {
   return (
-    <details class="chart-data">
+    <details class="chart-data" id={props.id}>
       <summary>{props.label}</summary>
       <table>
         <caption class="sr-only">{props.caption}</caption>
