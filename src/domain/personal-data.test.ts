@@ -83,10 +83,22 @@ describe('resident registration numbers', () => {
     );
   });
 
-  it('flags post-2020 numbers without a valid check digit only in the dashed form or next to a keyword', () => {
+  it('flags post-2020 numbers without a valid check digit in two groups (dash or one space) or next to a keyword', () => {
     expect(only('가입 번호 900101-1234567 입니다')).toMatchObject({ kind: 'rrn', confidence: 'review' });
+    expect(only('우리 아이 번호 900101 1234567 로 가입')).toMatchObject({
+      kind: 'rrn',
+      text: '900101 1234567',
+      confidence: 'review',
+      mask: '900101-*******',
+    });
     expect(only('주민등록번호 9001011234567')).toMatchObject({ kind: 'rrn', confidence: 'high' });
     expect(found('주문번호 9001011234567')).toEqual([]);
+    expect(found('주문번호 900101  1234567')).toEqual([]);
+  });
+
+  it('takes English cue words for a number whose check digit fails', () => {
+    for (const cue of ['resident number', 'resident registration no.', 'registration number', 'national ID'])
+      expect(only(`my ${cue} 9001011234567 was leaked`)).toMatchObject({ kind: 'rrn', confidence: 'high' });
   });
 
   it('ignores numbers whose front is no date', () => {
@@ -162,9 +174,21 @@ describe('email addresses', () => {
     expect(only('ｈｏｎｇ＠ｇｍａｉｌ．ｃｏｍ').kind).toBe('email');
   });
 
-  it('does not flag prose with "at" or a bare @handle', () => {
+  it('flags addresses written with spaces around @, the whole address as one span', () => {
+    for (const [text, span] of [
+      ['제보는 sky1234 @ daum.net 으로', 'sky1234 @ daum.net'],
+      ['이메일: minji_kim@ gmail.com', 'minji_kim@ gmail.com'],
+      ['Reply to thomas.p @outlook.com please', 'thomas.p @outlook.com'],
+    ])
+      expect(only(text as string)).toMatchObject({ kind: 'email', text: span, confidence: 'high' });
+    expect(only('j.smith @ example.co.uk').mask).toBe('j***@example.co.uk');
+  });
+
+  it('does not flag prose with "at" or @, or a bare @handle', () => {
     expect(found('Email me at the office. Meet at noon.')).toEqual([]);
-    expect(found('트위터 @someone 계정')).toEqual([]);
+    expect(
+      found('트위터 @someone 계정, 회비 @ 10,000원, price @ 5.99 each, email us @ the usual place'),
+    ).toEqual([]);
   });
 });
 
@@ -244,7 +268,27 @@ describe('vehicle plates', () => {
 
   it('does not flag money, counts or court case numbers', () => {
     expect(found('13조 5000억원, 20대 1000명')).toEqual([]);
+    expect(found('11조 7000 억 원, 46조 6971억에, 12조 3000만원, 0.14로 1000명중 1명')).toEqual([]);
     expect(found('대법원 1997.4.11. 선고 96도1234 판결')).toEqual([]);
+  });
+
+  it('flags a plate before a word that merely starts with a unit syllable', () => {
+    for (const next of [
+      '주인이',
+      '주차 위반',
+      '일대에서',
+      '번호판',
+      '여성 운전자',
+      '회색',
+      '명의로',
+      '등록',
+      '분실',
+      '개인택시',
+      '천천히',
+      '세단',
+    ])
+      expect(found(`45라 6789 ${next}`), next).toEqual(['vehicle_plate:45라 6789']);
+    expect(found('12가3456번 차량')).toEqual(['vehicle_plate:12가3456']);
   });
 });
 
@@ -292,8 +336,17 @@ describe('chat invites and file-sharing links', () => {
     expect(only(text)).toMatchObject({ text: span, kind, mask, confidence: 'high' });
   });
 
-  it('marks a public channel link for review, masks in English in English text, and ignores bare host names', () => {
-    expect(only('채널 t.me/some_channel 참고').confidence).toBe('review');
+  it.each([
+    ['tg://join?invite=Qm7pL2xVt9KcRz4w 방', 'tg://join?invite=Qm7pL2xVt9KcRz4w'],
+    ['채널 tg://resolve?domain=room_n_2020.', 'tg://resolve?domain=room_n_2020'],
+    ['링크: https://telegram.me/darkroom_share', 'https://telegram.me/darkroom_share'],
+    ['채널 t.me/some_channel 참고', 't.me/some_channel'],
+    ['https://telegram.me/s/leaks_room 미리보기', 'https://telegram.me/s/leaks_room'],
+  ])('flags a Telegram deep link or named room as a chat invite to mask: %s', (text, span) => {
+    expect(only(text)).toMatchObject({ kind: 'chat_invite', text: span, confidence: 'high' });
+  });
+
+  it('masks in English in English text, and ignores bare host names', () => {
     expect(only('join t.me/+AbCdEf12345').mask).toBe('[Telegram link hidden]');
     expect(found('텔레그램(t.me)과 dropbox.com 같은 서비스')).toEqual([]);
   });
@@ -318,6 +371,33 @@ describe('names of victims', () => {
     );
     expect(found('피해자라고 불러야')).toEqual([]);
     expect(found('Contact Victim Support Services today')).toEqual([]);
+  });
+
+  it('does not read kinship words after 피해자 as names (모 = mother), nor the press’s 김모 씨', () => {
+    for (const kin of [
+      '모는',
+      '모가',
+      '모친이',
+      '이모가',
+      '이모부가',
+      '고모가',
+      '조카도',
+      '손자가',
+      '남매는',
+      '남동생은',
+      '장남은',
+      '신랑은',
+      '배우자는',
+      '여동생도',
+    ])
+      expect(found(`피해자 ${kin} 증언했습니다`), kin).toEqual([]);
+    expect(found('피해자 김모 씨는, 피해자 이모(32) 씨, 피해자 모 씨는')).toEqual([]);
+  });
+
+  it('finds a relative’s name after a kinship word, and a name with a particle after its honorific', () => {
+    expect(found('피해자 모 김영희 씨가 청원합니다')).toEqual(['victim_name:김영희']);
+    expect(found('피해자의 어머니 이정숙 씨는')).toEqual(['victim_name:이정숙']);
+    expect(found('피해자 권서윤님이 원하는 것은')).toEqual(['victim_name:권서윤']);
   });
 });
 

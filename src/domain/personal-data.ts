@@ -320,7 +320,8 @@ const SEP = '[ \\t]?[.\\-]?[ \\t]?';
 // Resident registration numbers
 
 const RRN = new RegExp(`${NUM_START}(\\d{6})(${SEP})([1-8]\\d{6})${NUM_END}`, 'g');
-const RRN_WORDS = /주민|등록\s?번호|생년월일|RRN|resident registration|외국인\s?등록|alien registration/i;
+const RRN_WORDS =
+  /주민|등록\s?번호|생년월일|RRN|resident(?: registration)? (?:number|no)|registration (?:number|no)|national id|id number|외국인\s?등록|alien registration/i;
 
 const detectRrn: Detector = (norm, _lang, out) => {
   for (const m of norm.matchAll(RRN)) {
@@ -331,8 +332,10 @@ const detectRrn: Detector = (norm, _lang, out) => {
     const end = start + m[0].length;
     const valid = rrnCheckDigitValid(digits);
     const keyword = near(norm, start, end, RRN_WORDS, 20, 5);
-    const dashed = sep.includes('-');
-    if (!valid && !keyword && !dashed) continue;
+    // Written as two groups (6-7 with a dash, or one space), a number is meant as a 주민등록번호 even when its check
+    // digit fails (numbers assigned since 2020-10 have random last digits); a bare 13-digit run is not.
+    const grouped = sep.includes('-') || sep === ' ';
+    if (!valid && !keyword && !grouped) continue;
     const kind = Number(back[0]) >= 5 ? 'foreigner_rrn' : 'rrn';
     push(out, kind, start, end, `${front}-*******`, valid || keyword ? 'high' : 'review', RANK.rrn);
   }
@@ -363,7 +366,8 @@ const detectKoreanPhones: Detector = (norm, _lang, out) => {
       const start = m.index as number;
       const end = start + all.length;
       const separated = /[^0-9]/.test(all);
-      if (kind === 'phone_landline' && !separated && !near(norm, start, end, PHONE_WORDS, 15, 0)) continue;
+      // "My phone number is 0312345678": 25 characters reach an English cue before it.
+      if (kind === 'phone_landline' && !separated && !near(norm, start, end, PHONE_WORDS, 25, 0)) continue;
       const prefix = intl ? `+82 ${code}` : `0${code}`;
       push(out, kind, start, end, `${prefix}-${'*'.repeat(mid.length)}-${last}`, 'high', RANK.phoneKr);
     }
@@ -405,7 +409,7 @@ const EMAIL = new RegExp(
   [
     '(?<![A-Za-z0-9._%+\\-])',
     '[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}',
-    '(@|[ \\t]?[\\[(]at[\\])][ \\t]?)',
+    '([ \\t]?@[ \\t]?|[ \\t]?[\\[(]at[\\])][ \\t]?)',
     '(?:[A-Za-z0-9][A-Za-z0-9\\-]{0,62}(?:\\.|[ \\t]?[\\[(]dot[\\])][ \\t]?)){1,8}',
     '[A-Za-z]{2,24}(?![A-Za-z0-9\\-@])',
   ].join(''),
@@ -416,7 +420,7 @@ const detectEmail: Detector = (norm, _lang, out) => {
   for (const m of norm.matchAll(EMAIL)) {
     const start = m.index as number;
     const at = m[1] as string;
-    const obfuscated = at !== '@';
+    const obfuscated = !at.includes('@');
     // "… at … dot …" in plain English prose is rarely an address; only the bracketed forms count.
     const local = m[0].slice(0, m[0].indexOf(at));
     const domain = m[0].slice(m[0].indexOf(at) + at.length);
@@ -498,9 +502,33 @@ const PLATE = new RegExp(
   `(?<![0-9])((?:${REGION})[ \\t]?)?(\\d{2,3})[ \\t]?([${PLATE_LETTERS}])[ \\t]?(\\d{4})(?![0-9])`,
   'g',
 );
-/** Units and words that make "13조 5000억" money or a count rather than a plate. */
-const NOT_PLATE_AFTER =
-  /^[ \t]?(?:[억만천원명건개년배회%평층분초일월주살세점장권척톤여석위등번]|km|kg|m\b|달러|시간)/;
+/** Units that make "13조 5000억" money or a count rather than a plate — when they stand as units (see `unitAfter`). */
+const UNITS = /[억만천원명건개년배회%평층분초일월주살세점장권척톤여석위등]/;
+const UNIT_WORDS = /^(?:km|kg|m(?![A-Za-z])|달러|시간|개월)/;
+/** What may follow a unit glued to its number: a particle (명이, 명의, 억에), 중/여/간/당 (1000명중), 년대, 년차, 짜리. */
+const AFTER_GLUED_UNIT = /^(?:[이가을를의에은는도과와로으씩째쯤까부당간중여]|대|차|짜리)/;
+
+/**
+ * Whether the text after a plate-shaped match starts with a unit that makes the match an amount or a count:
+ * "13조 5000억원", "11조 7000 억 원", "0.14로 1000명중". A word that merely starts with a unit syllable is not a
+ * unit: "12가3456 주인이", "주차", "일대", "여성", "명의로", "천천히" — the plate stands. A unit is a syllable from
+ * `UNITS` followed by no Hangul, by money continuing (억원, 천만, 만원), or — glued to the number — by a particle.
+ */
+function unitAfter(after: string): boolean {
+  const spaced = after[0] === ' ' || after[0] === '\t';
+  const s = spaced ? after.slice(1) : after;
+  if (UNIT_WORDS.test(s)) return true;
+  const unit = s[0] ?? '';
+  if (!UNITS.test(unit)) return false;
+  const next = s.slice(1);
+  if (!/^[가-힣]/.test(next)) return true;
+  const money = { 억: /^[원만천]/, 만: /^원/, 천: /^[만억원]/ }[unit];
+  if (money?.test(next)) return true;
+  if (spaced) return false;
+  if (/^대/.test(next)) return unit === '년';
+  if (/^차/.test(next)) return unit === '년' || unit === '회';
+  return AFTER_GLUED_UNIT.test(next);
+}
 
 const COURT_WORDS = /선고|대법원|판결|판례|사건번호|헌재|헌법재판소/;
 
@@ -508,7 +536,7 @@ const detectPlate: Detector = (norm, _lang, out) => {
   for (const m of norm.matchAll(PLATE)) {
     const start = m.index as number;
     const end = start + m[0].length;
-    if (NOT_PLATE_AFTER.test(norm.slice(end, end + 3))) continue;
+    if (unitAfter(norm.slice(end, end + 4))) continue;
     // Court case numbers look like plates: 대법원 1997.4.11. 선고 96도1234 판결.
     if (near(norm, start, end, COURT_WORDS, 20, 4)) continue;
     const [, region = '', num = '', letter = ''] = m;
@@ -642,6 +670,9 @@ const LINK = new RegExp(
   `(?<![A-Za-z0-9.@/\\-])(?:https?://)?(?:www\\.)?(${LINK_HOSTS})(/[A-Za-z0-9\\-._~%!$&'*+,;=:@/?#]{1,500})`,
   'gi',
 );
+/** Telegram's own deep links, which open a chat in the app: tg://join?invite=…, tg://resolve?domain=…, … */
+const TG_LINK =
+  /(?<![A-Za-z0-9])tg:\/\/(?:join|resolve|privatepost|openmessage|msg_url|addlist|t\.me)\?[A-Za-z0-9\-._~%!$&'*+,;=:@/?#]{3,500}/gi;
 const MAGNET = /magnet:\?xt=urn:[a-z0-9]{1,20}:[A-Za-z0-9]{16,64}[A-Za-z0-9\-._~%!$&'*+,;=:@/?#]{0,500}/gi;
 
 interface LinkKind {
@@ -667,10 +698,13 @@ function classifyLink(host: string, path: string): LinkKind | null {
     en: '[file-sharing link hidden]',
   });
   if (h === 't.me' || h.startsWith('telegram.')) {
-    if (/^\/(?:joinchat\/|\+)[A-Za-z0-9_-]{5,}/.test(path))
+    // Private invites and named rooms alike: the Room-N rooms spread by links like these, and a petition read by
+    // millions must not advertise one. A moderator may still clear a public body's channel.
+    if (
+      /^\/(?:joinchat\/|\+|addlist\/)[A-Za-z0-9_-]{5,}/.test(path) ||
+      /^\/(?:s\/)?[A-Za-z][A-Za-z0-9_]{3,}/.test(path)
+    )
       return chat('[텔레그램 링크 숨김]', '[Telegram link hidden]');
-    if (/^\/(?:s\/)?[A-Za-z][A-Za-z0-9_]{3,}/.test(path))
-      return chat('[텔레그램 링크 숨김]', '[Telegram link hidden]', 'review');
     return null;
   }
   if (h === 'open.kakao.com')
@@ -702,6 +736,12 @@ const detectLinks: Detector = (norm, lang, out) => {
     const start = m.index as number;
     push(out, k.kind, start, start + trimmed.length, lang === 'ko' ? k.ko : k.en, k.confidence, RANK.link);
   }
+  for (const m of norm.matchAll(TG_LINK)) {
+    const trimmed = m[0].replace(/[.,;:!?'*]+$/, '');
+    const start = m.index as number;
+    const mask = lang === 'ko' ? '[텔레그램 링크 숨김]' : '[Telegram link hidden]';
+    push(out, 'chat_invite', start, start + trimmed.length, mask, 'high', RANK.link);
+  }
   for (const m of norm.matchAll(MAGNET)) {
     const start = m.index as number;
     const mask = lang === 'ko' ? '[파일 공유 링크 숨김]' : '[file-sharing link hidden]';
@@ -714,8 +754,20 @@ const detectLinks: Detector = (norm, lang, out) => {
 
 const SURNAMES =
   '김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용예경봉';
+/**
+ * Kinship words, which follow 피해자 as often as names do and many of which start with a surname syllable (모 =
+ * mother, 이모, 고모, 조카, 손자, 남동생, 장남, 신랑, …): never a name themselves, and they may stand between 피해자
+ * and a relative's name ("피해자 모 김영희 씨", "피해자 어머니 이정숙 씨"), which identifies the victim as well.
+ */
+const KINSHIP =
+  '모친|부친|모녀|부녀|모자|부자|부모님|부모|조부모|어머니|아버지|엄마|아빠|할머니|할아버지|외할머니|외할아버지|' +
+  '남편|아내|부인|배우자|신랑|신부|약혼자|남자친구|여자친구|애인|아들|딸|장남|장녀|차남|차녀|막내|형제|자매|남매|' +
+  '오빠|언니|누나|형|남동생|여동생|동생|이모부|이모|고모부|고모|삼촌|외삼촌|숙모|숙부|백부|백모|조모|조부|외조모|외조부|' +
+  '조카|손자|손녀|외손자|외손녀|사촌|며느리|사위|장인|장모|시어머니|시아버지|올케|형부|제부|처제|처남|매형|매제|' +
+  '모|부|외할머니';
+const KINSHIP_WORD = new RegExp(`^(?:${KINSHIP})(?:[은는이가을를의도와과께에]|에게|한테|까지|마저|조차)?$`);
 const VICTIM_BEFORE = new RegExp(
-  `(?:피해자|희생자|피해[ \\t]?(?:아동|학생|여성|어린이|아이|자분)|숨진|사망한|(?<![가-힣])고인|故|고\\(故\\))(?:[ \\t]+|인[ \\t]+|이신[ \\t]+|였던[ \\t]+|이었던[ \\t]+|분인[ \\t]+|[ \\t]*[,:(][ \\t]*|(?<=故))(?:이름은[ \\t]?)?([${SURNAMES}][가-힣]{1,2})(?=([ \\t]?(?:씨|양|군|님|학생|어린이|아동))?(?:[ \\t\\n,.)(]|$))`,
+  `(?:피해자|희생자|피해[ \\t]?(?:아동|학생|여성|어린이|아이|자분)|숨진|사망한|(?<![가-힣])고인|故|고\\(故\\))(?:의?[ \\t]*(?:${KINSHIP})(?:인|이신)?[ \\t]+|[ \\t]+|인[ \\t]+|이신[ \\t]+|였던[ \\t]+|이었던[ \\t]+|분인[ \\t]+|[ \\t]*[,:(][ \\t]*|(?<=故))(?:이름은[ \\t]?)?([${SURNAMES}][가-힣]{1,2})(?=([ \\t]?(?:씨|양|군|님|학생|어린이|아동)(?:[은는이가의을를도께]|께서)?)?(?:[ \\t\\n,.)(]|$))`,
   'g',
 );
 const VICTIM_AFTER = new RegExp(
@@ -745,7 +797,9 @@ const detectVictimNames: Detector = (norm, lang, out) => {
     for (const m of norm.matchAll(re)) {
       const name = m[1] as string;
       const start = (m.index as number) + m[0].indexOf(name);
-      if (seen.has(start) || NOT_NAMES.has(name)) continue;
+      if (seen.has(start) || NOT_NAMES.has(name) || KINSHIP_WORD.test(name)) continue;
+      // 김모 씨, 이모(32) 씨: the press's way of hiding a name, which shows only the surname.
+      if (name.length === 2 && name[1] === '모') continue;
       if (name.length === 3 && /[은는이가을를의도와과에]$/.test(name) && NOT_NAMES.has(name.slice(0, 2)))
         continue;
       // Two syllables are a name only with an honorific after them (김구 씨); 김씨 alone is a surname.
