@@ -249,6 +249,12 @@ describe('addresses', () => {
     expect(only(text)).toMatchObject({ kind: 'address', text: span });
   });
 
+  it('flags a flat’s 동/호 without an apartment word, but not a district office or a 가 that is no street', () => {
+    expect(found('푸르지오 112동 1501호 에 사는 사람')).toEqual(['address:112동 1501호']);
+    expect(found('행정복지센터 1동 101호, 경계가 35번지 사유지 방향')).toEqual([]);
+    expect(found('종로3가 123번지')).toEqual(['address:종로3가 123번지']);
+  });
+
   it('keeps 시/도/구 in the mask', () => {
     expect(only('서울특별시 종로구 세종대로 209').mask).toBe('서울특별시 종로구 [주소 숨김]');
   });
@@ -392,6 +398,17 @@ describe('names of victims', () => {
     ])
       expect(found(`피해자 ${kin} 증언했습니다`), kin).toEqual([]);
     expect(found('피해자 김모 씨는, 피해자 이모(32) 씨, 피해자 모 씨는')).toEqual([]);
+  });
+
+  it('takes 고 (故 in Hangul) only with an honorific after the name, and leaves public office holders alone', () => {
+    expect(found('고 한지우 씨의 유족입니다')).toEqual(['victim_name:한지우']);
+    expect(found('최고 이수민 씨, 하고 김지영 씨, 고 김지영 이라는')).toEqual([]);
+    expect(found('故 노무현 대통령, 故 박원순 서울특별시장, 고(故) 백선엽 장군')).toEqual([]);
+  });
+
+  it('does not read a word and its particle after 피해자 as a name', () => {
+    expect(found('피해 아이의 부모님 마음을 알고, 피해자 위주로 된 법, 숨진 기사를 읽고')).toEqual([]);
+    expect(found('US Victims Families From Fees')).toEqual([]);
   });
 
   it('finds a relative’s name after a kinship word, and a name with a particle after its honorific', () => {

@@ -560,11 +560,14 @@ const ROAD = new RegExp(
   'g',
 );
 const JIBUN = new RegExp(
-  `(?<![가-힣0-9])(${ADMIN.replace('(?:읍|면|동)', '(?:읍|면)')})([가-힣]{1,6}[0-9]{0,2}(?:동|리|가))[ \\t]?(\\d{1,4}(?:-\\d{1,4})?)([ \\t]?번지)?(${DETAIL})(?![0-9])`,
+  `(?<![가-힣0-9])(${ADMIN.replace('(?:읍|면|동)', '(?:읍|면)')})([가-힣]{1,6}[0-9]{0,2}(?:동|리)|[가-힣]{1,6}[0-9]{1,2}가)[ \\t]?(\\d{1,4}(?:-\\d{1,4})?)([ \\t]?번지)?(${DETAIL})(?![0-9])`,
   'g',
 );
 const APARTMENT =
   /(?<![가-힣A-Za-z])[가-힣A-Za-z0-9]{1,12}(?:아파트|빌라|맨션|오피스텔|타운|하이츠|빌리지)[ \t]?\d{1,4}동[ \t]?\d{1,5}호/g;
+/** A flat's 동/호 on its own ("푸르지오 112동 1501호", brand names without 아파트): two to four digits of 동,
+ *  three or four of 호 — narrower than the numbers of a 행정동 office (1동) or a room in a public building. */
+const FLAT_UNIT = /(?<![0-9])\d{2,4}동[ \t]?\d{3,4}호/g;
 const ADDRESS_WORDS = /주소|거주|살고|사는|자택|집은|집이|위치|소재|이사|address|lives? at/i;
 /** What may follow an address's number: the end, punctuation, or a word (not a unit such as 년, 명, 개월). */
 const ADDRESS_END = /^(?:$|[ \t\n,.)(\]!?~·"'”’]|에[서는]?|으?로|의|이[며고]?|입니다|이다|번지)/;
@@ -592,9 +595,11 @@ const detectAddress: Detector = (norm, lang, out) => {
     if (!strong && !(num.includes('-') && near(norm, start, end, ADDRESS_WORDS, 20, 10))) continue;
     push(out, 'address', start, end, addressMask(admin, lang), strong ? 'high' : 'review', RANK.address);
   }
-  for (const m of norm.matchAll(APARTMENT)) {
-    const start = m.index as number;
-    push(out, 'address', start, start + m[0].length, addressMask('', lang), 'high', RANK.address);
+  for (const re of [APARTMENT, FLAT_UNIT]) {
+    for (const m of norm.matchAll(re)) {
+      const start = m.index as number;
+      push(out, 'address', start, start + m[0].length, addressMask('', lang), 'high', RANK.address);
+    }
   }
   detectEnglishAddress(norm, lang, out);
 };
@@ -767,9 +772,11 @@ const KINSHIP =
   '모|부|외할머니';
 const KINSHIP_WORD = new RegExp(`^(?:${KINSHIP})(?:[은는이가을를의도와과께에]|에게|한테|까지|마저|조차)?$`);
 const VICTIM_BEFORE = new RegExp(
-  `(?:피해자|희생자|피해[ \\t]?(?:아동|학생|여성|어린이|아이|자분)|숨진|사망한|(?<![가-힣])고인|故|고\\(故\\))(?:의?[ \\t]*(?:${KINSHIP})(?:인|이신)?[ \\t]+|[ \\t]+|인[ \\t]+|이신[ \\t]+|였던[ \\t]+|이었던[ \\t]+|분인[ \\t]+|[ \\t]*[,:(][ \\t]*|(?<=故))(?:이름은[ \\t]?)?([${SURNAMES}][가-힣]{1,2})(?=([ \\t]?(?:씨|양|군|님|학생|어린이|아동)(?:[은는이가의을를도께]|께서)?)?(?:[ \\t\\n,.)(]|$))`,
+  `(?:피해자|희생자|피해[ \\t]?(?:아동|학생|여성|어린이|아이|자분)|숨진|사망한|(?<![가-힣])고인|故|고\\(故\\)|(?<![가-힣0-9])고(?=[ \\t]))(?:의?[ \\t]*(?:${KINSHIP})(?:인|이신)?[ \\t]+|[ \\t]+|인[ \\t]+|이신[ \\t]+|였던[ \\t]+|이었던[ \\t]+|분인[ \\t]+|[ \\t]*[,:(][ \\t]*|(?<=故))(?:이름은[ \\t]?)?([${SURNAMES}][가-힣]{1,2})(?=([ \\t]?(?:씨|양|군|님|학생|어린이|아동)(?:[은는이가의을를도께]|께서)?)?(?:[ \\t\\n,.)(]|$))`,
   'g',
 );
+const PUBLIC_TITLE =
+  /^[ \t]?(?:전[ \t]?|前[ \t]?)?(?:[가-힣]{0,5}(?:시장|도지사))|^[ \t]?(?:전[ \t]?|前[ \t]?)?(?:대통령|국무총리|총리|장관|국회의원|의원|군수|구청장|대법원장|국회의장|검찰총장|장군)/;
 const VICTIM_AFTER = new RegExp(
   `(?<![가-힣])([${SURNAMES}][가-힣]{1,2})[ \\t]?(?:(?:씨|양|군|님)[ \\t]?(?:\\(\\d{1,3}(?:세|살)?\\))?|\\(\\d{1,3}(?:세|살)?\\))[ \\t]?(?:피해자|희생자|사건의 피해자)`,
   'g',
@@ -787,7 +794,8 @@ const NOT_NAMES = new Set(
     '차량 차별 명단 명의 명이 명은 구조 구호 보상금 고인의 고인을 고인이 최소 최대 최초 최근 한사람 안전 안정 안위 ' +
     '우선 우리 오히려 오직 역시도 심정 심경 장례 장례식 전화 조치 조롱 조작 진실 진술서 지인들 지위 장애 장애인 ' +
     '공개 공간 방어 방치 배려 백명 설명 성폭행 성범죄 손해 송치 양측 양쪽 원한 위로 유무 육아 인정 인원 입원 정보를 ' +
-    '정상 정서 정체 주거 주거지 진상 차후 채무 추가 추모 피해 홍보 황당 회복 가해자 모든 모습 모욕 목숨 목소리'
+    '정상 정서 정체 주거 주거지 진상 차후 채무 추가 추모 피해 홍보 황당 회복 가해자 모든 모습 모욕 목숨 목소리 ' +
+    '장난감 위주 최대한 이백명 모임 모임은 소비자 고령자 민원'
   ).split(' '),
 );
 
@@ -798,6 +806,10 @@ const detectVictimNames: Detector = (norm, lang, out) => {
       const name = m[1] as string;
       const start = (m.index as number) + m[0].indexOf(name);
       if (seen.has(start) || NOT_NAMES.has(name) || KINSHIP_WORD.test(name)) continue;
+      // 고 (故 in Hangul) is also a word ending and a common syllable: only with an honorific after the name.
+      if (re === VICTIM_BEFORE && /^고[ \t]/.test(m[0]) && !m[2]) continue;
+      // 故 노무현 대통령: a name followed by a public office is a public figure, not a victim to hide.
+      if (PUBLIC_TITLE.test(norm.slice(start + name.length, start + name.length + 8))) continue;
       // 김모 씨, 이모(32) 씨: the press's way of hiding a name, which shows only the surname.
       if (name.length === 2 && name[1] === '모') continue;
       if (name.length === 3 && /[은는이가을를의도와과에]$/.test(name) && NOT_NAMES.has(name.slice(0, 2)))
@@ -805,6 +817,8 @@ const detectVictimNames: Detector = (norm, lang, out) => {
       // Two syllables are a name only with an honorific after them (김구 씨); 김씨 alone is a surname.
       if (name.length === 2 && (/[씨양군님측들]$/.test(name) || (re === VICTIM_BEFORE && !m[2]))) continue;
       if (/[씨양군님]/.test(name[1] as string)) continue; // 김씨는, 이양이: a surname with an honorific
+      // Without an honorific, three syllables ending in a particle are a word and its particle (마음을, 위주로).
+      if (!m[2] && name.length === 3 && /[을를는로에의도]$/.test(name)) continue;
       seen.add(start);
       push(
         out,
@@ -830,7 +844,7 @@ const EN_VICTIM_AFTER = new RegExp(
   'g',
 );
 const EN_NOT_NAME =
-  /^(?:The|This|That|These|Those|Support|Services?|Commissioner|Impact|Statement|Code|Fund|Rights|Of|And|In|Act|Charter|Surcharge|Care|Advocate|Contact|Compensation|Scheme|Personal|Blaming|Shaming|Awareness)\b|\b(?:Act|Scheme|Service|Services|Fund|Commissioner|Code|Statement|Support|Trust|Association|Foundation|Charter)$/;
+  /^(?:The|This|That|These|Those|Families|Family|From|For|Who|Support|Services?|Commissioner|Impact|Statement|Code|Fund|Rights|Of|And|In|Act|Charter|Surcharge|Care|Advocate|Contact|Compensation|Scheme|Personal|Blaming|Shaming|Awareness)\b|\b(?:Act|Scheme|Service|Services|Fund|Commissioner|Code|Statement|Support|Trust|Association|Foundation|Charter)$/;
 
 function detectEnglishVictimNames(norm: string, out: Candidate[]): void {
   for (const re of [EN_VICTIM_BEFORE, EN_VICTIM_AFTER]) {
