@@ -3,14 +3,30 @@
  * texts + synthetic personal data, seeded), scores precision and recall per kind, prints the table and writes
  * docs/personal-data-detector.md.
  *
- * Usage: npm run eval:personal-data [-- --sample] [-- --no-write]
- *   --sample    read data/sample even when ../shared/data exists (Korean texts only)
- *   --no-write  print only; leave docs/personal-data-detector.md alone
+ * Three measurements: the hand-written labelled cases (data/personal-data: dev, held-out, second held-out), alone and
+ * set into real petitions of each part's half of the archive; and the generated set (synthetic values in template
+ * sentences inserted into real petitions).
+ *
+ * Usage: npm run eval:personal-data [-- --sample] [-- --no-write] [-- --detector FILE]
+ *   --sample         read data/sample even when ../shared/data exists (Korean texts only)
+ *   --no-write       print only; leave docs/personal-data-detector.md alone
+ *   --detector FILE  measure another version of the detector (a module exporting detectPersonalData, e.g. an
+ *                    older src/domain/personal-data.ts saved beside it); implies --no-write
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
+import type { PersonalDataFlag } from '../src/domain/personal-data.js';
+import {
+  type CaseEvaluation,
+  type CasePart,
+  casesInPetitions,
+  evaluateCases,
+  type KindScore,
+  loadCases,
+  loadReviewedReal,
+} from '../src/moderation/personal-data-cases.js';
 import {
   buildLabelledSet,
   DEFAULT_LABELLED_SET,
@@ -25,11 +41,32 @@ const DOC = fileURLToPath(new URL('../docs/personal-data-detector.md', import.me
 const MARK_START = '<!-- results:start (written by npm run eval:personal-data) -->';
 const MARK_END = '<!-- results:end -->';
 
+const PARTS: readonly CasePart[] = ['dev', 'heldout', 'heldout2'];
+/** Seed of the draw of real petitions for the cases set into them. */
+const IN_PETITIONS = { seed: 20261207, untouched: 1500 };
+
 async function main(): Promise<void> {
-  const args = new Set(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = new Set(argv);
+  const detectorFile = args.has('--detector') ? argv[argv.indexOf('--detector') + 1] : undefined;
+  if (args.has('--detector') && !detectorFile) throw new Error('--detector needs a file');
+  const detect: ((text: string) => PersonalDataFlag[]) | undefined = detectorFile
+    ? (await import(path.resolve(detectorFile))).detectPersonalData
+    : undefined;
   const origin: TextOrigin | undefined = args.has('--sample') ? 'sample' : undefined;
   process.stderr.write('Reading petition texts…\n');
   const loaded = await loadPetitionTexts(origin);
+  const reviewed = loadReviewedReal();
+  const alone = PARTS.map((part) => evaluateCases(part, loadCases(part), detect));
+  const inPetitions = PARTS.map((part) =>
+    evaluateCases(
+      part,
+      casesInPetitions(part, loadCases(part), loaded.texts, IN_PETITIONS),
+      detect,
+      reviewed,
+    ),
+  );
+  const cases = renderCases(alone, inPetitions, reviewed.size);
   const opts = DEFAULT_LABELLED_SET;
   const set = buildLabelledSet(loaded.texts, opts);
   const bar = new cliProgress.SingleBar(
@@ -38,6 +75,7 @@ async function main(): Promise<void> {
   );
   bar.start(set.length, 0);
   const e = evaluate(set, {
+    detect,
     onProgress: (done) => (done % 50 === 0 || done === set.length) && bar.update(done),
   });
   bar.stop();
@@ -45,9 +83,9 @@ async function main(): Promise<void> {
     ko: loaded.texts.filter((t) => t.lang === 'ko').length,
     en: loaded.texts.filter((t) => t.lang === 'en').length,
   };
-  const results = renderResults(e, loaded.origin, available);
+  const results = `${cases}\n\n### The generated set\n\n${renderResults(e, loaded.origin, available)}`;
   process.stdout.write(`${results}\n`);
-  if (!args.has('--no-write')) {
+  if (!args.has('--no-write') && !detect) {
     const doc = readFileSync(DOC, 'utf8');
     const a = doc.indexOf(MARK_START);
     const b = doc.indexOf(MARK_END);
@@ -55,6 +93,65 @@ async function main(): Promise<void> {
     writeFileSync(DOC, `${doc.slice(0, a + MARK_START.length)}\n\n${results}\n\n${doc.slice(b)}`);
     process.stderr.write(`Wrote ${path.relative(process.cwd(), DOC)}\n`);
   }
+}
+
+const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(3));
+
+/** One row per kind: recall (found/gold) and precision (true/flags) for each part. */
+function kindTable(evals: readonly CaseEvaluation[], labels: readonly string[]): string {
+  const head = labels.map((l) => `${l} recall | ${l} precision`).join(' | ');
+  const rows = (evals[0]?.kinds ?? []).map((k0) => {
+    const cells = evals.map((e) => {
+      const k = e.kinds.find((x) => x.kind === k0.kind) as KindScore;
+      return `${fmt(k.recall)} (${k.found}/${k.gold}) | ${fmt(k.precision)} (${k.truePositives}/${k.flags})`;
+    });
+    return `| ${k0.kind} | ${cells.join(' | ')} |`;
+  });
+  return [`| kind | ${head} |`, `|---|${'---:|---:|'.repeat(evals.length)}`, ...rows].join('\n');
+}
+
+function mistakesList(evals: readonly CaseEvaluation[]): string {
+  const lines: string[] = [];
+  for (const e of evals)
+    for (const m of e.mistakes) {
+      const where = m.ref
+        ? `${e.part}, ${m.ref}${m.line ? `, case line ${m.line}` : ''}`
+        : `${e.part}.txt:${m.line}`;
+      // Real petitions' own text is never repeated: only the kind, the place and the span's length are shown.
+      const shown = m.ref && m.what === 'false_positive' ? `${m.span.length} characters` : `\`${m.span}\``;
+      lines.push(`- ${m.what === 'missed' ? 'missed' : 'false positive'} ${m.kind} (${where}): ${shown}`);
+    }
+  return lines.length > 0 ? lines.join('\n') : '- none';
+}
+
+function renderCases(
+  alone: readonly CaseEvaluation[],
+  inPetitions: readonly CaseEvaluation[],
+  reviewed: number,
+): string {
+  const labels = ['dev', 'held-out', 'held-out 2'];
+  const count = (e: CaseEvaluation) => `${e.cases - e.negatives} positive and ${e.negatives} negative cases`;
+  return [
+    `### The hand-written cases, each alone`,
+    '',
+    `data/personal-data: dev ${count(alone[0] as CaseEvaluation)}; held-out ${count(alone[1] as CaseEvaluation)}; held-out 2 ${count(alone[2] as CaseEvaluation)}. Recall (found/marked) and precision (true/flags) per kind.`,
+    '',
+    kindTable(alone, labels),
+    '',
+    'Mistakes:',
+    '',
+    mistakesList(alone),
+    '',
+    '### The hand-written cases set into real petitions',
+    '',
+    `Each positive case in its own real petition of its part's half of the archive (dev: one half by a hash of the petition's reference; both held-out parts: the other), plus ${IN_PETITIONS.untouched} untouched petitions of that half (seed ${IN_PETITIONS.seed}). A flag on the real text counts as true only when it is listed in data/personal-data/reviewed-real.tsv as personal data (${reviewed} findings reviewed by hand as personal); every other finding there is a false positive. Both held-out parts draw the same untouched petitions.`,
+    '',
+    kindTable(inPetitions, labels),
+    '',
+    'Mistakes (on real text only the span’s length is shown):',
+    '',
+    mistakesList(inPetitions),
+  ].join('\n');
 }
 
 function renderResults(e: Evaluation, origin: TextOrigin, available: { ko: number; en: number }): string {
