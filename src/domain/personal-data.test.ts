@@ -503,6 +503,11 @@ describe('adversarial input', () => {
     ['victims', fill('피해자 ')],
     ['links', fill('t.me/')],
     ['capitalised words', fill('Victim A ')],
+    ['spaced at signs', fill('a @ a.')],
+    ['deep links', fill('tg://join?')],
+    ['kinship words', fill('피해자 모 ')],
+    ['plates and units', fill('12가3456 억')],
+    ['flat units', fill('12동 ')],
   ])('returns on 100 KB of %s', (_name, text) => {
     expect(Array.isArray(detectPersonalData(text))).toBe(true);
   });
