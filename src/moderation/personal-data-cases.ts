@@ -39,7 +39,7 @@ import { cardIssuer, luhnCheckDigit, rrnCheckDigit } from '../domain/personal-da
 import { type PetitionText, seededRandom } from './personal-data-evaluation.js';
 
 /** The two parts of the hand-written set. */
-export type CasePart = 'dev' | 'heldout' | 'heldout2';
+export type CasePart = 'dev' | 'heldout' | 'heldout2' | 'heldout3';
 
 const CASES_DIR = fileURLToPath(new URL('../../data/personal-data/', import.meta.url));
 
