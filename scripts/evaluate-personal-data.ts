@@ -41,7 +41,7 @@ const DOC = fileURLToPath(new URL('../docs/personal-data-detector.md', import.me
 const MARK_START = '<!-- results:start (written by npm run eval:personal-data) -->';
 const MARK_END = '<!-- results:end -->';
 
-const PARTS: readonly CasePart[] = ['dev', 'heldout', 'heldout2'];
+const PARTS: readonly CasePart[] = ['dev', 'heldout', 'heldout2', 'heldout3'];
 /** Seed of the draw of real petitions for the cases set into them. */
 const IN_PETITIONS = { seed: 20261207, untouched: 1500 };
 
@@ -129,12 +129,12 @@ function renderCases(
   inPetitions: readonly CaseEvaluation[],
   reviewed: number,
 ): string {
-  const labels = ['dev', 'held-out', 'held-out 2'];
+  const labels = ['dev', 'held-out', 'held-out 2', 'held-out 3'];
   const count = (e: CaseEvaluation) => `${e.cases - e.negatives} positive and ${e.negatives} negative cases`;
   return [
     `### The hand-written cases, each alone`,
     '',
-    `data/personal-data: dev ${count(alone[0] as CaseEvaluation)}; held-out ${count(alone[1] as CaseEvaluation)}; held-out 2 ${count(alone[2] as CaseEvaluation)}. Recall (found/marked) and precision (true/flags) per kind.`,
+    `data/personal-data: ${alone.map((e, i) => `${labels[i]} ${count(e)}`).join('; ')}. Recall (found/marked) and precision (true/flags) per kind.`,
     '',
     kindTable(alone, labels),
     '',
@@ -144,7 +144,7 @@ function renderCases(
     '',
     '### The hand-written cases set into real petitions',
     '',
-    `Each positive case in its own real petition of its part's half of the archive (dev: one half by a hash of the petition's reference; both held-out parts: the other), plus ${IN_PETITIONS.untouched} untouched petitions of that half (seed ${IN_PETITIONS.seed}). A flag on the real text counts as true only when it is listed in data/personal-data/reviewed-real.tsv as personal data (${reviewed} findings reviewed by hand as personal); every other finding there is a false positive. Both held-out parts draw the same untouched petitions.`,
+    `Each positive case in its own real petition of its part's half of the archive (dev: one half by a hash of the petition's reference; the held-out parts: the other), plus ${IN_PETITIONS.untouched} untouched petitions of that half (seed ${IN_PETITIONS.seed}). A flag on the real text counts as true only when it is listed in data/personal-data/reviewed-real.tsv as personal data (${reviewed} findings reviewed by hand as personal); every other finding there is a false positive. The held-out parts draw the same untouched petitions.`,
     '',
     kindTable(inPetitions, labels),
     '',

@@ -5,8 +5,8 @@
  *
  * Two parts, kept in two files under data/personal-data/: `dev.txt` (the detector may be tuned on it) and
  * `heldout.txt` (written before any tuning, and only measured), and `heldout2.txt` (written after tuning on dev and
- * before looking at the mistakes on heldout.txt, so the fixes made after that are measured on unseen text). The
- * parts never share a sentence.
+ * before looking at the mistakes on heldout.txt, so the fixes made after that are measured on unseen text), and
+ * `heldout3.txt` (written after the last change to the detector, measured once). The parts never share a sentence.
  *
  * File format, one case per line (blank lines and lines starting with `#` are skipped):
  *   피해자 [[victim_name:김서연]] 씨의 번호는 [[phone_mobile:010 2345 6789]]입니다.
