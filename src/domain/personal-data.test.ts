@@ -127,6 +127,15 @@ describe('phone numbers', () => {
     expect(only(text)).toMatchObject({ kind: 'phone_mobile', text: span, confidence: 'high' });
   });
 
+  it('leaves a parenthesis around the whole number outside the span, so the masked text keeps both', () => {
+    expect(found('학교 행정실(031-552-8841)에 전화했지만')).toEqual(['phone_landline:031-552-8841']);
+    expect(found('(010-1234-5678)')).toEqual(['phone_mobile:010-1234-5678']);
+    expect(found('집 (02)1234-5678, (031) 229-4455')).toEqual([
+      'phone_landline:(02)1234-5678',
+      'phone_landline:(031) 229-4455',
+    ]);
+  });
+
   it('masks the middle group and keeps the area code and the last four digits', () => {
     expect(only('제 번호는 010 1234 5678 입니다').mask).toBe('010-****-5678');
     expect(only('공일공 일이삼사 오육칠팔').mask).toBe('010-****-5678');

@@ -363,8 +363,11 @@ const detectKoreanPhones: Detector = (norm, _lang, out) => {
   ] as const) {
     for (const m of norm.matchAll(re)) {
       const [all, intl, code = '', mid = '', last = ''] = m;
-      const start = m.index as number;
-      const end = start + all.length;
+      // "(031-552-8841)": an opening parenthesis not closed after the area code belongs to the sentence, and
+      // masking it away would leave the closing one alone in the text the public sees.
+      const open = all[0] === '(' && !/^\(0\d{1,3}\)/.test(all) ? 1 : 0;
+      const start = (m.index as number) + open;
+      const end = (m.index as number) + all.length;
       const separated = /[^0-9]/.test(all);
       // "My phone number is 0312345678": 25 characters reach an English cue before it.
       if (kind === 'phone_landline' && !separated && !near(norm, start, end, PHONE_WORDS, 25, 0)) continue;
