@@ -44,7 +44,9 @@ export type ErrorCode =
   | 'dump_not_ready'
   // archive import
   | 'unknown_format'
-  | 'invalid_record';
+  | 'invalid_record'
+  // response desk: a PDQ or MD5 hash that is not well formed
+  | 'invalid_hash';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

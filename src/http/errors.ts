@@ -38,6 +38,7 @@ export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   response_not_found: 404,
   dump_not_ready: 503,
   unknown_format: 422,
+  invalid_hash: 400,
   invalid_record: 422,
 };
 

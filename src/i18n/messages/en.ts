@@ -303,6 +303,8 @@ export const en: Record<MessageKey, string> = {
   'error.dump_not_ready': 'The full data file is not ready yet.',
   'error.unknown_format': 'The file format is not recognised.',
   'error.invalid_record': 'A record could not be read.',
+  'error.invalid_hash':
+    'The hash is not well formed (a PDQ hash is 64 hexadecimal characters, not all zeros).',
   // petition creation (issue 6)
   'error.invalid_petition': 'The petition breaks the rules: correct the fields marked.',
   'create.title': 'Start a petition',

@@ -299,6 +299,7 @@ export const ko = {
   'error.dump_not_ready': '전체 자료 파일이 아직 준비되지 않았습니다.',
   'error.unknown_format': '파일 형식을 알 수 없습니다.',
   'error.invalid_record': '읽을 수 없는 기록이 있습니다.',
+  'error.invalid_hash': '해시 형식이 올바르지 않습니다. (PDQ 해시는 0이 아닌 16진수 64자입니다.)',
 
   // petition creation (issue 6)
   'error.invalid_petition': '청원 내용이 운영 원칙에 맞지 않습니다. 표시된 항목을 고쳐 주십시오.',
