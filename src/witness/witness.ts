@@ -137,8 +137,7 @@ export class Witness {
     let i = 1;
     for (; i < lines.length && lines[i] !== ''; i++) {
       const h = decodeBase64Strict(lines[i] as string);
-      if (h?.length !== 32)
-        return answer(400, `consistency proof line ${i} is not a base64 SHA-256 hash`);
+      if (h?.length !== 32) return answer(400, `consistency proof line ${i} is not a base64 SHA-256 hash`);
       proof.push(h);
     }
     if (i >= lines.length) return answer(400, 'no empty line before the checkpoint');
