@@ -15,15 +15,17 @@
  * Only the files these steps need are fetched: the petition's hash tiles are never needed (the root is rebuilt from
  * the entries), and the heads log is read from its end.
  */
+import { availableParallelism } from 'node:os';
 import { CountRule, type DerivedCount } from '../domain/tlog/entries.js';
 import { type Hash, hashEquals, leafHash, RootBuilder } from '../domain/tlog/merkle.js';
 import { encodeBase64 } from '../domain/tlog/note.js';
 import { PolicyError } from '../domain/tlog/policy.js';
 import { type LogKeys, parseLogKeys, verifyPetitionCheckpoint } from '../domain/tlog/site-log.js';
 import { bundleFor, TILE_WIDTH } from '../domain/tlog/tiles.js';
+import { BundleHashPool } from './hash-pool.js';
 import { checkpointFailure, findLatestHeadsEntry, proveHeadsInclusion, witnessedHeads } from './heads.js';
 import { VerifyFailure } from './outcome.js';
-import { type LogSource, needText, readBundle } from './source.js';
+import { type LogSource, needText, readBundleBytes } from './source.js';
 
 export interface CountOptions {
   /** The count the user saw on the page; a difference is a tampered count. */
@@ -34,6 +36,8 @@ export interface CountOptions {
   nowSeconds?: number;
   /** Entry bundles read ahead while hashing (default 16). */
   concurrency?: number;
+  /** Hashing threads for full entry bundles (default: the cores, at most 4; 0 hashes on this thread). */
+  threads?: number;
   onProgress?: (stage: 'heads' | 'entries', done: number, total: number) => void;
 }
 
@@ -121,30 +125,65 @@ export async function verifyCount(
     );
   }
 
-  // Entries, in order, read ahead with a window of concurrent reads.
+  // Entries, in order, read ahead with a window of concurrent reads. The count rule runs here; full bundles are
+  // hashed on worker threads (hash-pool.ts) and folded in order; the last partial bundle, and the one where the
+  // witnessed size falls, are hashed here leaf by leaf so the witnessed root can be taken at that size.
   const total = Math.ceil(checkpoint.size / TILE_WIDTH);
   const window = Math.max(1, opts.concurrency ?? 16);
-  const pending = new Map<number, Promise<Uint8Array[]>>();
+  const pending = new Map<number, Promise<{ entries: Uint8Array[]; bytes: Uint8Array }>>();
   const request = (b: number) => {
     if (b < total && !pending.has(b)) {
-      const read = readBundle(source, prefix, b, bundleFor(b * TILE_WIDTH, checkpoint.size).width);
+      const read = readBundleBytes(source, prefix, b, bundleFor(b * TILE_WIDTH, checkpoint.size).width);
       read.catch(() => undefined); // a read-ahead past a failure must not become an unhandled rejection
       pending.set(b, read);
     }
   };
+  const threads = opts.threads ?? Math.min(4, availableParallelism());
+  const pool = threads > 0 && total > 8 ? new BundleHashPool(threads) : null;
   const builder = new RootBuilder();
   const rule = new CountRule();
   let witnessedRoot: Hash | undefined = witnessed.size === 0 ? builder.root() : undefined;
-  for (let b = 0; b < total; b++) {
-    for (let k = b; k < b + window; k++) request(k);
-    const entries = await (pending.get(b) as Promise<Uint8Array[]>);
-    pending.delete(b);
-    for (const e of entries) {
-      builder.push(leafHash(e));
-      rule.add(e);
-      if (builder.size === witnessed.size) witnessedRoot = builder.root();
+  const parts: Array<Promise<Hash> | Hash[]> = [];
+  let folded = 0;
+  const fold = async (upTo: number) => {
+    for (; folded < upTo; folded++) {
+      const part = parts[folded] as Promise<Hash> | Hash[];
+      parts[folded] = [];
+      if (Array.isArray(part)) {
+        for (const h of part) {
+          builder.push(h);
+          if (builder.size === witnessed.size) witnessedRoot = builder.root();
+        }
+      } else {
+        builder.pushNode(await part, 8);
+        if (builder.size === witnessed.size) witnessedRoot = builder.root();
+      }
     }
-    opts.onProgress?.('entries', b + 1, total);
+  };
+  try {
+    for (let b = 0; b < total; b++) {
+      for (let k = b; k < b + window; k++) request(k);
+      const { entries, bytes } = await (pending.get(b) as Promise<{
+        entries: Uint8Array[];
+        bytes: Uint8Array;
+      }>);
+      pending.delete(b);
+      for (const e of entries) rule.add(e);
+      const start = b * TILE_WIDTH;
+      const splitsWitnessed = witnessed.size > start && witnessed.size < start + entries.length;
+      if (pool && entries.length === TILE_WIDTH && !splitsWitnessed) {
+        const hashed = pool.subtreeHash(bytes);
+        hashed.catch(() => undefined);
+        parts.push(hashed);
+      } else {
+        parts.push(entries.map(leafHash));
+      }
+      if (b >= 64) await fold(b - 64); // bound the work in flight
+      opts.onProgress?.('entries', b + 1, total);
+    }
+    await fold(parts.length);
+  } finally {
+    await pool?.close();
   }
   const root = builder.root();
   if (!hashEquals(root, checkpoint.root)) {

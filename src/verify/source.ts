@@ -133,8 +133,7 @@ export async function readTile(
 
 /**
  * The entries of one entry bundle as a tree of `size` has it. Throws VerifyFailure('dropped-leaf') when the bundle
- * is missing or holds fewer entries than the signed size says (a leaf was dropped), 'tampered-count' when it is not
- * a bundle at all.
+ * is missing, is not a bundle, or holds fewer entries than the signed size says (a leaf was dropped).
  */
 export async function readBundle(
   source: LogSource,
@@ -142,6 +141,16 @@ export async function readBundle(
   index: number,
   width: number,
 ): Promise<Uint8Array[]> {
+  return (await readBundleBytes(source, prefix, index, width)).entries;
+}
+
+/** readBundle, also returning the file's bytes (exactly the `width` entries: a wider bundle is cut). */
+export async function readBundleBytes(
+  source: LogSource,
+  prefix: string,
+  index: number,
+  width: number,
+): Promise<{ entries: Uint8Array[]; bytes: Uint8Array }> {
   const tries = width < TILE_WIDTH ? [width, TILE_WIDTH] : [TILE_WIDTH];
   for (const w of tries) {
     const p = `${prefix}/${entriesPath(index, w)}`;
@@ -163,7 +172,10 @@ export async function readBundle(
     if (w === width && entries.length !== width) {
       throw new VerifyFailure('dropped-leaf', `${p} holds ${entries.length} entries, not ${width}`);
     }
-    return entries.slice(0, width);
+    const kept = entries.slice(0, width);
+    const last = kept[kept.length - 1] as Uint8Array;
+    const end = last.byteOffset - b.byteOffset + last.length;
+    return { entries: kept, bytes: b.subarray(0, end) };
   }
   throw new VerifyFailure(
     'dropped-leaf',

@@ -144,6 +144,26 @@ describe('cheongwon verify count: an honest log', () => {
   });
 });
 
+describe('cheongwon verify count: hashing on worker threads', () => {
+  it('gives the same answer with and without threads, with the witnessed size inside a bundle', async () => {
+    const site = honestSite();
+    site.appendToPetition(10, agreements(0, 2_600));
+    site.publishHeads([0, 1]);
+    site.appendToPetition(10, agreements(2_600, 3_000));
+    const withThreads = await verifyCount(dirSource(site.dir), '10', { threads: 2 });
+    const without = await verifyCount(dirSource(site.dir), '10', { threads: 0 });
+    expect(withThreads.derived.count).toBe(3_000);
+    expect(withThreads.heads.witnessedSize).toBe(2_600);
+    expect(withThreads.root).toBe(without.root);
+    const log = site.petition(10);
+    const p = entriesPath(4, 256);
+    const entries = decodeEntryBundle(log.read(p));
+    entries[200] = agreement(77_777);
+    log.overwrite(p, encodeEntryBundle(entries));
+    expect(await failure(verifyCount(dirSource(site.dir), '10', { threads: 2 }))).toBe('dropped-leaf');
+  });
+});
+
 describe('cheongwon verify count: each kind of tampering is reported as itself', () => {
   it('a tampered count: the site shows another number, or the page count given differs', async () => {
     const site = honestSite();
