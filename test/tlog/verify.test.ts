@@ -310,7 +310,7 @@ describe('cheongwon verify consistency', () => {
     const stranger = generateSignerKey('cheongwon.test/petitions');
     expect(
       await failure(
-        verifyConsistencyOf(source, keys, signNote(before.split('\n\n')[0] + '\n', stranger.skey), after),
+        verifyConsistencyOf(source, keys, signNote(`${before.split('\n\n')[0]}\n`, stranger.skey), after),
       ),
     ).toBe('bad-signature');
   });
