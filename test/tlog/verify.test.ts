@@ -408,5 +408,5 @@ describe('cheongwon verify CLI', () => {
       site.dir,
     ]).catch((e: { code: number }) => e);
     expect((r as { code: number }).code).toBe(EXIT_CODES['receipt-invalid']);
-  });
+  }, 300_000); // child processes under tsx: slow on a shared machine
 });
