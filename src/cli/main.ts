@@ -22,6 +22,8 @@ import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
 import { cliActor, registerStaffCommands } from './staff.js';
+import { registerVerifyCommands } from './verify.js';
+import { registerWitnessCommands } from './witness.js';
 import { registerWorkerCommand } from './worker.js';
 
 const log = (line: string) => console.log(line);
@@ -325,6 +327,8 @@ registerStaffCommands(program, loadConfig, log);
 registerNotificationCommands(program, loadConfig, log);
 registerWorkerCommand(program, loadConfig, log);
 registerDeskCommands(program);
+registerWitnessCommands(program, log);
+registerVerifyCommands(program, log);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);
