@@ -44,7 +44,7 @@ const advance = (ms: number) => {
 };
 
 type Credentials = StaffCredentials;
-const people: Record<'admin' | 'mina' | 'joon' | 'seo', Credentials> = {} as never;
+const people: Record<'admin' | 'mina' | 'joon' | 'seo' | 'dana', Credentials> = {} as never;
 let close: () => Promise<void>;
 
 /** A staff browser on this file's app (or `target`), asking for JSON so refusals can be asserted by code. */
@@ -136,6 +136,7 @@ beforeAll(async () => {
     mina: ['moderator'],
     joon: ['moderator'],
     seo: ['responder'],
+    dana: ['desk_officer'],
   });
   ({ h, site, app, close } = staff);
   Object.assign(people, staff.people);
@@ -271,6 +272,7 @@ describe('authorisation: every staff route × every role × anonymous', () => {
       administrator: await signIn(people.admin),
       moderator: await signIn(people.mina),
       responder: await signIn(people.seo),
+      desk_officer: await signIn(people.dana),
     };
     const routes = new Map<string, { method: string; path: string }>();
     for (const r of app.routes) {
@@ -307,7 +309,7 @@ describe('authorisation: every staff route × every role × anonymous', () => {
         r.method === 'GET' ? await new Browser().get(path, true) : await new Browser().post(path, fields);
       expect(anonymous.status, `anonymous ${key}`).toBe(401);
       expect(await errorCode(anonymous)).toBe('unauthenticated');
-      for (const role of ['administrator', 'moderator', 'responder'] as const) {
+      for (const role of ['administrator', 'moderator', 'responder', 'desk_officer'] as const) {
         const b = browsers[role];
         if (policy.includes(role)) {
           // allowed: pages open; actions are exercised by the stories below (running them here would sign out,

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { PetitionState, ResponseState } from '../domain/petition-states.js';
 import type { DebateState } from '../domain/response-track.js';
 import type { StaffRole } from '../domain/staff.js';
+import type { DeskTables } from './desk-schema.js';
 
 /** Kysely table types; the DDL is in `migrations/` (the source of truth). Timestamps are UTC instants. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -388,7 +389,7 @@ export interface ModerationSettingsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface Database {
+export interface Database extends DeskTables {
   petitions: PetitionsTable;
   official_responses: OfficialResponsesTable;
   petition_official_responses: PetitionOfficialResponsesTable;

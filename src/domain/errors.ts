@@ -44,7 +44,13 @@ export type ErrorCode =
   | 'dump_not_ready'
   // archive import
   | 'unknown_format'
-  | 'invalid_record';
+  | 'invalid_record'
+  // the response desk
+  | 'invalid_hash'
+  | 'case_not_found'
+  | 'invalid_api_key'
+  | 'insufficient_scope'
+  | 'takedown_not_found';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -39,6 +39,11 @@ export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   dump_not_ready: 503,
   unknown_format: 422,
   invalid_record: 422,
+  invalid_hash: 400,
+  case_not_found: 404,
+  invalid_api_key: 401,
+  insufficient_scope: 403,
+  takedown_not_found: 404,
 };
 
 /**

@@ -299,6 +299,11 @@ export const ko = {
   'error.dump_not_ready': '전체 자료 파일이 아직 준비되지 않았습니다.',
   'error.unknown_format': '파일 형식을 알 수 없습니다.',
   'error.invalid_record': '읽을 수 없는 기록이 있습니다.',
+  'error.invalid_hash': '해시 값이 올바르지 않습니다.',
+  'error.case_not_found': '사건 번호나 PIN이 맞지 않습니다.',
+  'error.invalid_api_key': 'API 키가 없거나 유효하지 않습니다.',
+  'error.insufficient_scope': '이 API 키로는 할 수 없는 일입니다.',
+  'error.takedown_not_found': '그런 삭제 요청이 없습니다.',
 
   // petition creation (issue 6)
   'error.invalid_petition': '청원 내용이 운영 원칙에 맞지 않습니다. 표시된 항목을 고쳐 주십시오.',
