@@ -18,8 +18,13 @@ import { setCaptureStorage } from '../src/commands/desk/set-capture-storage.js';
 import { submitCase } from '../src/commands/desk/submit-case.js';
 import { viewCase } from '../src/commands/desk/view-case.js';
 import { withdrawCase } from '../src/commands/desk/withdraw-case.js';
+import { createSmtpMailer } from '../src/notifications/mailer.js';
+import { NotificationWorker } from '../src/notifications/worker.js';
 import { caseStatus, hashChangesAfter, noticesForTakedown, takedownById } from '../src/repositories/desk.js';
+import { LifecycleScheduler } from '../src/scheduling/lifecycle-scheduler.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
+import { writerDeps } from './support/factories.js';
+import { startTestSmtpServer } from './support/smtp-server.js';
 
 /**
  * The desk's use cases on the engine under test, with an injected clock: a victim's case (hashes, URLs, contact,
@@ -220,11 +225,44 @@ describe(`takedowns against the legal clock (${TEST_ENGINE})`, () => {
       .execute();
     expect(outbox).toHaveLength(1);
     expect(outbox[0]?.payload).toEqual({ noticeId });
+    // the outbox relay mails the approved text to the platform (a real SMTP server), with no unsubscribe link
+    const smtp = await startTestSmtpServer();
+    const mailer = createSmtpMailer({ url: smtp.url, from: 'Desk <desk@cheongwon.test>' });
+    try {
+      const worker = new NotificationWorker({
+        db: h.db,
+        mailer,
+        secret: SECRET,
+        publicUrl: 'http://cheongwon.test',
+        now: () => sentAt,
+        ratePerSecond: 10_000,
+      });
+      await worker.drain();
+      const mail = await smtp.waitFor((m) => m.to.includes('abuse@exampletube.test'));
+      expect(mail.subject).toContain(`T-${takedownId}`);
+      expect(mail.text).toContain('https://exampletube.test/v/abc');
+      expect(mail.headers.has('list-unsubscribe')).toBe(false);
+    } finally {
+      await mailer.close();
+      await smtp.close();
+    }
 
-    // a millisecond before the deadline nothing moves; at the deadline it is unanswered, once
-    expect(await markUnansweredTakedowns(h.db, new Date(dueAt.getTime() - 1), 100)).toEqual([]);
-    expect(await markUnansweredTakedowns(h.db, dueAt, 100)).toEqual([takedownId]);
-    expect(await markUnansweredTakedowns(h.db, new Date(dueAt.getTime() + day), 100)).toEqual([]);
+    // a millisecond before the deadline nothing moves; at the deadline the lifecycle scheduler (its clock
+    // injected) marks it unanswered, once
+    const clock = { now: new Date(dueAt.getTime() - 1) };
+    const scheduler = new LifecycleScheduler({
+      db: h.db,
+      rules: writerDeps,
+      now: () => clock.now,
+      defaultReviewTargetDays: 10,
+      listener: { petitionsChanged: () => {} },
+      log: () => {},
+    });
+    expect((await scheduler.runOnce()).takedownsUnanswered).toEqual([]);
+    clock.now = dueAt;
+    expect((await scheduler.runOnce()).takedownsUnanswered).toEqual([takedownId]);
+    clock.now = new Date(dueAt.getTime() + day);
+    expect((await scheduler.runOnce()).takedownsUnanswered).toEqual([]);
     await recordTakedownOutcome(h.db, { takedownId, outcome: 'escalated', actor: actor(), now: dueAt });
     expect((await takedownById(h.db, takedownId))?.state).toBe('escalated');
   });

@@ -168,8 +168,9 @@ export interface NotificationDeliveriesTable {
   id: Generated<string>;
   dedupe_key: string;
   kind: string;
-  petition_id: string;
-  /** 'agreement:<id>' for a signer, 'creator' for the petition's creator. */
+  /** Null for a response-desk notice to a platform (kind 'desk.notice'). */
+  petition_id: string | null;
+  /** 'agreement:<id>' for a signer, 'creator' for the petition's creator, 'desk-notice:<id>' for a desk notice. */
   recipient: string;
   agreement_id: string | null;
   fanout_id: string | null;
