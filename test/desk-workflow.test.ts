@@ -147,7 +147,7 @@ describe(`a victim's case (${TEST_ENGINE})`, () => {
         ],
         locale: 'en',
       }),
-    ).rejects.toMatchObject({ code: 'invalid_hash', details: { index: 1, reason: 'quality_too_low' } });
+    ).rejects.toMatchObject({ code: 'invalid_hash', details: { index: 1, problem: 'quality_too_low' } });
     expect(await count()).toBe(before);
   });
 

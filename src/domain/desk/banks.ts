@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../pdq/pdq-hash.js';
 import type { BankKind, HashAlgorithm } from './types.js';
 
 /**
@@ -11,31 +12,31 @@ import type { BankKind, HashAlgorithm } from './types.js';
  */
 
 /** The PDQ match threshold of a bank that sets none (bits; Meta's PDQ documentation: 31 of 256). */
-export const DEFAULT_PDQ_THRESHOLD = 31;
+export const DEFAULT_PDQ_THRESHOLD = PDQ_MATCH_DISTANCE;
 /** The lowest PDQ quality the desk accepts (Meta: hashes of quality below 50 are not useful for matching). */
-export const MIN_PDQ_QUALITY = 50;
+export const MIN_PDQ_QUALITY = PDQ_MIN_QUALITY;
 
 /**
  * Checks a PDQ hash's quality as submitted (an integer 0–100, at least `MIN_PDQ_QUALITY`).
- * @throws DomainError('invalid_hash') with details.reason 'quality_missing' | 'quality_out_of_range' |
+ * @throws DomainError('invalid_hash') with details.problem 'quality_missing' | 'quality_out_of_range' |
  *   'quality_too_low'
  */
 export function checkPdqQuality(quality: unknown): number {
   if (quality === undefined || quality === null) {
     throw new DomainError('invalid_hash', 'A PDQ hash needs its quality (0–100).', {
-      reason: 'quality_missing',
+      problem: 'quality_missing',
     });
   }
   if (typeof quality !== 'number' || !Number.isInteger(quality) || quality < 0 || quality > 100) {
     throw new DomainError('invalid_hash', 'PDQ quality is an integer from 0 to 100.', {
-      reason: 'quality_out_of_range',
+      problem: 'quality_out_of_range',
     });
   }
   if (quality < MIN_PDQ_QUALITY) {
     throw new DomainError(
       'invalid_hash',
       `PDQ quality ${quality} is below ${MIN_PDQ_QUALITY}: the image has too little detail to match reliably.`,
-      { reason: 'quality_too_low', minimum: MIN_PDQ_QUALITY },
+      { problem: 'quality_too_low', minimum: MIN_PDQ_QUALITY },
     );
   }
   return quality;
@@ -43,27 +44,27 @@ export function checkPdqQuality(quality: unknown): number {
 
 /**
  * An MD5 as hex: exactly 32 hex characters (either case; returned lower-case), not all zeros.
- * @throws DomainError('invalid_hash') with details.reason 'not_a_string' | 'wrong_length' | 'not_hex' | 'all_zeros'
+ * @throws DomainError('invalid_hash') with details.problem 'not_a_string' | 'wrong_length' | 'not_hex' | 'all_zero'
  */
 export function parseMd5(raw: unknown): string {
   if (typeof raw !== 'string') {
     throw new DomainError('invalid_hash', 'An MD5 is a string of 32 hex characters.', {
-      reason: 'not_a_string',
+      problem: 'not_a_string',
     });
   }
   if (raw.length !== 32) {
     throw new DomainError('invalid_hash', `An MD5 has 32 hex characters, not ${raw.length}.`, {
-      reason: 'wrong_length',
+      problem: 'wrong_length',
     });
   }
   if (!/^[0-9a-fA-F]{32}$/.test(raw)) {
     throw new DomainError('invalid_hash', 'An MD5 holds hex characters (0-9, a-f) only.', {
-      reason: 'not_hex',
+      problem: 'not_hex',
     });
   }
   if (/^0+$/.test(raw)) {
     throw new DomainError('invalid_hash', 'An all-zero MD5 is not a real file hash.', {
-      reason: 'all_zeros',
+      problem: 'all_zero',
     });
   }
   return raw.toLowerCase();

@@ -141,20 +141,20 @@ describe('hash validation and bank rules', () => {
         return 'accepted';
       } catch (e) {
         return (
-          (e as { code: string; details: { reason: string } }).code +
+          (e as { code: string; details: { problem: string } }).code +
           ':' +
-          (e as { details: { reason: string } }).details.reason
+          (e as { details: { problem: string } }).details.problem
         );
       }
     };
     expect(reason({ algorithm: 'pdq', hash: pdq, quality: 90 })).toBe('accepted');
     expect(reason({ algorithm: 'pdq', hash: pdq.slice(1), quality: 90 })).toBe('invalid_hash:wrong_length');
     expect(reason({ algorithm: 'pdq', hash: `${pdq.slice(1)}g`, quality: 90 })).toBe('invalid_hash:not_hex');
-    expect(reason({ algorithm: 'pdq', hash: '0'.repeat(64), quality: 90 })).toBe('invalid_hash:all_zeros');
+    expect(reason({ algorithm: 'pdq', hash: '0'.repeat(64), quality: 90 })).toBe('invalid_hash:all_zero');
     expect(reason({ algorithm: 'pdq', hash: pdq, quality: 49 })).toBe('invalid_hash:quality_too_low');
     expect(reason({ algorithm: 'pdq', hash: pdq })).toBe('invalid_hash:quality_missing');
     expect(reason({ algorithm: 'md5', hash: 'A'.repeat(32) })).toBe('accepted');
-    expect(reason({ algorithm: 'md5', hash: '0'.repeat(32) })).toBe('invalid_hash:all_zeros');
+    expect(reason({ algorithm: 'md5', hash: '0'.repeat(32) })).toBe('invalid_hash:all_zero');
     expect(reason({ algorithm: 'sha1', hash: pdq })).toBe('invalid_hash:unknown_algorithm');
     expect(reason('x')).toBe('invalid_hash:not_an_object');
     expect(parseMd5('ABCDEF0123456789abcdef0123456789')).toBe('abcdef0123456789abcdef0123456789');

@@ -303,7 +303,8 @@ export const en: Record<MessageKey, string> = {
   'error.dump_not_ready': 'The full data file is not ready yet.',
   'error.unknown_format': 'The file format is not recognised.',
   'error.invalid_record': 'A record could not be read.',
-  'error.invalid_hash': 'The hash is not valid.',
+  'error.invalid_hash':
+    'The hash is not well formed (a PDQ hash is 64 hexadecimal characters, not all zeros).',
   'error.case_not_found': 'The case number or PIN is not right.',
   'error.invalid_api_key': 'The API key is missing or not valid.',
   'error.insufficient_scope': 'This API key may not do that.',

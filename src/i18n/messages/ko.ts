@@ -299,7 +299,7 @@ export const ko = {
   'error.dump_not_ready': '전체 자료 파일이 아직 준비되지 않았습니다.',
   'error.unknown_format': '파일 형식을 알 수 없습니다.',
   'error.invalid_record': '읽을 수 없는 기록이 있습니다.',
-  'error.invalid_hash': '해시 값이 올바르지 않습니다.',
+  'error.invalid_hash': '해시 형식이 올바르지 않습니다. (PDQ 해시는 0이 아닌 16진수 64자입니다.)',
   'error.case_not_found': '사건 번호나 PIN이 맞지 않습니다.',
   'error.invalid_api_key': 'API 키가 없거나 유효하지 않습니다.',
   'error.insufficient_scope': '이 API 키로는 할 수 없는 일입니다.',

@@ -1,0 +1,121 @@
+/**
+ * The PDQ matcher at scale: N random 256-bit hashes (default 10 million) loaded into `PdqMatchIndex`, then lookups
+ * at radius 31 (Meta's match threshold) — half of them near-copies of stored hashes (0–31 random bits flipped, so
+ * each has at least one match), half fresh random hashes (almost never a match) — timed on one thread; a sample of
+ * them checked against a linear scan of all N (recall must be 100 %: every hash the scan finds, the index finds,
+ * with the same distance).
+ *
+ * Memory: the bytes of the index's typed arrays and the process's resident set after loading.
+ *
+ * Usage: npm run bench:match [-- --hashes 10000000 --queries 4000 --verify 100 --chunks 12 --compare]
+ *   --compare also builds the index with 16 and 32 chunks on the same hashes (at most 2 million hashes: 32
+ *   chunks of 8 bits make ~1.25 million candidates a lookup at 10 million) to justify the chunking.
+ */
+import { parseArgs } from 'node:util';
+import { PdqMatchIndex } from '../src/domain/pdq/match-index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    hashes: { type: 'string', default: '10000000' },
+    queries: { type: 'string', default: '4000' },
+    verify: { type: 'string', default: '100' },
+    chunks: { type: 'string', default: '12' },
+    radius: { type: 'string', default: '31' },
+    seed: { type: 'string', default: '20201210' },
+    compare: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.hashes);
+const QUERIES = Number(args.queries);
+const VERIFY = Math.min(Number(args.verify), QUERIES);
+const RADIUS = Number(args.radius);
+
+/** xorshift32: reproducible random words without a package. */
+let state = Number(args.seed) >>> 0 || 1;
+const rand = () => {
+  state ^= state << 13;
+  state >>>= 0;
+  state ^= state >>> 17;
+  state ^= state << 5;
+  state >>>= 0;
+  return state;
+};
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const log = (line: string) => console.log(line);
+
+log(
+  `PDQ matcher benchmark: ${N.toLocaleString('en')} random hashes, radius ${RADIUS}, node ${process.version}`,
+);
+const rssBefore = process.memoryUsage().rss;
+const words = new Uint32Array(N * 8);
+for (let i = 0; i < words.length; i++) words[i] = rand();
+const ids = new Uint32Array(N);
+for (let i = 0; i < N; i++) ids[i] = i + 1;
+
+const queries: Uint32Array[] = [];
+for (let i = 0; i < QUERIES; i++) {
+  const q = new Uint32Array(8);
+  if (i % 2 === 0) {
+    const from = rand() % N;
+    q.set(words.subarray(from * 8, from * 8 + 8));
+    const flips = rand() % (RADIUS + 1);
+    for (let f = 0; f < flips; f++) {
+      const bit = rand() % 256;
+      q[bit >>> 5] = ((q[bit >>> 5] as number) ^ (1 << (bit & 31))) >>> 0;
+    }
+  } else {
+    for (let w = 0; w < 8; w++) q[w] = rand();
+  }
+  queries.push(q);
+}
+
+function run(chunks: number, hashWords: Uint32Array, hashIds: Uint32Array) {
+  const index = new PdqMatchIndex({ chunks });
+  let t = performance.now();
+  index.load(hashWords, hashIds);
+  const buildMs = performance.now() - t;
+  const stats = index.stats();
+  const rss = process.memoryUsage().rss;
+  // warm up, then time
+  for (let i = 0; i < Math.min(200, queries.length); i++) index.lookup(queries[i] as Uint32Array, RADIUS);
+  let matches = 0;
+  t = performance.now();
+  const cpu = process.cpuUsage();
+  for (const q of queries) matches += index.lookup(q, RADIUS).length;
+  const used = process.cpuUsage(cpu);
+  const seconds = (performance.now() - t) / 1000;
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  // recall against a linear scan
+  let expected = 0;
+  let missed = 0;
+  let wrong = 0;
+  for (let i = 0; i < VERIFY; i++) {
+    const q = queries[i] as Uint32Array;
+    const truth = index.scan(q, RADIUS);
+    const got = new Map(index.lookup(q, RADIUS).map((m) => [m.hashId, m.distance]));
+    expected += truth.length;
+    for (const m of truth) {
+      const d = got.get(m.hashId);
+      if (d === undefined) missed++;
+      else if (d !== m.distance) wrong++;
+    }
+    if (got.size !== truth.length) wrong += Math.abs(got.size - truth.length);
+  }
+  const recall = expected === 0 ? 1 : (expected - missed) / expected;
+  log(
+    `chunks ${chunks}: build ${(buildMs / 1000).toFixed(1)} s; index arrays ${mb(stats.bytes)} ` +
+      `(process RSS ${mb(rss)}, ${mb(rss - rssBefore)} above start); ` +
+      `${queries.length} lookups in ${seconds.toFixed(2)} s = ${Math.round(queries.length / seconds)} lookups/s ` +
+      `(${Math.round(queries.length / cpuSeconds)} per CPU-second), ${matches} matches; ` +
+      `recall on ${VERIFY} lookups vs linear scan: ${(recall * 100).toFixed(2)} % ` +
+      `(${expected} expected, ${missed} missed, ${wrong} wrong)`,
+  );
+  if (missed > 0 || wrong > 0) process.exitCode = 1;
+}
+
+run(Number(args.chunks), words, ids);
+if (args.compare) {
+  const n = Math.min(N, 2_000_000);
+  for (const chunks of [16, 32]) run(chunks, words.subarray(0, n * 8), ids.subarray(0, n));
+}
