@@ -9,6 +9,7 @@ import { errorMessage, t } from '../i18n/index.js';
 import { type ApiOptions, apiV1 } from './api/v1.js';
 import { siteAssets } from './assets.js';
 import { registerCreateRoutes } from './creation/routes.js';
+import { type DeskContext, deskApi } from './desk/api.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import { clientAddressFrom } from './middleware/client-address.js';
 import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
@@ -32,6 +33,7 @@ export function createApp(
   signing?: SigningContext,
   api: ApiOptions = {},
   staff?: StaffContext,
+  desk?: DeskContext,
 ): Hono {
   const app = new Hono();
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
@@ -44,6 +46,7 @@ export function createApp(
   app.use('/api/v1/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
   app.use('/api/*', localizeApiErrors);
   app.route('/api/v1', apiV1(site, api));
+  if (desk) app.route('/api/desk/v1', deskApi(site, desk));
 
   siteAssets().register(app);
   app.get('/healthz', (c) => c.json({ ok: true }));
