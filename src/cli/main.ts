@@ -17,6 +17,7 @@ import { loadProfileOverrides } from '../repositories/profile-settings.js';
 import { createDeployment } from '../wiring/deployment.js';
 import { deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
+import { registerDeskCommands } from './desk.js';
 import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
@@ -323,6 +324,7 @@ async function changeSettings(code: string, key: string, value: unknown): Promis
 registerStaffCommands(program, loadConfig, log);
 registerNotificationCommands(program, loadConfig, log);
 registerWorkerCommand(program, loadConfig, log);
+registerDeskCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Context, Hono } from 'hono';
+import { BROWSER_BUNDLES, type BrowserBundleName, bundleBrowserScript } from './browser-bundles.js';
 
 /** One static file as served: its bytes, a gzip copy when that is smaller, type and a strong ETag (SHA-256). */
 interface Asset {
@@ -27,6 +28,8 @@ export interface SiteAssets {
   stylesheetUrl: string;
   /** Hashed URLs of the enhancement scripts (progressive: every page works without them). */
   scripts: Record<(typeof SCRIPTS)[number], string>;
+  /** Hashed URLs of the bundled browser scripts (src/http/browser-bundles.ts): `pdq-worker`, the victim page's hasher. */
+  bundles: Record<BrowserBundleName, string>;
   /** Registers `GET /assets/*` (and the legacy `/assets/style.css`, the same bundle with a one-hour cache). */
   register(app: Hono): void;
 }
@@ -102,10 +105,19 @@ export function loadSiteAssets(): SiteAssets {
       packageFile(fileURLToPath(new URL(`../../src/http/assets/${name}.js`, import.meta.url))),
     ]),
   ) as SiteAssets['scripts'];
+  const bundles = Object.fromEntries(
+    (Object.keys(BROWSER_BUNDLES) as BrowserBundleName[]).map((name) => {
+      const body = bundleBrowserScript(name);
+      const url = `/assets/${name}.${sha256(body).slice(0, 12)}.js`;
+      files.set(url, makeAsset(body, TYPES['.js'] as string));
+      return [name, url];
+    }),
+  ) as SiteAssets['bundles'];
 
   return {
     stylesheetUrl,
     scripts,
+    bundles,
     register(app) {
       app.get('/assets/style.css', (c) => serve(c, stylesheet, 'public, max-age=3600'));
       app.get('/assets/:file', (c, next) => {

@@ -68,24 +68,21 @@ describe.skipIf(!HAS_VECTORS)('PdqMatchIndex on needles.txt × haystack.txt', ()
   const needles = HAS_VECTORS ? lines('needles.txt') : [];
   const ids = haystack.map((_, i) => i + 1);
 
-  it.each([12, 16, 32])(
-    'with %i chunks finds exactly what a brute-force scan finds, at radii 0–47',
-    (chunks) => {
-      expect(haystack).toHaveLength(1350);
-      expect(needles).toHaveLength(100);
-      const index = new PdqMatchIndex({ chunks });
-      index.load(haystack, ids);
-      let total = 0;
-      for (const radius of [0, 10, 31, 47]) {
-        for (const needle of needles) {
-          const expected = bruteForce(haystack, ids, needle, radius);
-          if (radius === 31) total += expected.length;
-          expect(index.lookup(needle, radius)).toEqual(expected);
-        }
+  it('finds exactly what a brute-force scan finds, at radii 0–63', () => {
+    expect(haystack).toHaveLength(1350);
+    expect(needles).toHaveLength(100);
+    const index = new PdqMatchIndex();
+    index.load(haystack, ids);
+    let total = 0;
+    for (const radius of [0, 7, 8, 15, 16, 23, 24, 31, 32, 47, 63]) {
+      for (const needle of needles) {
+        const expected = bruteForce(haystack, ids, needle, radius);
+        if (radius === 31) total += expected.length;
+        expect(index.lookup(needle, radius)).toEqual(expected);
       }
-      expect(total).toBeGreaterThan(100); // the vectors do contain matches at 31
-    },
-  );
+    }
+    expect(total).toBeGreaterThan(100); // the vectors do contain matches at 31
+  });
 });
 
 describe('PdqMatchIndex on random hashes', () => {
@@ -147,6 +144,34 @@ describe('PdqMatchIndex on random hashes', () => {
     }
   });
 
+  it('finds the matches only one table can find (the closest word differs in its high half)', () => {
+    const index = new PdqMatchIndex();
+    index.load(haystack, ids);
+    /** The stored hash with these bits flipped (bit 0 = the most significant bit of word 0). */
+    const flipped = (hex: string, bits: number[]) => {
+      const w = Uint32Array.from({ length: 8 }, (_, i) => Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16));
+      for (const b of bits) w[b >>> 5] = ((w[b >>> 5] as number) ^ (1 << (31 - (b & 31)))) >>> 0;
+      return pdqHashFromWords(w);
+    };
+    const others = (from: number) =>
+      Array.from({ length: 7 }, (_, k) => [0, 5, 17, 28].map((b) => (k + 1) * 32 + b + from)).flat();
+    const target = haystack[77] as string;
+    // word 0: 3 bits in the high half (A) → only Q finds it; words 1–7: 4 bits each (each over t = 3); total 31
+    const viaQ = flipped(target, [1, 4, 9, ...others(0)]);
+    expect(distance(viaQ, target)).toBe(31);
+    expect(index.lookup(viaQ)).toEqual(bruteForce(haystack, ids, viaQ, 31));
+    expect(index.lookup(viaQ)).toContainEqual({ hashId: ids[77], distance: 31 });
+    // word 0: 2 in A, 1 in B → Q with the budget left after B
+    const mixed = flipped(target, [2, 11, 20, ...others(1)]);
+    expect(index.lookup(mixed)).toContainEqual({ hashId: ids[77], distance: 31 });
+    // word 0: 3 in B → only P finds it
+    const viaP = flipped(target, [16, 22, 31, ...others(2)]);
+    expect(index.lookup(viaP)).toContainEqual({ hashId: ids[77], distance: 31 });
+    // every word over 3 bits: 32 flips, not a match
+    const none = flipped(target, [1, 4, 9, 12, ...others(0)]);
+    expect(index.lookup(none).some((m) => m.hashId === ids[77])).toBe(false);
+  });
+
   it('answers one id once with its nearest distance over the 8 dihedral queries', () => {
     const index = new PdqMatchIndex();
     index.load(haystack.slice(0, 1000), ids.slice(0, 1000));
@@ -160,6 +185,5 @@ describe('PdqMatchIndex on random hashes', () => {
     expect(() => index.add(haystack[0] as string, -1)).toThrow(RangeError);
     expect(() => index.add(haystack[0] as string, 2 ** 32)).toThrow(RangeError);
     expect(() => index.lookup(haystack[0] as string, 256)).toThrow(RangeError);
-    expect(() => new PdqMatchIndex({ chunks: 8 })).toThrow(RangeError);
   });
 });

@@ -1,27 +1,29 @@
 /**
  * An in-memory index of PDQ hashes answering "which hashes are within Hamming distance r of this one?" exactly
- * (100 % recall, checked against a linear scan in tests and in `npm run bench:match`), for millions of hashes.
+ * (100 % recall: tested against brute force, and checked against a linear scan by `npm run bench:match`), for ten
+ * million hashes in under 1 GiB.
  *
- * Multi-index hashing (Norouzi, Punjani & Fleet, "Fast search in Hamming space with multi-index hashing", CVPR
- * 2012; Meta's `pdq/README-MIH.md`): the 256 bits are cut into m chunks. If two hashes differ in at most r bits,
- * then by the pigeonhole principle at least one chunk differs in at most ⌊r/m⌋ bits. Each chunk has a table from
- * its value to the hashes that have it; a lookup visits, for every chunk, the values within ⌊r/m⌋ bits of the
- * query's chunk, and checks each hash found there with the full 256-bit distance.
+ * Multi-index hashing (Norouzi, Punjani & Fleet, CVPR 2012; Meta's `pdq/README-MIH.md`) with the candidates
+ * filtered where they are stored, so that a lookup reads memory in order instead of jumping to each candidate's
+ * hash (at 10 million hashes each such jump is a cache miss, and plain MIH makes thousands a lookup):
  *
- * The default is m = 12 chunks of 21–22 bits, so r = 31 probes each chunk at radius 2 (232–254 values a chunk):
- * on uniformly random hashes that finds about 11,000 candidates a lookup among 10 million, against about 41,000 for
- * 16 chunks of 16 bits at radius 1 and about 1.25 million for 32 chunks of 8 bits at radius 0 (figures in
- * BENCHMARKS.md, "PDQ matching"). m = 11 would probe even fewer, but its 23–24-bit tables would take the memory
- * past 1 GiB at 10 million hashes.
+ *  - The 256 bits are 8 words of 32 bits; word s is split into halves A (high 16 bits) and B (low 16).
+ *  - Pigeonhole, twice: if two hashes differ in at most r bits, some word s differs in at most t = ⌊r/8⌋ bits
+ *    (8·(t+1) > r), and in that word one half differs in at most ρ = ⌊t/2⌋ bits. For r = 31: t = 3, ρ = 1.
+ *  - Per word s, two tables. P_s: the hashes sorted by (A, B), with an offset per A value, storing each entry's B
+ *    and slot. Q_s: sorted by (B, A), with an offset per B value, storing each entry's A only.
+ *  - A lookup visits, per word, the P_s buckets of the A values within ρ bits of the query's A (17 buckets at
+ *    r = 31) and keeps the entries whose B brings the word's distance to at most t; then the Q_s buckets of the B
+ *    values within ρ of the query's B, keeping entries whose A is more than ρ away (else P_s found them) and
+ *    within t in total, whose slots it finds by binary search in P_s's bucket of that A (sorted by B). Only the
+ *    survivors, almost only true matches, have their 256 bits compared.
  *
- * Layout (typed arrays only): the hashes as 8 × 32-bit words per slot; per chunk a CSR table — `offsets`
- * (2^width + 1 entries) and `postings` (the slots sorted by chunk value); the caller's ids; a byte per slot for
- * deactivation. At 10 million hashes: 320 MB hashes + 12 × 40 MB postings + 128 MB offsets + 40 MB ids + 10 MB
- * flags ≈ 980 MB (935 MiB).
+ * Memory at N hashes: 32 B hashes + 8 × (6 B P + 2 B Q) + 4 B caller id + 1 B flag = 101 B a hash, plus 4 MiB of
+ * offsets: 967 MiB at 10 million. Scan work at r = 31: 8 × 2 × 17 buckets of N / 65,536 entries each, in order.
  *
- * Additions after the last build go to a pending list that lookups scan linearly; when it reaches
- * `pendingLimit` (default 8,192) the index is rebuilt (O(N) per chunk, counting sort). Deactivation is immediate
- * and the slot is dropped at the next rebuild. Pure: no I/O; safe in Node and the browser.
+ * Changes: additions after the last build go to a pending list that lookups scan linearly, merged by a rebuild
+ * (O(N), counting sorts) when it reaches `pendingLimit` (default 8,192); deactivation is immediate (a flag), and
+ * the slot is dropped at the next rebuild. Pure: no I/O; runs in Node and the browser.
  */
 
 import { pdqHashFromWords, pdqHashToWords, popcount32 } from './pdq-hash.js';
@@ -35,13 +37,11 @@ export interface PdqMatch {
 }
 
 export interface MatchIndexOptions {
-  /** Number of chunks the 256 bits are cut into (11–32; default 12). */
-  chunks?: number;
   /** Pending additions that trigger a rebuild (default 8,192). */
   pendingLimit?: number;
 }
 
-/** Sizes of the index's arrays. */
+/** Sizes of the index. */
 export interface MatchIndexStats {
   /** Hashes indexed and active (pending included). */
   active: number;
@@ -49,39 +49,42 @@ export interface MatchIndexStats {
   built: number;
   /** Additions not yet in the built part. */
   pending: number;
-  chunks: number;
   /** Bytes held by the typed arrays. */
   bytes: number;
 }
 
 const MAX_ID = 0xffffffff;
+const KEYS = 65536;
 
-/** Reads `width` bits starting at bit `start` (bit 0 = the most significant bit of word 0) of the hash at `off`. */
-function chunkValue(words: Uint32Array, off: number, start: number, width: number): number {
-  const w = start >>> 5;
-  const s = start & 31;
-  const hi = words[off + w] as number;
-  let v: number;
-  if (s === 0) v = hi;
-  else {
-    const lo = w + 1 < 8 ? (words[off + w + 1] as number) : 0;
-    v = ((hi << s) | (lo >>> (32 - s))) >>> 0;
-  }
-  return v >>> (32 - width);
+/** Set bits of each 16-bit value. */
+const POPCOUNT16 = (() => {
+  const t = new Uint8Array(KEYS);
+  for (let i = 1; i < KEYS; i++) t[i] = (t[i >> 1] as number) + (i & 1);
+  return t;
+})();
+
+/** The tables of one word: see the module comment. */
+interface WordTables {
+  /** P: offset of each A value's bucket (65,537 entries). */
+  pOffsets: Uint32Array;
+  /** P: the B half of each entry (sorted by B within a bucket). */
+  pPartner: Uint16Array;
+  /** P: the slot of each entry. */
+  pSlot: Uint32Array;
+  /** Q: offset of each B value's bucket. */
+  qOffsets: Uint32Array;
+  /** Q: the A half of each entry. */
+  qPartner: Uint16Array;
 }
 
 export class PdqMatchIndex {
-  readonly chunkCount: number;
-  private readonly starts: number[];
-  private readonly widths: number[];
   private readonly pendingLimit: number;
 
-  // built part
+  // built part, slots sorted by caller id
   private words: Uint32Array = new Uint32Array(0);
   private ids: Uint32Array = new Uint32Array(0);
   private dead = new Uint8Array(0);
-  private offsets: Uint32Array[] = [];
-  private postings: Uint32Array[] = [];
+  private tables: WordTables[] = [];
   private builtCount = 0;
   private deadCount = 0;
 
@@ -92,33 +95,17 @@ export class PdqMatchIndex {
   private pendingCount = 0;
   private pendingDeadCount = 0;
 
-  /**
-   * @throws RangeError when `chunks` is not a whole number from 11 to 32
-   */
   constructor(options: MatchIndexOptions = {}) {
-    const m = options.chunks ?? 12;
-    if (!Number.isInteger(m) || m < 11 || m > 32) {
-      throw new RangeError('chunks must be a whole number from 11 to 32 (at most 24 bits a chunk)');
-    }
-    this.chunkCount = m;
     this.pendingLimit = options.pendingLimit ?? 8192;
-    this.starts = [];
-    this.widths = [];
-    const base = Math.floor(256 / m);
-    const wider = 256 - base * m; // the first `wider` chunks get one bit more
-    for (let c = 0, start = 0; c < m; c++) {
-      const width = base + (c < wider ? 1 : 0);
-      this.starts.push(start);
-      this.widths.push(width);
-      start += width;
-    }
     this.rebuildFrom(new Uint32Array(0), new Uint32Array(0));
   }
 
   /**
-   * Replaces the contents with these hashes, built at once (the fast way to load millions).
-   * @param hashes 8 words per hash (see {@link pdqHashToWords}), or hex strings
-   * @param hashIds the caller's id of each hash (unsigned 32-bit); hashes must have distinct ids
+   * Replaces the contents with these hashes, built at once (the fast way to load millions: about 1 s a million
+   * on one core).
+   * @param hashes 8 words per hash (see {@link pdqHashToWords}; the array is kept, not copied, when already in id
+   *   order), or hex strings (validated by the caller)
+   * @param hashIds the caller's id of each hash (unsigned 32-bit)
    * @throws RangeError when the counts differ or an id is not an unsigned 32-bit integer
    */
   load(hashes: Uint32Array | readonly string[], hashIds: Uint32Array | readonly number[]): void {
@@ -137,13 +124,15 @@ export class PdqMatchIndex {
     const ids = hashIds instanceof Uint32Array ? hashIds : Uint32Array.from(hashIds, checkId);
     this.pendingCount = 0;
     this.pendingDeadCount = 0;
+    this.pendingDead.fill(0);
     this.rebuildFrom(words, ids);
   }
 
   /**
-   * Adds one hash. It is found by lookups at once; it joins the built part at the next rebuild.
+   * Adds one hash. Lookups find it at once; it joins the built part at the next rebuild.
    * @param hash 64 hex digits (validate untrusted input with `parsePdqHash` first) or 8 words
    * @param hashId the caller's id (unsigned 32-bit)
+   * @throws RangeError when the id is not an unsigned 32-bit integer
    */
   add(hash: string | Uint32Array, hashId: number): void {
     checkId(hashId);
@@ -168,13 +157,12 @@ export class PdqMatchIndex {
   }
 
   /**
-   * Deactivates every hash with this id (a withdrawn case, a hash removed from its bank): no lookup finds it from
+   * Deactivates every hash with this id (a withdrawn case, a hash taken out of its bank): no lookup finds it from
    * now on. Returns how many were deactivated (0 when none was active).
    */
   deactivate(hashId: number): number {
     let count = 0;
     const ids = this.ids;
-    // the built part is sorted by id
     let lo = 0;
     let hi = this.builtCount;
     while (lo < hi) {
@@ -199,7 +187,7 @@ export class PdqMatchIndex {
     return count;
   }
 
-  /** Merges pending additions into the built part and drops deactivated hashes (O(N) per chunk). */
+  /** Merges pending additions into the built part and drops deactivated hashes (O(N)). */
   compact(): void {
     const live = this.builtCount - this.deadCount + this.pendingCount - this.pendingDeadCount;
     const words = new Uint32Array(live * 8);
@@ -230,47 +218,8 @@ export class PdqMatchIndex {
   lookup(query: string | Uint32Array, radius = 31): PdqMatch[] {
     if (!Number.isInteger(radius) || radius < 0 || radius > 255) throw new RangeError('radius must be 0–255');
     const q = typeof query === 'string' ? pdqHashToWords(query) : query;
-    const found = new Map<number, number>(); // slot (built) or -1 - index (pending) → distance
-    const q0 = q[0] as number;
-    const q1 = q[1] as number;
-    const q2 = q[2] as number;
-    const q3 = q[3] as number;
-    const q4 = q[4] as number;
-    const q5 = q[5] as number;
-    const q6 = q[6] as number;
-    const q7 = q[7] as number;
-    const words = this.words;
-    const dead = this.dead;
-    const perChunk = Math.floor(radius / this.chunkCount);
-    const keys: number[] = [];
-    if (this.builtCount > 0) {
-      for (let c = 0; c < this.chunkCount; c++) {
-        const width = this.widths[c] as number;
-        const offsets = this.offsets[c] as Uint32Array;
-        const postings = this.postings[c] as Uint32Array;
-        keys.length = 0;
-        neighbours(chunkValue(q, 0, this.starts[c] as number, width), width, perChunk, keys);
-        for (const key of keys) {
-          const end = offsets[key + 1] as number;
-          for (let p = offsets[key] as number; p < end; p++) {
-            const slot = postings[p] as number;
-            const o = slot * 8;
-            let d =
-              popcount32(((words[o] as number) ^ q0) >>> 0) +
-              popcount32(((words[o + 1] as number) ^ q1) >>> 0) +
-              popcount32(((words[o + 2] as number) ^ q2) >>> 0) +
-              popcount32(((words[o + 3] as number) ^ q3) >>> 0);
-            if (d > radius) continue;
-            d +=
-              popcount32(((words[o + 4] as number) ^ q4) >>> 0) +
-              popcount32(((words[o + 5] as number) ^ q5) >>> 0) +
-              popcount32(((words[o + 6] as number) ^ q6) >>> 0) +
-              popcount32(((words[o + 7] as number) ^ q7) >>> 0);
-            if (d <= radius && !dead[slot]) found.set(slot, d);
-          }
-        }
-      }
-    }
+    const found = new Map<number, number>(); // slot → distance (pending: -1 - index)
+    if (this.builtCount > 0) this.searchBuilt(q, radius, found);
     for (let i = 0; i < this.pendingCount; i++) {
       if (this.pendingDead[i]) continue;
       const d = distanceWords(this.pendingWords, i * 8, q, 0);
@@ -283,9 +232,7 @@ export class PdqMatchIndex {
     return sortMatches(dedupeById(out));
   }
 
-  /**
-   * The nearest match per id over several queries (the 8 dihedral hashes of one image), nearest first.
-   */
+  /** The nearest match per id over several queries (the 8 dihedral hashes of one image), nearest first. */
   lookupAny(queries: ReadonlyArray<string | Uint32Array>, radius = 31): PdqMatch[] {
     const all: PdqMatch[] = [];
     for (const q of queries) all.push(...this.lookup(q, radius));
@@ -309,7 +256,7 @@ export class PdqMatchIndex {
     return sortMatches(dedupeById(out));
   }
 
-  /** The active hash with this id, as hex (the first one, if several share it), or undefined. */
+  /** The active hash with this id as hex (the first, if several share the id), or undefined. */
   hashOf(hashId: number): string | undefined {
     for (let s = 0; s < this.builtCount; s++) {
       if (this.ids[s] === hashId && !this.dead[s]) return pdqHashFromWords(this.words, s * 8);
@@ -330,18 +277,80 @@ export class PdqMatchIndex {
       this.pendingWords.byteLength +
       this.pendingIds.byteLength +
       this.pendingDead.byteLength;
-    for (const o of this.offsets) bytes += o.byteLength;
-    for (const p of this.postings) bytes += p.byteLength;
+    for (const t of this.tables) {
+      bytes +=
+        t.pOffsets.byteLength +
+        t.pPartner.byteLength +
+        t.pSlot.byteLength +
+        t.qOffsets.byteLength +
+        t.qPartner.byteLength;
+    }
     return {
       active: this.builtCount - this.deadCount + this.pendingCount - this.pendingDeadCount,
       built: this.builtCount,
       pending: this.pendingCount,
-      chunks: this.chunkCount,
       bytes,
     };
   }
 
-  /** Builds the chunk tables over these hashes (sorted by id first, so deactivation can binary-search). */
+  /** The filtered multi-index search of the built part (module comment); adds slot → distance to `found`. */
+  private searchBuilt(q: Uint32Array, radius: number, found: Map<number, number>): void {
+    const t = Math.floor(radius / 8); // some word is within t bits
+    const rho = Math.floor(t / 2); // and one of its halves within rho
+    const words = this.words;
+    const dead = this.dead;
+    const pop = POPCOUNT16;
+    const probes: number[] = [];
+    const verify = (slot: number) => {
+      if (dead[slot] || found.has(slot)) return;
+      const d = distanceWords(words, slot * 8, q, 0);
+      if (d <= radius) found.set(slot, d);
+    };
+    for (let s = 0; s < 8; s++) {
+      const tables = this.tables[s] as WordTables;
+      const qWord = q[s] as number;
+      const qa = qWord >>> 16;
+      const qb = qWord & 0xffff;
+      const { pOffsets, pPartner, pSlot, qOffsets, qPartner } = tables;
+      // P: A within rho, then B filters
+      probes.length = 0;
+      ballOf(qa, rho, probes);
+      for (const a of probes) {
+        const budget = t - (pop[a ^ qa] as number);
+        const end = pOffsets[a + 1] as number;
+        for (let p = pOffsets[a] as number; p < end; p++) {
+          if ((pop[(pPartner[p] as number) ^ qb] as number) <= budget) verify(pSlot[p] as number);
+        }
+      }
+      // Q: B within rho, A farther than rho (P covered the rest) and the word within t
+      probes.length = 0;
+      ballOf(qb, rho, probes);
+      for (const b of probes) {
+        const budget = t - (pop[b ^ qb] as number);
+        if (budget <= rho) continue; // an A within budget would be within rho: already found through P
+        const end = qOffsets[b + 1] as number;
+        for (let p = qOffsets[b] as number; p < end; p++) {
+          const a = qPartner[p] as number;
+          const da = pop[a ^ qa] as number;
+          if (da > rho && da <= budget) {
+            // the entries with word (a, b): binary search for b in P's bucket of a (sorted by B)
+            let lo = pOffsets[a] as number;
+            let hi = pOffsets[a + 1] as number;
+            while (lo < hi) {
+              const mid = (lo + hi) >>> 1;
+              if ((pPartner[mid] as number) < b) lo = mid + 1;
+              else hi = mid;
+            }
+            // several Q entries may share (a, b): `verify` skips slots already found
+            for (let e = lo; e < (pOffsets[a + 1] as number) && pPartner[e] === b; e++)
+              verify(pSlot[e] as number);
+          }
+        }
+      }
+    }
+  }
+
+  /** Builds the tables over these hashes (slots sorted by id first, so deactivation can binary-search). */
   private rebuildFrom(unsortedWords: Uint32Array, unsortedIds: Uint32Array): void {
     const n = unsortedIds.length;
     const order = sortOrderById(unsortedIds);
@@ -361,30 +370,77 @@ export class PdqMatchIndex {
     this.dead = new Uint8Array(n);
     this.builtCount = n;
     this.deadCount = 0;
-    this.offsets = [];
-    this.postings = [];
-    const keys = new Uint32Array(n);
-    for (let c = 0; c < this.chunkCount; c++) {
-      const start = this.starts[c] as number;
-      const width = this.widths[c] as number;
-      const size = 2 ** width;
-      const offsets = new Uint32Array(size + 1);
-      for (let s = 0; s < n; s++) {
-        const k = chunkValue(words, s * 8, start, width);
-        keys[s] = k;
-        offsets[k + 1] = (offsets[k + 1] as number) + 1;
+    this.tables = [];
+    // radix sorts of (word value, slot) pairs, carrying the values so every pass reads in order
+    const value = new Uint32Array(n);
+    const slot = new Uint32Array(n);
+    const tmpValue = new Uint32Array(n);
+    const tmpSlot = new Uint32Array(n);
+    for (let s = 0; s < 8; s++) {
+      for (let i = 0; i < n; i++) {
+        value[i] = words[i * 8 + s] as number;
+        slot[i] = i;
       }
-      for (let k = 0; k < size; k++) offsets[k + 1] = (offsets[k + 1] as number) + (offsets[k] as number);
-      const postings = new Uint32Array(n);
-      const fill = offsets.slice(0, size);
-      for (let s = 0; s < n; s++) {
-        const k = keys[s] as number;
-        postings[fill[k] as number] = s;
-        fill[k] = (fill[k] as number) + 1;
-      }
-      this.offsets.push(offsets);
-      this.postings.push(postings);
+      // P: by B, then (stable) by A → sorted by (A, B)
+      countingSort(value, slot, 0, tmpValue, tmpSlot);
+      const pSlot = new Uint32Array(n);
+      const pValue = new Uint32Array(n);
+      const pOffsets = countingSort(tmpValue, tmpSlot, 16, pValue, pSlot);
+      const pPartner = new Uint16Array(n);
+      for (let i = 0; i < n; i++) pPartner[i] = (pValue[i] as number) & 0xffff;
+      // Q: by A, then by B → sorted by (B, A); only the A halves are kept
+      countingSort(value, slot, 16, tmpValue, tmpSlot);
+      const qOffsets = countingSort(tmpValue, tmpSlot, 0, pValue, slot);
+      const qPartner = new Uint16Array(n);
+      for (let i = 0; i < n; i++) qPartner[i] = (pValue[i] as number) >>> 16;
+      this.tables.push({ pOffsets, pPartner, pSlot, qOffsets, qPartner });
     }
+  }
+}
+
+/**
+ * Stable counting sort of (value, slot) pairs by a 16-bit half of the value (`shift` 16 = high, 0 = low), into
+ * `outValue` and `outSlot`. Returns the bucket offsets (65,537 entries).
+ */
+function countingSort(
+  value: Uint32Array,
+  slot: Uint32Array,
+  shift: number,
+  outValue: Uint32Array,
+  outSlot: Uint32Array,
+): Uint32Array {
+  const offsets = new Uint32Array(KEYS + 1);
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const k = ((value[i] as number) >>> shift) & 0xffff;
+    offsets[k + 1] = (offsets[k + 1] as number) + 1;
+  }
+  for (let k = 0; k < KEYS; k++) offsets[k + 1] = (offsets[k + 1] as number) + (offsets[k] as number);
+  const fill = offsets.slice(0, KEYS);
+  for (let i = 0; i < n; i++) {
+    const v = value[i] as number;
+    const k = (v >>> shift) & 0xffff;
+    const at = fill[k] as number;
+    outValue[at] = v;
+    outSlot[at] = slot[i] as number;
+    fill[k] = at + 1;
+  }
+  return offsets;
+}
+
+/** Every 16-bit value within `radius` bits of `key`, appended to `out`. */
+function ballOf(key: number, radius: number, out: number[]): void {
+  if (radius >= 3) {
+    for (let k = 0; k < KEYS; k++) if ((POPCOUNT16[k ^ key] as number) <= radius) out.push(k);
+    return;
+  }
+  out.push(key);
+  if (radius === 0) return;
+  for (let i = 0; i < 16; i++) {
+    const k1 = key ^ (1 << i);
+    out.push(k1);
+    if (radius === 1) continue;
+    for (let j = i + 1; j < 16; j++) out.push(k1 ^ (1 << j));
   }
 }
 
@@ -398,28 +454,6 @@ export function distanceWords(a: Uint32Array, ao: number, b: Uint32Array, bo: nu
   let d = 0;
   for (let i = 0; i < 8; i++) d += popcount32(((a[ao + i] as number) ^ (b[bo + i] as number)) >>> 0);
   return d;
-}
-
-/** Every `width`-bit value within `radius` bits of `key`, appended to `out` (enumerated up to radius 3). */
-function neighbours(key: number, width: number, radius: number, out: number[]): void {
-  if (radius >= 4) {
-    // only for radii of 4 × chunks and more, far past any match threshold: test every value of the chunk
-    for (let k = 0; k < 2 ** width; k++) if (popcount32((k ^ key) >>> 0) <= radius) out.push(k);
-    return;
-  }
-  out.push(key);
-  if (radius === 0) return;
-  for (let i = 0; i < width; i++) {
-    const k1 = (key ^ (1 << i)) >>> 0;
-    out.push(k1);
-    if (radius === 1) continue;
-    for (let j = i + 1; j < width; j++) {
-      const k2 = (k1 ^ (1 << j)) >>> 0;
-      out.push(k2);
-      if (radius === 2) continue;
-      for (let l = j + 1; l < width; l++) out.push((k2 ^ (1 << l)) >>> 0);
-    }
-  }
 }
 
 /** Keeps the smallest distance per id. */
@@ -451,12 +485,12 @@ function sortOrderById(ids: Uint32Array): Uint32Array | null {
   for (let i = 0; i < n; i++) order[i] = i;
   let next = new Uint32Array(n);
   for (const shift of [0, 16]) {
-    const counts = new Uint32Array(65537);
+    const counts = new Uint32Array(KEYS + 1);
     for (let i = 0; i < n; i++) {
       const b = ((ids[order[i] as number] as number) >>> shift) & 0xffff;
       counts[b + 1] = (counts[b + 1] as number) + 1;
     }
-    for (let b = 0; b < 65536; b++) counts[b + 1] = (counts[b + 1] as number) + (counts[b] as number);
+    for (let b = 0; b < KEYS; b++) counts[b + 1] = (counts[b + 1] as number) + (counts[b] as number);
     for (let i = 0; i < n; i++) {
       const o = order[i] as number;
       const b = ((ids[o] as number) >>> shift) & 0xffff;
