@@ -104,7 +104,12 @@ beforeAll(async () => {
     now: () => clock.now,
     settingsTtlMs: 0,
   });
-  app = createApp(site, undefined, {}, undefined, { index: new DeskHashIndex(h.db, { maxAgeMs: 0 }) });
+  app = createApp(site, undefined, {}, undefined, {
+    index: new DeskHashIndex(h.db, { maxAgeMs: 0 }),
+    secret: SECRET,
+    operatorName: 'Center',
+    hotline: '02-000-0000',
+  });
   await registerPlatform(h.db, { name: 'ExampleTube', kind: 'video', actor: cli, now: clock.now });
   await registerPlatform(h.db, { name: 'OtherSite', kind: 'social', actor: cli, now: clock.now });
   keys.full = (

@@ -10,6 +10,7 @@ import { type ApiOptions, apiV1 } from './api/v1.js';
 import { siteAssets } from './assets.js';
 import { registerCreateRoutes } from './creation/routes.js';
 import { type DeskContext, deskApi } from './desk/api.js';
+import { registerSupportPages } from './desk/support.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import { clientAddressFrom } from './middleware/client-address.js';
 import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
@@ -36,7 +37,11 @@ export function createApp(
   desk?: DeskContext,
 ): Hono {
   const app = new Hono();
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'] },
+    }),
+  );
   app.use(localeMiddleware);
   app.use(rejectMalformedUrls);
   app.use(clientAddressFrom(site.trustedProxies));
@@ -52,6 +57,7 @@ export function createApp(
   app.get('/healthz', (c) => c.json({ ok: true }));
   if (signing) registerCreateRoutes(app, site, signing); // before /petitions/:id, which would take /petitions/new
 
+  if (desk) registerSupportPages(app, site, desk); // the victim's pages (/support)
   registerPublicPages(app, site, signing);
   if (signing) registerSigningRoutes(app, site, signing);
   if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });

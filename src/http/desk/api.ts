@@ -16,9 +16,16 @@ import { apiError, HTTP_STATUS } from '../errors.js';
 import { describeIssues } from '../list-query.js';
 import type { Site } from '../site.js';
 
-/** What the platform API needs besides the site. */
+/** What the desk's routes (platform API, /support, staff desk pages) need besides the site. */
 export interface DeskContext {
+  /** The matching index of this process. */
   index: DeskHashIndex;
+  /** The deployment secret (encrypts contacts and captured evidence). */
+  secret: string;
+  /** The operator's name, in notices and on /support (DESK_OPERATOR_NAME). */
+  operatorName: string;
+  /** The centre's hotline shown on /support (DESK_HOTLINE), e.g. '02-735-8994'. */
+  hotline: string;
 }
 
 interface PlatformCaller {
