@@ -19,6 +19,7 @@ import { registerPublicPages } from './public/pages.js';
 import { registerNotificationRoutes } from './public/unsubscribe.js';
 import { registerSigningRoutes, type SigningContext } from './signing/routes.js';
 import type { Site } from './site.js';
+import { registerDeskStaffRoutes } from './staff/desk.js';
 import { registerResponseRoutes } from './staff/responses.js';
 import { registerStaffRoutes, type StaffContext } from './staff/routes.js';
 import { ErrorPage } from './views/lists.js';
@@ -67,7 +68,12 @@ export function createApp(
       await next();
       if (c.req.method === 'POST') site.pages.invalidateAll();
     });
-    registerResponseRoutes(site, registerStaffRoutes(app, site, staff));
+    const staffRoute = registerStaffRoutes(app, site, staff);
+    registerResponseRoutes(site, staffRoute);
+    if (desk) {
+      registerDeskStaffRoutes(site, staffRoute, desk);
+      app.get('/desk', (c) => c.redirect('/staff/desk', 302));
+    }
   }
 
   app.notFound((c) => {
