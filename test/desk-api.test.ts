@@ -388,6 +388,20 @@ describe(`platform API: keys, feedback, the change feed, flood quarantine, excha
     expect(stop.json.next_after).not.toBeNull();
   });
 
+  it('publishes a yearly transparency report of aggregates only (page and CSV)', async () => {
+    const csv = await (await app.request('/support/transparency.csv?year=2026')).text();
+    expect(csv.split('\r\n')[0]).toBe('year,measure,group,value');
+    expect(csv).toContain('2026,cases,standard,1');
+    expect(csv).toContain('2026,hashes,pdq,');
+    expect(csv).toMatch(/2026,matches,video\/blocked,1/);
+    expect(csv).not.toContain(original.hash);
+    expect(csv).not.toContain('ExampleTube');
+    const page = await app.request('/support/transparency?year=2026&lang=en');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Response desk transparency report 2026');
+    expect((await app.request('/support/transparency.csv?year=1999')).status).toBe(400);
+  });
+
   it('publishes a valid OpenAPI 3.1 document of every route', async () => {
     const res = await app.request('/api/desk/v1/openapi.json');
     const doc = (await res.json()) as any;

@@ -11,6 +11,7 @@ import { siteAssets } from './assets.js';
 import { registerCreateRoutes } from './creation/routes.js';
 import { type DeskContext, deskApi } from './desk/api.js';
 import { registerSupportPages } from './desk/support.js';
+import { registerTransparencyReport } from './desk/transparency.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import { clientAddressFrom } from './middleware/client-address.js';
 import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
@@ -59,6 +60,7 @@ export function createApp(
   if (signing) registerCreateRoutes(app, site, signing); // before /petitions/:id, which would take /petitions/new
 
   if (desk) registerSupportPages(app, site, desk); // the victim's pages (/support)
+  if (desk) registerTransparencyReport(app, site);
   registerPublicPages(app, site, signing);
   if (signing) registerSigningRoutes(app, site, signing);
   if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });

@@ -43,7 +43,7 @@ const idParam = (c: Context, name: string) => {
   return id;
 };
 const when = (d: Date | null | undefined) =>
-  d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—';
+  d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—';
 
 /**
  * The staff desk, `/staff/desk` (the `desk_officer` role only — a role apart from petition moderators; capture
