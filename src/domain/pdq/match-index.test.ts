@@ -172,6 +172,23 @@ describe('PdqMatchIndex on random hashes', () => {
     expect(index.lookup(none).some((m) => m.hashId === ids[77])).toBe(false);
   });
 
+  it('shares its built part: a reader made from a snapshot answers the same, over the same memory', () => {
+    const index = new PdqMatchIndex({ shared: true });
+    index.load(haystack.slice(0, 3000), ids.slice(0, 3000));
+    const snapshot = index.snapshot();
+    expect(snapshot.words.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(snapshot.tables[7]?.qPartner.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const reader = PdqMatchIndex.fromSnapshot(structuredClone(snapshot));
+    for (const k of [0, 5, 2999]) {
+      const query = flipBits(haystack[k] as string, 20);
+      expect(reader.lookup(query)).toEqual(index.lookup(query));
+      expect(reader.lookup(query)).toContainEqual({ hashId: ids[k], distance: 20 });
+    }
+    // a deactivation by the owner is seen by the reader (the flags are shared memory)
+    index.deactivate(ids[5] as number);
+    expect(reader.lookup(haystack[5] as string)).toEqual([]);
+  });
+
   it('answers one id once with its nearest distance over the 8 dihedral queries', () => {
     const index = new PdqMatchIndex();
     index.load(haystack.slice(0, 1000), ids.slice(0, 1000));

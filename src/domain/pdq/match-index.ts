@@ -39,6 +39,22 @@ export interface PdqMatch {
 export interface MatchIndexOptions {
   /** Pending additions that trigger a rebuild (default 8,192). */
   pendingLimit?: number;
+  /**
+   * Allocate the built part on SharedArrayBuffers, so that {@link PdqMatchIndex.snapshot} can be posted to worker
+   * threads without copying and lookups can run on every core (Node; in a browser only when cross-origin isolated).
+   */
+  shared?: boolean;
+}
+
+/**
+ * The built part of an index as typed arrays (see {@link PdqMatchIndex.snapshot}). Posting it to a worker thread
+ * copies nothing when the index was made with `shared: true`.
+ */
+export interface PdqMatchIndexSnapshot {
+  words: Uint32Array;
+  ids: Uint32Array;
+  dead: Uint8Array;
+  tables: WordTables[];
 }
 
 /** Sizes of the index. */
@@ -64,7 +80,7 @@ const POPCOUNT16 = (() => {
 })();
 
 /** The tables of one word: see the module comment. */
-interface WordTables {
+export interface WordTables {
   /** P: offset of each A value's bucket (65,537 entries). */
   pOffsets: Uint32Array;
   /** P: the B half of each entry (sorted by B within a bucket). */
@@ -83,7 +99,7 @@ export class PdqMatchIndex {
   // built part, slots sorted by caller id
   private words: Uint32Array = new Uint32Array(0);
   private ids: Uint32Array = new Uint32Array(0);
-  private dead = new Uint8Array(0);
+  private dead: Uint8Array = new Uint8Array(0);
   private tables: WordTables[] = [];
   private builtCount = 0;
   private deadCount = 0;
@@ -95,9 +111,44 @@ export class PdqMatchIndex {
   private pendingCount = 0;
   private pendingDeadCount = 0;
 
+  private readonly shared: boolean;
+
   constructor(options: MatchIndexOptions = {}) {
     this.pendingLimit = options.pendingLimit ?? 8192;
+    this.shared = options.shared === true;
     this.rebuildFrom(new Uint32Array(0), new Uint32Array(0));
+  }
+
+  /**
+   * The built part's arrays (pending additions are not in it: call {@link compact} first to include them). Another
+   * thread makes a reader of the same memory with {@link PdqMatchIndex.fromSnapshot}; deactivations made by any
+   * holder of a shared snapshot are seen by all, additions only by the index that made them.
+   */
+  snapshot(): PdqMatchIndexSnapshot {
+    return { words: this.words, ids: this.ids, dead: this.dead, tables: this.tables };
+  }
+
+  /** An index over a snapshot's arrays (no copy, no rebuild): lookups answer as the original's built part does. */
+  static fromSnapshot(snapshot: PdqMatchIndexSnapshot, options: MatchIndexOptions = {}): PdqMatchIndex {
+    const index = new PdqMatchIndex(options);
+    index.words = snapshot.words;
+    index.ids = snapshot.ids;
+    index.dead = snapshot.dead;
+    index.tables = snapshot.tables;
+    index.builtCount = snapshot.ids.length;
+    let dead = 0;
+    for (let s = 0; s < snapshot.dead.length; s++) if (snapshot.dead[s]) dead++;
+    index.deadCount = dead;
+    return index;
+  }
+
+  /** A copy of `array` on a SharedArrayBuffer when the index is shared (else `array` itself). */
+  private place<T extends Uint32Array | Uint16Array | Uint8Array>(array: T): T {
+    if (!this.shared || array.buffer instanceof SharedArrayBuffer) return array;
+    const Ctor = array.constructor as new (buffer: SharedArrayBuffer) => T;
+    const copy = new Ctor(new SharedArrayBuffer(array.byteLength));
+    copy.set(array as never);
+    return copy;
   }
 
   /**
@@ -365,9 +416,9 @@ export class PdqMatchIndex {
         words.set(unsortedWords.subarray(from * 8, from * 8 + 8), i * 8);
       }
     }
-    this.words = words;
-    this.ids = ids;
-    this.dead = new Uint8Array(n);
+    this.words = this.place(words);
+    this.ids = this.place(ids);
+    this.dead = this.place(new Uint8Array(n));
     this.builtCount = n;
     this.deadCount = 0;
     this.tables = [];
@@ -393,7 +444,13 @@ export class PdqMatchIndex {
       const qOffsets = countingSort(tmpValue, tmpSlot, 0, pValue, slot);
       const qPartner = new Uint16Array(n);
       for (let i = 0; i < n; i++) qPartner[i] = (pValue[i] as number) >>> 16;
-      this.tables.push({ pOffsets, pPartner, pSlot, qOffsets, qPartner });
+      this.tables.push({
+        pOffsets: this.place(pOffsets),
+        pPartner: this.place(pPartner),
+        pSlot: this.place(pSlot),
+        qOffsets: this.place(qOffsets),
+        qPartner: this.place(qPartner),
+      });
     }
   }
 }
