@@ -148,7 +148,7 @@ beforeAll(async () => {
     },
   );
   caseId = made.caseId;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   site.close();
   await h.close();
