@@ -3,6 +3,9 @@ import { URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addStaff } from '../src/commands/add-staff.js';
 import { checkOutPetition as checkOut } from '../src/commands/check-out-petition.js';
+import { recordEvidence } from '../src/commands/desk/record-evidence.js';
+import { setCaptureStorage } from '../src/commands/desk/set-capture-storage.js';
+import { submitCase } from '../src/commands/desk/submit-case.js';
 import { flagOverdueReviews } from '../src/commands/flag-overdue-reviews.js';
 import { loadConfig } from '../src/config/env.js';
 import type { StaffRole } from '../src/db/schema.js';
@@ -44,7 +47,7 @@ const advance = (ms: number) => {
 };
 
 type Credentials = StaffCredentials;
-const people: Record<'admin' | 'mina' | 'joon' | 'seo', Credentials> = {} as never;
+const people: Record<'admin' | 'mina' | 'joon' | 'seo' | 'dana', Credentials> = {} as never;
 let close: () => Promise<void>;
 
 /** A staff browser on this file's app (or `target`), asking for JSON so refusals can be asserted by code. */
@@ -83,6 +86,11 @@ async function digest(): Promise<string> {
     'reject_reasons',
     'moderation_settings',
     'profile_settings',
+    'desk_cases',
+    'desk_takedowns',
+    'desk_notices',
+    'desk_evidence',
+    'desk_settings',
   ];
   const parts: string[] = [];
   for (const t of tables) {
@@ -118,6 +126,38 @@ async function inReviewPetition(
   return row.id;
 }
 
+/** A victim's case with a takedown, its notice and a stored capture, for the desk routes of the walk. */
+async function deskRecords() {
+  const made = await submitCase(
+    { db: h.db, secret: SECRET, operatorName: 'Center', now: clock.now },
+    {
+      hashes: [{ algorithm: 'md5', hash: 'abcdef0123456789abcdef0123456789' }],
+      urls: ['https://x.example.com/1'],
+      locale: 'ko',
+    },
+  );
+  const t = await h.db
+    .selectFrom('desk_takedowns')
+    .select('id')
+    .where('case_id', '=', made.caseId)
+    .executeTakeFirstOrThrow();
+  const n = await h.db
+    .selectFrom('desk_notices')
+    .select('id')
+    .where('takedown_id', '=', t.id)
+    .executeTakeFirstOrThrow();
+  const cli = { staffId: null, name: 'cli:test' };
+  await setCaptureStorage(h.db, { on: true, reason: 'test', actor: cli, now: clock.now });
+  const e = await recordEvidence(h.db, {
+    takedownId: t.id,
+    capture: Buffer.from('page'),
+    secret: SECRET,
+    actor: cli,
+    now: clock.now,
+  });
+  return { caseId: made.caseId, takedownId: t.id, noticeId: n.id, evidenceId: e.evidenceId };
+}
+
 const state = async (id: string) =>
   (await h.db.selectFrom('petitions').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
 const auditCount = async () =>
@@ -136,6 +176,7 @@ beforeAll(async () => {
     mina: ['moderator'],
     joon: ['moderator'],
     seo: ['responder'],
+    dana: ['desk_officer'],
   });
   ({ h, site, app, close } = staff);
   Object.assign(people, staff.people);
@@ -267,10 +308,12 @@ describe('sign-in: password and TOTP', () => {
 describe('authorisation: every staff route × every role × anonymous', () => {
   it('refuses each route to anonymous visitors (401) and to roles it does not allow (403), changing nothing', async () => {
     const petition = await inReviewPetition({ title: '권한 시험 청원' });
+    const desk = await deskRecords();
     const browsers: Record<StaffRole, Browser> = {
       administrator: await signIn(people.admin),
       moderator: await signIn(people.mina),
       responder: await signIn(people.seo),
+      desk_officer: await signIn(people.dana),
     };
     const routes = new Map<string, { method: string; path: string }>();
     for (const r of app.routes) {
@@ -301,18 +344,23 @@ describe('authorisation: every staff route × every role × anonymous', () => {
       const policy = STAFF_ROUTE_POLICY.get(key);
       expect(policy, `${key} has no authorisation policy`).toBeDefined();
       if (policy === 'public' || policy === undefined) continue;
-      const path = r.path.replace(':id', petition).replace(':staffId', people.seo.id);
+      const path = r.path
+        .replace(':id', petition)
+        .replace(':staffId', people.seo.id)
+        .replace(':caseId', desk.caseId)
+        .replace(':takedownId', desk.takedownId)
+        .replace(':noticeId', desk.noticeId)
+        .replace(':evidenceId', desk.evidenceId);
       const before = await digest();
       const anonymous =
         r.method === 'GET' ? await new Browser().get(path, true) : await new Browser().post(path, fields);
       expect(anonymous.status, `anonymous ${key}`).toBe(401);
       expect(await errorCode(anonymous)).toBe('unauthenticated');
-      for (const role of ['administrator', 'moderator', 'responder'] as const) {
+      const allowed: Browser[] = [];
+      for (const role of ['administrator', 'moderator', 'responder', 'desk_officer'] as const) {
         const b = browsers[role];
         if (policy.includes(role)) {
-          // allowed: pages open; actions are exercised by the stories below (running them here would sign out,
-          // disable accounts and publish in the middle of the walk)
-          if (r.method === 'GET') expect((await b.get(path, true)).status, `${role} ${key}`).toBe(200);
+          allowed.push(b);
           continue;
         }
         const res = r.method === 'GET' ? await b.get(path, true) : await b.act(path, fields);
@@ -321,8 +369,20 @@ describe('authorisation: every staff route × every role × anonymous', () => {
         checked++;
       }
       expect(await digest(), `a refused ${key} changed something`).toBe(before);
+      // allowed: pages open (after the digest: opening a victim's case is itself audited); actions are exercised
+      // by the stories below (running them here would sign out, disable accounts and publish mid-walk)
+      if (r.method === 'GET')
+        for (const b of allowed) expect((await b.get(path, true)).status, key).toBe(200);
     }
     expect(checked).toBeGreaterThan(20);
+    // the desk officer's look at the case was audited; nobody else could look
+    const views = await h.db
+      .selectFrom('audit_log')
+      .select(['action', 'staff_id'])
+      .where('subject_type', '=', 'desk_case')
+      .where('subject_id', '=', desk.caseId)
+      .execute();
+    expect(views).toEqual([{ action: 'desk.case.view', staff_id: people.dana.id }]);
   }, 60_000);
 
   it('a refused POST changes nothing (digest before and after each refusal)', async () => {

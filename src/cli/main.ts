@@ -18,6 +18,7 @@ import { createDeployment } from '../wiring/deployment.js';
 import { deploymentSecret } from '../wiring/signing.js';
 import { openMigratedDatabase } from './context.js';
 import { registerDeskCommands } from './desk.js';
+import { registerDeskAdminCommands } from './desk-admin.js';
 import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
@@ -326,7 +327,7 @@ async function changeSettings(code: string, key: string, value: unknown): Promis
 registerStaffCommands(program, loadConfig, log);
 registerNotificationCommands(program, loadConfig, log);
 registerWorkerCommand(program, loadConfig, log);
-registerDeskCommands(program);
+registerDeskAdminCommands(registerDeskCommands(program), loadConfig, log);
 registerWitnessCommands(program, log);
 registerVerifyCommands(program, log);
 

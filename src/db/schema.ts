@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { PetitionState, ResponseState } from '../domain/petition-states.js';
 import type { DebateState } from '../domain/response-track.js';
 import type { StaffRole } from '../domain/staff.js';
+import type { DeskTables } from './desk-schema.js';
 
 /** Kysely table types; the DDL is in `migrations/` (the source of truth). Timestamps are UTC instants. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -167,8 +168,9 @@ export interface NotificationDeliveriesTable {
   id: Generated<string>;
   dedupe_key: string;
   kind: string;
-  petition_id: string;
-  /** 'agreement:<id>' for a signer, 'creator' for the petition's creator. */
+  /** Null for a response-desk notice to a platform (kind 'desk.notice'). */
+  petition_id: string | null;
+  /** 'agreement:<id>' for a signer, 'creator' for the petition's creator, 'desk-notice:<id>' for a desk notice. */
   recipient: string;
   agreement_id: string | null;
   fanout_id: string | null;
@@ -388,7 +390,7 @@ export interface ModerationSettingsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface Database {
+export interface Database extends DeskTables {
   petitions: PetitionsTable;
   official_responses: OfficialResponsesTable;
   petition_official_responses: PetitionOfficialResponsesTable;

@@ -45,8 +45,12 @@ export type ErrorCode =
   // archive import
   | 'unknown_format'
   | 'invalid_record'
-  // response desk: a PDQ or MD5 hash that is not well formed
-  | 'invalid_hash';
+  // the response desk
+  | 'invalid_hash'
+  | 'case_not_found'
+  | 'invalid_api_key'
+  | 'insufficient_scope'
+  | 'takedown_not_found';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

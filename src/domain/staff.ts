@@ -2,9 +2,11 @@ import { DomainError } from './errors.js';
 
 /**
  * Staff roles and who acts. Roles (a set): `moderator` decides on petitions in review, `responder` is the official
- * who answers, `administrator` manages staff and settings (and may do what a moderator does).
+ * who answers, `administrator` manages staff and settings (and may do what a moderator does), `desk_officer` works
+ * the digital sex crime response desk (victims' cases, takedowns, notices, evidence) — a role apart: no other role
+ * sees a victim's case, and a desk officer decides nothing about petitions.
  */
-export const STAFF_ROLES = ['moderator', 'responder', 'administrator'] as const;
+export const STAFF_ROLES = ['moderator', 'responder', 'administrator', 'desk_officer'] as const;
 
 /** One of `STAFF_ROLES`, stored as this exact string in `staff_accounts.roles`. */
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -13,6 +15,7 @@ export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
   moderator: '검토자',
   responder: '답변 담당자',
   administrator: '관리자',
+  desk_officer: '디지털성범죄 대응 담당자',
 };
 
 /** How long a staff session lasts from sign-in (hours). */

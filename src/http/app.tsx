@@ -9,6 +9,9 @@ import { errorMessage, t } from '../i18n/index.js';
 import { type ApiOptions, apiV1 } from './api/v1.js';
 import { siteAssets } from './assets.js';
 import { registerCreateRoutes } from './creation/routes.js';
+import { type DeskContext, deskApi } from './desk/api.js';
+import { registerSupportPages } from './desk/support.js';
+import { registerTransparencyReport } from './desk/transparency.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import { clientAddressFrom } from './middleware/client-address.js';
 import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
@@ -17,6 +20,7 @@ import { registerPublicPages } from './public/pages.js';
 import { registerNotificationRoutes } from './public/unsubscribe.js';
 import { registerSigningRoutes, type SigningContext } from './signing/routes.js';
 import type { Site } from './site.js';
+import { registerDeskStaffRoutes } from './staff/desk.js';
 import { registerResponseRoutes } from './staff/responses.js';
 import { registerStaffRoutes, type StaffContext } from './staff/routes.js';
 import { ErrorPage } from './views/lists.js';
@@ -32,9 +36,14 @@ export function createApp(
   signing?: SigningContext,
   api: ApiOptions = {},
   staff?: StaffContext,
+  desk?: DeskContext,
 ): Hono {
   const app = new Hono();
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'] },
+    }),
+  );
   app.use(localeMiddleware);
   app.use(rejectMalformedUrls);
   app.use(clientAddressFrom(site.trustedProxies));
@@ -44,11 +53,14 @@ export function createApp(
   app.use('/api/v1/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
   app.use('/api/*', localizeApiErrors);
   app.route('/api/v1', apiV1(site, api));
+  if (desk) app.route('/api/desk/v1', deskApi(site, desk));
 
   siteAssets().register(app);
   app.get('/healthz', (c) => c.json({ ok: true }));
   if (signing) registerCreateRoutes(app, site, signing); // before /petitions/:id, which would take /petitions/new
 
+  if (desk) registerSupportPages(app, site, desk); // the victim's pages (/support)
+  if (desk) registerTransparencyReport(app, site);
   registerPublicPages(app, site, signing);
   if (signing) registerSigningRoutes(app, site, signing);
   if (signing) registerNotificationRoutes(app, site, { secret: signing.cookieSecret });
@@ -58,7 +70,12 @@ export function createApp(
       await next();
       if (c.req.method === 'POST') site.pages.invalidateAll();
     });
-    registerResponseRoutes(site, registerStaffRoutes(app, site, staff));
+    const staffRoute = registerStaffRoutes(app, site, staff);
+    registerResponseRoutes(site, staffRoute);
+    if (desk) {
+      registerDeskStaffRoutes(site, staffRoute, desk);
+      app.get('/desk', (c) => c.redirect('/staff/desk', 302));
+    }
   }
 
   app.notFound((c) => {

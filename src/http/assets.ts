@@ -41,7 +41,7 @@ const KRDS = path.join(
 // src/http/assets/site.css in both layouts: src/http/assets.ts and dist/http/assets.js sit two levels below the root
 const SITE_CSS = new URL('../../src/http/assets/site.css', import.meta.url);
 /** Same-origin enhancement scripts in src/http/assets/ (the CSP allows no inline or foreign script). */
-const SCRIPTS = ['live-count', 'petition-form'] as const;
+const SCRIPTS = ['live-count', 'petition-form', 'support'] as const;
 const KRDS_CSS = ['css/token/krds_tokens.css', 'css/common/common.css', 'css/component/component.css'];
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',

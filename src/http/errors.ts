@@ -40,6 +40,10 @@ export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   unknown_format: 422,
   invalid_hash: 400,
   invalid_record: 422,
+  case_not_found: 404,
+  invalid_api_key: 401,
+  insufficient_scope: 403,
+  takedown_not_found: 404,
 };
 
 /**

@@ -4,6 +4,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NotificationDeliveriesTable, NotificationOutboxTable } from '../db/schema.js';
 import { localDate } from '../domain/closing-dates.js';
 import { getProfile } from '../domain/policy-profiles.js';
+import { noticeById as noticeForMail } from '../repositories/desk.js';
 import {
   countFanoutSigners,
   creatorForMail,
@@ -38,6 +39,15 @@ import {
   type ReviewDecisionNotice,
 } from './templates/notifications.js';
 import { unsubscribeUrl } from './unsubscribe.js';
+
+/** The outbox kind of a response-desk notice to a platform (written by commands/desk/send-notice.ts). */
+export const DESK_NOTICE_KIND = 'desk.notice';
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 /**
  * The notification worker: turns outbox rows into deliveries and deliveries into mail.
@@ -240,6 +250,24 @@ export class NotificationWorker {
     now: Date,
   ): Promise<number> {
     const done = () => markOutboxDone(trx, row.id, this.id, now);
+    if (row.kind === DESK_NOTICE_KIND) {
+      // the response desk's notice to a platform: one delivery, no petition (commands/desk/send-notice.ts)
+      const noticeId = String(row.payload.noticeId ?? '');
+      const inserted = await insertDeliveries(trx, [
+        {
+          dedupe_key: row.dedupe_key,
+          kind: row.kind,
+          petition_id: null,
+          recipient: `desk-notice:${noticeId}`,
+          payload: JSON.stringify(row.payload),
+          next_attempt_at: now,
+          message_id: this.messageId(row.dedupe_key),
+          created_at: now,
+        },
+      ]);
+      await done();
+      return inserted;
+    }
     if (row.petition_id === null) {
       await done();
       return 0;
@@ -389,8 +417,13 @@ export class NotificationWorker {
         ...composed.mail,
         headers: {
           'Message-ID': d.message_id,
-          'List-Unsubscribe': `<${composed.unsubscribe}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          // a desk notice is a legal request to a platform, not a subscription
+          ...(composed.unsubscribe
+            ? {
+                'List-Unsubscribe': `<${composed.unsubscribe}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              }
+            : {}),
           'X-Cheongwon-Notification': d.kind,
         },
       });
@@ -427,7 +460,7 @@ export class NotificationWorker {
   async #compose(
     d: {
       kind: string;
-      petition_id: string;
+      petition_id: string | null;
       recipient: string;
       agreement_id: string | null;
       payload: Record<string, unknown>;
@@ -437,8 +470,24 @@ export class NotificationWorker {
     { to: string; mail: ReturnType<typeof notificationMail>; unsubscribe: string } | 'skipped' | 'cancelled'
   > {
     const db = this.#o.db;
-    const petition: PetitionForMail | undefined = await once(cache, `petition:${d.petition_id}`, () =>
-      petitionForMail(db, d.petition_id),
+    if (d.kind === DESK_NOTICE_KIND) {
+      // the notice exactly as a desk officer approved it (plain text; the HTML part escapes it)
+      const notice = await noticeForMail(db, String(d.payload.noticeId ?? ''));
+      if (notice?.state !== 'sent' || !notice.recipient) return 'skipped';
+      return {
+        to: notice.recipient,
+        mail: {
+          subject: notice.subject,
+          text: notice.body,
+          html: `<pre style="white-space:pre-wrap;font:inherit">${escapeHtml(notice.body)}</pre>`,
+        },
+        unsubscribe: '',
+      };
+    }
+    const petitionId = d.petition_id;
+    if (petitionId === null) return 'skipped';
+    const petition: PetitionForMail | undefined = await once(cache, `petition:${petitionId}`, () =>
+      petitionForMail(db, petitionId),
     );
     if (!petition) return 'skipped';
     let to: string;
@@ -446,7 +495,7 @@ export class NotificationWorker {
     let locale: 'ko' | 'en';
     let unsubscribe: string;
     if (d.recipient === 'creator') {
-      const creator = await creatorForMail(db, d.petition_id);
+      const creator = await creatorForMail(db, petitionId);
       if (!creator) return 'skipped';
       if (creator.unsubscribed_at !== null) return 'cancelled';
       ({ email: to, name, locale } = creator);
@@ -455,7 +504,7 @@ export class NotificationWorker {
         this.#o.secret,
         {
           kind: 'creator',
-          petitionId: d.petition_id,
+          petitionId: petitionId,
         },
         locale,
       );

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { closeDuePetitions } from '../commands/close-due-petitions.js';
+import { markUnansweredTakedowns } from '../commands/desk/mark-unanswered-takedowns.js';
+import { purgeDeskRecords } from '../commands/desk/purge-desk-records.js';
 import { flagOverdueReviews } from '../commands/flag-overdue-reviews.js';
 import { lapseExpiredCollections } from '../commands/lapse-expired-collections.js';
 import { markOverdueResponses } from '../commands/mark-overdue-responses.js';
@@ -13,6 +15,10 @@ export interface LifecyclePass {
   lapsed: string[];
   overdue: string[];
   reviewsOverdue: string[];
+  /** Response desk: takedowns whose legal deadline passed without an answer (ids). */
+  takedownsUnanswered: string[];
+  /** Response desk: cases deleted at the end of their 3-year retention (ids). */
+  deskCasesPurged: string[];
 }
 
 /** Told, after each pass that changed something, which petitions changed (e.g. to retire their cached pages). */
@@ -42,7 +48,8 @@ export interface LifecycleSchedulerOptions {
 
 /**
  * The lifecycle that runs by itself: every time-driven transition of every profile (close at the deadline, lapse
- * of an expired pre-agreement window, answers overdue, review targets breached), applied by one command each
+ * of an expired pre-agreement window, answers overdue, review targets breached; the response desk's takedowns past
+ * their legal deadline and records past their retention), applied by one command each
  * (src/commands/), in passes.
  *
  * `serve` runs one, and so does `cheongwon worker` for deployments that run it apart; several may run against
@@ -128,7 +135,14 @@ export class LifecycleScheduler {
   }
 
   async #loop(): Promise<LifecyclePass> {
-    let pass: LifecyclePass = { closed: [], lapsed: [], overdue: [], reviewsOverdue: [] };
+    let pass: LifecyclePass = {
+      closed: [],
+      lapsed: [],
+      overdue: [],
+      reviewsOverdue: [],
+      takedownsUnanswered: [],
+      deskCasesPurged: [],
+    };
     let sleep = this.#o.maxSleepMs ?? 30_000;
     try {
       pass = await this.runOnce();
@@ -162,10 +176,17 @@ export class LifecycleScheduler {
       reviewsOverdue: await drain(() =>
         flagOverdueReviews({ db: this.#o.db, defaultTargetDays: this.#o.defaultReviewTargetDays }, now, size),
       ),
+      takedownsUnanswered: await drain(() => markUnansweredTakedowns(this.#o.db, now, size)),
+      deskCasesPurged: await drain(async () => (await purgeDeskRecords(this.#o.db, now, size)).cases),
     };
     this.passes++;
     const changed = [...pass.closed, ...pass.lapsed, ...pass.overdue];
     if (changed.length > 0) this.#o.listener.petitionsChanged(changed);
+    if (pass.takedownsUnanswered.length > 0 || pass.deskCasesPurged.length > 0) {
+      this.#o.log(
+        `desk: takedowns unanswered ${pass.takedownsUnanswered.length}, cases purged after retention ${pass.deskCasesPurged.length}`,
+      );
+    }
     if (changed.length > 0 || pass.reviewsOverdue.length > 0) {
       this.#o.log(
         `lifecycle: closed ${pass.closed.length}, lapsed ${pass.lapsed.length}, answers overdue ${pass.overdue.length}` +

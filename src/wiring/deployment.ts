@@ -12,6 +12,7 @@ import { writeDump } from '../open-data/dump.js';
 import { startDailyDumps } from '../open-data/dump-schedule.js';
 import type { LifecyclePass, LifecycleScheduler } from '../scheduling/lifecycle-scheduler.js';
 import { parseRateSpec } from '../signing/rate-limits.js';
+import { deskContext } from './desk.js';
 import { createLifecycleScheduler } from './lifecycle.js';
 import { createNotificationWorker, workerInServe } from './notifications.js';
 import { createSigning, type Signing } from './signing.js';
@@ -82,6 +83,7 @@ export async function createDeployment(
     signing.context,
     { rateLimit: parseRateSpec(config.rateLimitApi, 'RATE_LIMIT_API'), dumpDir: config.dumpDir },
     await staffContext(config, env),
+    deskContext(config, handle.db, env),
   );
   let dumps: ReturnType<typeof startDailyDumps> | null = null;
   let purge: ReturnType<typeof schedulePurge> | null = null;

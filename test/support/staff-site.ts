@@ -1,5 +1,6 @@
 import { addStaff } from '../../src/commands/add-staff.js';
 import type { StaffRole } from '../../src/db/schema.js';
+import { DeskHashIndex } from '../../src/desk/hash-index.js';
 import { createApp } from '../../src/http/app.js';
 import { createSite, type Site } from '../../src/http/site.js';
 import type { StaffContext } from '../../src/http/staff/routes.js';
@@ -44,7 +45,12 @@ export async function startStaffSite<Name extends string>(
     now: () => clock.now,
     settingsTtlMs: 0,
   });
-  const app = createApp(site, undefined, {}, STAFF_CONTEXT);
+  const app = createApp(site, undefined, {}, STAFF_CONTEXT, {
+    index: new DeskHashIndex(h.db, { maxAgeMs: 0 }),
+    secret: STAFF_SECRET,
+    operatorName: 'Center',
+    hotline: '02-000-0000',
+  });
   const accounts = {} as Record<Name, StaffCredentials>;
   for (const [name, roles] of Object.entries(people) as Array<[Name, StaffRole[]]>) {
     const c = await addStaff(h.db, {

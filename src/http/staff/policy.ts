@@ -8,6 +8,8 @@ export const MODERATION: readonly StaffRole[] = ['moderator', 'administrator'];
 export const ADMINISTRATION: readonly StaffRole[] = ['administrator'];
 export const RESPONSES: readonly StaffRole[] = ['responder', 'administrator'];
 export const ANY_STAFF: readonly StaffRole[] = STAFF_ROLES;
+/** The response desk's pages: desk officers only (no other role sees a victim's case; administrators neither). */
+export const DESK: readonly StaffRole[] = ['desk_officer'];
 
 /**
  * The policy of every staff route, keyed `METHOD path` exactly as registered with the router. The authorisation

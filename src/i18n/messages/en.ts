@@ -305,6 +305,10 @@ export const en: Record<MessageKey, string> = {
   'error.invalid_record': 'A record could not be read.',
   'error.invalid_hash':
     'The hash is not well formed (a PDQ hash is 64 hexadecimal characters, not all zeros).',
+  'error.case_not_found': 'The case number or PIN is not right.',
+  'error.invalid_api_key': 'The API key is missing or not valid.',
+  'error.insufficient_scope': 'This API key may not do that.',
+  'error.takedown_not_found': 'There is no such takedown request.',
   // petition creation (issue 6)
   'error.invalid_petition': 'The petition breaks the rules: correct the fields marked.',
   'create.title': 'Start a petition',
@@ -404,4 +408,72 @@ export const en: Record<MessageKey, string> = {
   'create.pd.chat_invite': 'Chat room invitation link',
   'create.pd.file_share_link': 'File sharing link',
   'create.pd.victim_name': 'Name that may be a victim’s',
+
+  // the response desk's victim pages (/support, issue 14)
+  'support.title': 'Support for victims of digital sex crimes',
+  'support.heading': 'You do not have to face this alone',
+  'support.intro':
+    'If you are worried that a photo or video of you may be shared, this page can make a ‘fingerprint’ (a hash) of the file and send only that. The file itself never leaves this device. Partner platforms can use the fingerprint to find and block the same file.',
+  'support.never':
+    'We never receive or store photos, videos, file names or camera data (EXIF). You do not need to give a name or contact details.',
+  'support.hotline': 'If you would like to talk now, call {name}:',
+  'support.noScript':
+    'Fingerprints are made on this device, which needs JavaScript. If you cannot use JavaScript, please call the number above.',
+  'support.filesLabel': 'Choose photos or videos',
+  'support.filesHint': 'You can choose several. Previews are shown on this device only.',
+  'support.hashing': 'Making fingerprints…',
+  'support.hashed': '{count, plural, one {# fingerprint} other {# fingerprints}} ready',
+  'support.fileVideo': 'Video',
+  'support.fileFailed': 'No fingerprint could be made of this file',
+  'support.lowQuality':
+    'This photo has too little detail to be found by its fingerprint (it will not be sent)',
+  'support.urlsLabel': 'Where you saw it (URLs) — optional',
+  'support.urlsHint': 'One per line. Each address becomes a removal request.',
+  'support.contactLabel': 'How a counsellor may contact you — optional',
+  'support.contactHint':
+    'A phone number, an email… It is stored encrypted, only counsellors can see it, and every look is recorded.',
+  'support.minorLabel': 'I am under 18',
+  'support.minorHint': 'Your case will be handled first.',
+  'support.submit': 'Send the fingerprints',
+  'support.sending': 'Sending…',
+  'support.nothingToSend': 'Please choose a photo or video first.',
+  'support.sendFailed': 'Could not send: {message}',
+  'support.doneHeading': 'Received',
+  'support.doneIntro':
+    'Your case number and PIN are shown only this once. Please write them down or keep them somewhere safe: you need them to check progress or to withdraw.',
+  'support.caseNumber': 'Case number',
+  'support.pin': 'PIN',
+  'support.statusLink': 'Check progress',
+  'support.statusTitle': 'Progress',
+  'support.statusIntro': 'Enter your case number and PIN to see how your case is going.',
+  'support.statusSubmit': 'Show progress',
+  'support.hashesReceived': 'Fingerprints received',
+  'support.hashesActive': '{count, number} in use',
+  'support.hashesInactive': '{count, number} no longer used',
+  'support.matches': 'Matches reported by platforms',
+  'support.matchesNone': 'None yet.',
+  'support.feedback.pending_review': '{count, number} under review',
+  'support.feedback.blocked': '{count, number} blocked',
+  'support.feedback.not_blocked': '{count, number} not blocked',
+  'support.takedowns': 'Removal requests',
+  'support.takedownsNone': 'No removal requests.',
+  'support.state.drafted': 'Drafted',
+  'support.state.approved': 'Approved',
+  'support.state.sent': 'Sent',
+  'support.state.acknowledged': 'Received by the platform',
+  'support.state.removed': 'Removed',
+  'support.state.refused': 'Refused',
+  'support.state.unanswered': 'No answer in time',
+  'support.state.escalated': 'Passed to the authorities',
+  'support.withdrawnNotice':
+    'This case has been withdrawn. Its fingerprints are no longer used and platforms have been told.',
+  'support.withdrawHeading': 'You can withdraw at any time',
+  'support.withdrawIntro':
+    'Withdrawing stops every fingerprint and tells the platforms. Records of removal requests already sent are kept as the law requires.',
+  'support.withdrawPin': 'Please enter your PIN again',
+  'support.withdrawConfirm': 'I want to withdraw',
+  'support.withdrawSubmit': 'Withdraw',
+  'support.withdrawnHeading': 'Withdrawn',
+  'support.withdrawnBody':
+    '{count, plural, one {# fingerprint was} other {# fingerprints were}} stopped and the platforms have been told. You can ask for help again at any time.',
 };

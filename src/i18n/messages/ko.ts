@@ -300,6 +300,10 @@ export const ko = {
   'error.unknown_format': '파일 형식을 알 수 없습니다.',
   'error.invalid_record': '읽을 수 없는 기록이 있습니다.',
   'error.invalid_hash': '해시 형식이 올바르지 않습니다. (PDQ 해시는 0이 아닌 16진수 64자입니다.)',
+  'error.case_not_found': '사건 번호나 PIN이 맞지 않습니다.',
+  'error.invalid_api_key': 'API 키가 없거나 유효하지 않습니다.',
+  'error.insufficient_scope': '이 API 키로는 할 수 없는 일입니다.',
+  'error.takedown_not_found': '그런 삭제 요청이 없습니다.',
 
   // petition creation (issue 6)
   'error.invalid_petition': '청원 내용이 운영 원칙에 맞지 않습니다. 표시된 항목을 고쳐 주십시오.',
@@ -397,6 +401,72 @@ export const ko = {
   'create.pd.chat_invite': '대화방 초대 링크',
   'create.pd.file_share_link': '파일 공유 링크',
   'create.pd.victim_name': '피해자로 보이는 이름',
+
+  // the response desk's victim pages (/support, issue 14)
+  'support.title': '디지털성범죄 피해 지원',
+  'support.heading': '혼자 감당하지 않으셔도 됩니다',
+  'support.intro':
+    '퍼질까 걱정되는 사진이나 영상이 있다면, 이 페이지에서 그 파일의 ‘지문’(해시)만 만들어 보낼 수 있습니다. 파일 자체는 이 기기를 떠나지 않습니다. 협력 플랫폼은 이 지문과 같은 파일이 올라오면 찾아내 막을 수 있습니다.',
+  'support.never':
+    '우리는 사진·영상, 파일 이름, 촬영 정보(EXIF)를 받지도 저장하지도 않습니다. 이름이나 연락처도 필요 없습니다.',
+  'support.hotline': '지금 바로 이야기하고 싶다면 {name}에 전화해 주십시오:',
+  'support.noScript':
+    '파일 지문은 이 기기 안에서 만들어야 하므로 자바스크립트가 필요합니다. 자바스크립트를 쓸 수 없다면 위 상담 전화로 연락해 주십시오.',
+  'support.filesLabel': '사진이나 영상 고르기',
+  'support.filesHint': '여러 개를 고를 수 있습니다. 미리보기는 이 기기에서만 보입니다.',
+  'support.hashing': '지문을 만드는 중…',
+  'support.hashed': '지문 {count, number}개 준비됨',
+  'support.fileVideo': '영상',
+  'support.fileFailed': '이 파일은 지문을 만들 수 없습니다',
+  'support.lowQuality': '이 사진은 무늬가 너무 적어 지문으로 찾기 어렵습니다(보내지 않습니다)',
+  'support.urlsLabel': '본 곳의 주소(URL) — 선택',
+  'support.urlsHint': '한 줄에 하나씩. 각 주소는 삭제 요청으로 처리됩니다.',
+  'support.contactLabel': '상담원이 연락해도 될 방법 — 선택',
+  'support.contactHint':
+    '전화번호, 이메일 등. 암호화되어 보관되고, 상담원만 볼 수 있으며, 볼 때마다 기록됩니다.',
+  'support.minorLabel': '저는 만 18세 미만입니다',
+  'support.minorHint': '먼저 처리됩니다.',
+  'support.submit': '지문 보내기',
+  'support.sending': '보내는 중…',
+  'support.nothingToSend': '먼저 사진이나 영상을 골라 주십시오.',
+  'support.sendFailed': '보내지 못했습니다: {message}',
+  'support.doneHeading': '접수되었습니다',
+  'support.doneIntro':
+    '아래 사건 번호와 PIN은 지금 한 번만 보여 드립니다. 적어 두거나 안전한 곳에 보관해 주십시오. 진행 상황 확인과 철회에 필요합니다.',
+  'support.caseNumber': '사건 번호',
+  'support.pin': 'PIN',
+  'support.statusLink': '진행 상황 보기',
+  'support.statusTitle': '진행 상황',
+  'support.statusIntro': '사건 번호와 PIN을 넣으면 진행 상황을 볼 수 있습니다.',
+  'support.statusSubmit': '진행 상황 보기',
+  'support.hashesReceived': '받은 지문',
+  'support.hashesActive': '{count, number}개 사용 중',
+  'support.hashesInactive': '{count, number}개 사용 중지',
+  'support.matches': '플랫폼이 알려 온 일치',
+  'support.matchesNone': '아직 없습니다.',
+  'support.feedback.pending_review': '검토 중 {count, number}건',
+  'support.feedback.blocked': '차단됨 {count, number}건',
+  'support.feedback.not_blocked': '차단되지 않음 {count, number}건',
+  'support.takedowns': '삭제 요청',
+  'support.takedownsNone': '삭제 요청이 없습니다.',
+  'support.state.drafted': '작성됨',
+  'support.state.approved': '승인됨',
+  'support.state.sent': '보냄',
+  'support.state.acknowledged': '플랫폼이 접수함',
+  'support.state.removed': '삭제됨',
+  'support.state.refused': '거부됨',
+  'support.state.unanswered': '기한 내 답 없음',
+  'support.state.escalated': '상위 기관에 넘김',
+  'support.withdrawnNotice': '이 사건은 철회되었습니다. 지문은 더 이상 쓰이지 않으며 플랫폼에도 알렸습니다.',
+  'support.withdrawHeading': '언제든 철회할 수 있습니다',
+  'support.withdrawIntro':
+    '철회하면 지문이 모두 사용 중지되고 플랫폼에 알립니다. 이미 보낸 삭제 요청의 기록은 법에 따라 보관됩니다.',
+  'support.withdrawPin': 'PIN을 다시 넣어 주십시오',
+  'support.withdrawConfirm': '철회하겠습니다',
+  'support.withdrawSubmit': '철회하기',
+  'support.withdrawnHeading': '철회되었습니다',
+  'support.withdrawnBody':
+    '지문 {count, number}개를 사용 중지했고, 플랫폼에 알렸습니다. 필요하면 언제든 다시 도움을 요청하실 수 있습니다.',
 } as const satisfies Record<string, string> &
   // every error code has a sentence: a code added to `ErrorCode` without one here is a type error
   Record<`error.${ErrorCode}`, string>;

@@ -10,7 +10,21 @@ export interface AuditEntry {
   actor: string;
   /** What, as a dotted verb: 'petition.publish', 'staff.roles', 'settings.policy', … */
   action: string;
-  subjectType: 'petition' | 'staff' | 'settings' | 'reject_reason' | 'response';
+  subjectType:
+    | 'petition'
+    | 'staff'
+    | 'settings'
+    | 'reject_reason'
+    | 'response'
+    // the response desk (issue 14)
+    | 'desk_case'
+    | 'desk_takedown'
+    | 'desk_notice'
+    | 'desk_evidence'
+    | 'desk_settings'
+    | 'desk_platform'
+    | 'desk_bank'
+    | 'desk_hash';
   subjectId: string | null;
   /** Why: the reason the staff member gave (free text), or null. */
   reason?: string | null;

@@ -123,8 +123,9 @@ export interface NewDelivery {
   /** UNIQUE: `<kind>:<petition id>:agreement:<id>` for a signer, the outbox row's key for a creator. */
   dedupe_key: string;
   kind: string;
-  petition_id: string;
-  /** 'creator' or 'agreement:<id>'. */
+  /** Null for a response-desk notice (kind 'desk.notice'). */
+  petition_id: string | null;
+  /** 'creator', 'agreement:<id>' or 'desk-notice:<id>'. */
   recipient: string;
   agreement_id?: string | null;
   fanout_id?: string | null;
@@ -276,7 +277,7 @@ export async function finishDelivery(
  */
 export async function markDeliverySent(
   db: Kysely<Database>,
-  d: { id: string; kind: string; agreement_id: string | null; petition_id: string },
+  d: { id: string; kind: string; agreement_id: string | null; petition_id: string | null },
   at: Date,
 ): Promise<void> {
   await sql`
