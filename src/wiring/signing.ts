@@ -11,9 +11,10 @@ import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
 import { storeDevMail } from '../repositories/writes/dev-mailbox.js';
-import { AgreementWriter, NO_AGREEMENT_LOG } from '../signing/agreement-writer.js';
+import { AgreementWriter } from '../signing/agreement-writer.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
+import { TransparencyAgreementLog } from '../transparency/agreement-log.js';
 
 export interface Signing {
   context: SigningContext;
@@ -94,8 +95,8 @@ export async function createSigning(
     effects: { afterCounts: notificationWrites(rules) },
     // a signer who reloads the petition page sees their agreement counted
     counted: { countsChanged: (petitionIds) => site.pages.countsChanged(petitionIds) },
-    // the transparency log (issue 13) takes this slot; until then nothing is logged and the fast path stays
-    log: NO_AGREEMENT_LOG,
+    // every counted agreement's leaf is stored by the statement that counts it (issue 13)
+    log: new TransparencyAgreementLog(secret, () => site.now()),
   });
   const mailer = deploymentMailer(db, env);
   const providers = [];
