@@ -399,7 +399,7 @@ export class AgreementWriter implements AgreementWrites {
           commitment: t.receipt_commitment ?? receiptCommitment(randomBytes(16)),
         })),
       );
-      candidates.forEach((t, i) => confirmEntries.set(t.id, made[i] ?? null));
+      for (const [i, t] of candidates.entries()) confirmEntries.set(t.id, made[i] ?? null);
     }
     for (const op of confirms) {
       const row = tokenByHash.get(op.tokenHash);
