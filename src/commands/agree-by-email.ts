@@ -91,14 +91,14 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
   if (outcome.status === 'already_agreed') {
     // An unconfirmed agreement whose mail was lost or expired must not lock the person out: after a pause
     // (so a double-clicked submit still sends one mail) it gets a fresh link.
-    if (outcome.confirmed) return outcome;
+    if (outcome.confirmed) return { ...outcome, receiptSecret: secret.toString('hex') };
     reissued = await reissueConfirmationToken(
       deps.db,
       outcome.agreementId,
       { hash: hashToken(token), expiresAt: new Date(now.getTime() + hours * 3600_000) },
       new Date(now.getTime() + hours * 3600_000 - RESEND_PAUSE_MS),
     );
-    if (!reissued) return outcome;
+    if (!reissued) return { ...outcome, receiptSecret: secret.toString('hex') };
   }
   const mail = agreementConfirmationMail({
     locale: input.locale ?? 'ko',
@@ -126,5 +126,7 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
       { retryAfterSeconds: 60 },
     );
   }
-  return outcome.status === 'pending' ? { ...outcome, receiptSecret: secret.toString('hex') } : outcome;
+  // every answer carries a receipt secret, so the answer never tells whether the address had signed (for a person
+  // who had, it is one nobody committed to)
+  return { ...outcome, receiptSecret: secret.toString('hex') };
 }

@@ -16,6 +16,7 @@ import type { Mailer } from '../../notifications/mailer.js';
 import { formatDate } from '../../presenters/format.js';
 import { latestDevMail } from '../../repositories/dev-mailbox.js';
 import { findSponsorPagePetition } from '../../repositories/signing.js';
+import type { SigningAnswer } from '../../signing/agreement-batch.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/oidc.js';
 import type { SigningRateLimits } from '../../signing/rate-limits.js';
@@ -55,6 +56,23 @@ export interface SigningContext {
   mailer?: Mailer;
 }
 
+/**
+ * The signer's receipt in an agreement answer: petition, receipt secret (32 hex), leaf index once sequenced (a
+ * one-click agreement at once, an emailed one at confirmation) and where its `.tlog-proof` bundle is downloaded.
+ */
+function receiptJson(petitionId: string, outcome: SigningAnswer): Record<string, unknown> {
+  if (!outcome.receiptSecret) return {};
+  const leafIndex = 'leafIndex' in outcome && outcome.leafIndex !== undefined ? outcome.leafIndex : null;
+  return {
+    receipt: {
+      petition_id: Number(petitionId),
+      receipt_secret: outcome.receiptSecret,
+      leaf_index: leafIndex === null ? null : Number(leafIndex),
+      proof_url: leafIndex === null ? null : `/log/petitions/${petitionId}/proof/${leafIndex}`,
+    },
+  };
+}
+
 const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
 
 /** Mounts the signing path: agree (email or one click), confirm emailed links, sign in with OIDC, dev mailbox. */
@@ -70,7 +88,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     if (fields.method === 'oidc' && !person) {
       throw new DomainError('unauthenticated', t(localeOf(c), 'signin.expiredAgree'));
     }
-    let outcome: AgreeOutcome;
+    let outcome: SigningAnswer;
     let method: 'email' | 'oidc';
     if (person && fields.method !== 'email') {
       method = 'oidc';
@@ -81,6 +99,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         notify,
         locale: c.var.locale,
         sponsorToken: fields.sponsor_token,
+        receiptSecret: fields.receipt_secret,
       });
     } else {
       method = 'email';
@@ -93,6 +112,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           notify,
           locale: c.var.locale,
           sponsorToken: fields.sponsor_token,
+          receiptSecret: fields.receipt_secret,
         });
       } catch (error) {
         // a refused field: the form again, with what was typed and the refusal tied to its field
@@ -121,7 +141,10 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     // the email path answers the same whether or not the address had signed: it never reveals who agreed
     const shown = method === 'email' && outcome.status === 'already_agreed' ? 'pending' : outcome.status;
     if (wantsJson(c))
-      return c.json({ status: shown, petition_id: Number(petitionId) }, shown === 'agreed' ? 201 : 200);
+      return c.json(
+        { status: shown, petition_id: Number(petitionId), ...receiptJson(petitionId, outcome) },
+        shown === 'agreed' ? 201 : 200,
+      );
     return c.html(
       <AgreementResultPage
         site={site}
