@@ -21,6 +21,7 @@ import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
 import { cliActor, registerStaffCommands } from './staff.js';
+import { registerWitnessCommands } from './witness.js';
 import { registerWorkerCommand } from './worker.js';
 
 const log = (line: string) => console.log(line);
@@ -323,6 +324,7 @@ async function changeSettings(code: string, key: string, value: unknown): Promis
 registerStaffCommands(program, loadConfig, log);
 registerNotificationCommands(program, loadConfig, log);
 registerWorkerCommand(program, loadConfig, log);
+registerWitnessCommands(program, log);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);
