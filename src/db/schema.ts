@@ -262,6 +262,8 @@ export interface PetitionLogsTable {
   /** The latest signed checkpoint, a C2SP signed note. */
   checkpoint: string | null;
   signed_at: Timestamp | null;
+  /** Size of the last checkpoint of this log the publisher appended to the heads log. */
+  published_size: ColumnType<string, string | number | undefined, string | number>;
   created_at: Timestamp;
 }
 
@@ -297,9 +299,9 @@ export interface HeadsLogTable {
   signed_at: Timestamp | null;
 }
 
-/** The log's Ed25519 note signing key (one row), encrypted under the deployment secret. */
+/** The logs' Ed25519 note signing keys ('petitions', 'heads'), sealed under the deployment secret. */
 export interface LogSignerTable {
-  id: Generated<number>;
+  role: 'petitions' | 'heads';
   name: string;
   key_ciphertext: string;
   vkey: string;

@@ -16,8 +16,9 @@ import { type Kysely, sql } from 'kysely';
  * - `log_tiles`: immutable C2SP tlog-tiles (hash tiles and entry bundles, full and partial) by log and path.
  * - `heads_entries`, `heads_log`: the site-level log whose entries are petition checkpoint bodies, its latest
  *   signed checkpoint and the one witnesses cosigned.
- * - `log_signer`: the log's Ed25519 signing key (one row), encrypted under the deployment secret, so every app
- *   server of a deployment signs with the same key without another secret to distribute.
+ * - `log_signer`: the two Ed25519 note keys (role 'petitions' signs every petition log, 'heads' the heads log;
+ *   src/domain/tlog/site-log.ts), sealed under the deployment secret, so every app server of a deployment signs
+ *   with the same keys without another secret to distribute.
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's schema types (Kysely's convention)
 export async function up(db: Kysely<any>): Promise<void> {
@@ -34,6 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       signed_root bytea,
       checkpoint text,
       signed_at timestamptz,
+      published_size bigint not null default 0,
       created_at timestamptz not null,
       constraint petition_logs_key_or_destroyed check ((key_ciphertext is null) = (key_destroyed_at is not null))
     )`.execute(db);
@@ -72,7 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`insert into heads_log (id) values (1)`.execute(db);
   await sql`
     create table log_signer (
-      id smallint primary key default 1 check (id = 1),
+      role text primary key check (role in ('petitions', 'heads')),
       name text not null,
       key_ciphertext text not null,
       vkey text not null,
