@@ -5,7 +5,6 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../petitions.js';
-import { readTiles } from '../transparency-log.js';
 
 /**
  * The sealed tag keys of these petitions' logs, creating the missing ones from `fresh` (only for petitions that
