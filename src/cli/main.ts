@@ -21,6 +21,7 @@ import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
 import { cliActor, registerStaffCommands } from './staff.js';
+import { registerVerifyCommands } from './verify.js';
 import { registerWitnessCommands } from './witness.js';
 import { registerWorkerCommand } from './worker.js';
 
@@ -325,6 +326,7 @@ registerStaffCommands(program, loadConfig, log);
 registerNotificationCommands(program, loadConfig, log);
 registerWorkerCommand(program, loadConfig, log);
 registerWitnessCommands(program, log);
+registerVerifyCommands(program, log);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);
