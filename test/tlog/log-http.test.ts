@@ -121,4 +121,20 @@ describe(`the /log routes and receipts (${TEST_ENGINE})`, () => {
     expect((await app.request('/log/heads/tile/entries/000.p/1')).status).toBe(200);
     clock = new Date(clock.getTime() + 1000);
   });
+
+  it('lists the /log paths in the OpenAPI document, served from the site root', async () => {
+    const doc = (await (await deployment.app.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, { get: { servers?: Array<{ url: string }> } }>;
+    };
+    for (const p of [
+      '/log/key',
+      '/log/petitions/{id}/checkpoint',
+      '/log/petitions/{id}/tile/{tile}',
+      '/log/petitions/{id}/proof/{index}',
+      '/log/heads/checkpoint',
+      '/log/heads/tile/{tile}',
+    ]) {
+      expect(doc.paths[p]?.get.servers).toEqual([{ url: '/' }]);
+    }
+  });
 });
