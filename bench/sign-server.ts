@@ -20,9 +20,17 @@ import { benchSite, listen } from './support/bench-server.js';
 
 const { config, handle, site } = await benchSite();
 const logOff = process.env.BENCH_LOG === 'off';
-const signing = await createSigning(config, site, handle.db, process.env, logOff ? { log: NO_AGREEMENT_LOG } : {});
+const signing = await createSigning(
+  config,
+  site,
+  handle.db,
+  process.env,
+  logOff ? { log: NO_AGREEMENT_LOG } : {},
+);
 const app = createApp(site, signing.context);
-const transparency = logOff ? null : await createTransparencyLog(config, handle, { log: (l) => console.error(l) });
+const transparency = logOff
+  ? null
+  : await createTransparencyLog(config, handle, { log: (l) => console.error(l) });
 if (transparency) {
   registerLogRoutes(app, { db: handle.db, keyText: transparency.keyText });
   transparency.scheduler.start();
@@ -37,11 +45,16 @@ app.post('/bench/naive/:id', async (c) => {
   });
   return c.json({ status: 'agreed' }, 201);
 });
-listen(app, config.port, {}, {
-  site,
-  handle,
-  closeFirst: async () => {
-    await transparency?.scheduler.stop();
-    await signing.close();
+listen(
+  app,
+  config.port,
+  {},
+  {
+    site,
+    handle,
+    closeFirst: async () => {
+      await transparency?.scheduler.stop();
+      await signing.close();
+    },
   },
-});
+);
