@@ -262,7 +262,7 @@ for (const connections of connectionCounts) {
       while (polling || waiting.length > 0) {
         await new Promise((r) => setTimeout(r, 50));
         const res = await fetch(`${target}/log/petitions/${oneClick}/checkpoint`).catch(() => null);
-        if (!res || res.status !== 200) continue;
+        if (res?.status !== 200) continue;
         const size = Number((await res.text()).split('\n')[1]);
         const seen = Date.now();
         for (let i = waiting.length - 1; i >= 0; i--) {
