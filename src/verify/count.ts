@@ -141,22 +141,33 @@ export async function verifyCount(
   const threads = opts.threads ?? Math.min(4, availableParallelism());
   const pool = threads > 0 && total > 8 ? new BundleHashPool(threads) : null;
   const builder = new RootBuilder();
-  const rule = new CountRule();
+  const rule = new CountRule(checkpoint.size);
   let witnessedRoot: Hash | undefined = witnessed.size === 0 ? builder.root() : undefined;
-  const parts: Array<Promise<Hash> | Hash[]> = [];
+  // A part is either leaf hashes (folded one by one) or a batch of full-bundle roots from the pool.
+  const parts: Array<{ leaves: Hash[] } | { roots: Promise<Uint8Array[]> }> = [];
+  let batch: Uint8Array[] = [];
+  const flush = () => {
+    if (!pool || batch.length === 0) return;
+    const roots = pool.subtreeHashes(batch);
+    roots.catch(() => undefined);
+    parts.push({ roots });
+    batch = [];
+  };
   let folded = 0;
   const fold = async (upTo: number) => {
     for (; folded < upTo; folded++) {
-      const part = parts[folded] as Promise<Hash> | Hash[];
-      parts[folded] = [];
-      if (Array.isArray(part)) {
-        for (const h of part) {
+      const part = parts[folded] as { leaves: Hash[] } | { roots: Promise<Uint8Array[]> };
+      parts[folded] = { leaves: [] };
+      if ('leaves' in part) {
+        for (const h of part.leaves) {
           builder.push(h);
           if (builder.size === witnessed.size) witnessedRoot = builder.root();
         }
       } else {
-        builder.pushNode(await part, 8);
-        if (builder.size === witnessed.size) witnessedRoot = builder.root();
+        for (const h of await part.roots) {
+          builder.pushNode(h, 8);
+          if (builder.size === witnessed.size) witnessedRoot = builder.root();
+        }
       }
     }
   };
@@ -172,15 +183,16 @@ export async function verifyCount(
       const start = b * TILE_WIDTH;
       const splitsWitnessed = witnessed.size > start && witnessed.size < start + entries.length;
       if (pool && entries.length === TILE_WIDTH && !splitsWitnessed) {
-        const hashed = pool.subtreeHash(bytes);
-        hashed.catch(() => undefined);
-        parts.push(hashed);
+        batch.push(bytes);
+        if (batch.length === 16) flush();
       } else {
-        parts.push(entries.map(leafHash));
+        flush();
+        parts.push({ leaves: entries.map(leafHash) });
       }
-      if (b >= 64) await fold(b - 64); // bound the work in flight
+      if (parts.length > 32) await fold(parts.length - 32); // bound the work in flight
       opts.onProgress?.('entries', b + 1, total);
     }
+    flush();
     await fold(parts.length);
   } finally {
     await pool?.close();

@@ -16,33 +16,38 @@ const crypto = require('node:crypto');
 const sha = crypto.hash ? (b) => crypto.hash('sha256', b, 'buffer') : (b) => crypto.createHash('sha256').update(b).digest();
 const leafBuf = Buffer.alloc(65536 + 1);
 const nodeBuf = Buffer.alloc(65, 1);
-parentPort.on('message', ({ id, bytes }) => {
+const layer = Buffer.alloc(256 * 32);
+function bundleRoot(bytes, out, outAt) {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let n = 0;
+  let at = 0;
+  while (at < b.length) {
+    const len = (b[at] << 8) | b[at + 1];
+    if (at + 2 + len > b.length) throw new Error('truncated entry bundle');
+    if (n === 256) throw new Error('a full entry bundle holds 256 entries, not more');
+    leafBuf[0] = 0;
+    b.copy(leafBuf, 1, at + 2, at + 2 + len);
+    sha(leafBuf.subarray(0, len + 1)).copy(layer, n * 32);
+    n += 1;
+    at += 2 + len;
+  }
+  if (n !== 256) throw new Error('a full entry bundle holds 256 entries, not ' + n);
+  for (let width = 256; width > 1; width /= 2) {
+    for (let i = 0; i < width; i += 2) {
+      layer.copy(nodeBuf, 1, i * 32, i * 32 + 64);
+      sha(nodeBuf).copy(layer, (i / 2) * 32);
+    }
+  }
+  layer.copy(out, outAt, 0, 32);
+}
+parentPort.on('message', ({ id, list }) => {
   try {
-    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    let layer = [];
-    let at = 0;
-    while (at < b.length) {
-      const len = (b[at] << 8) | b[at + 1];
-      if (at + 2 + len > b.length) throw new Error('truncated entry bundle');
-      leafBuf[0] = 0;
-      b.copy(leafBuf, 1, at + 2, at + 2 + len);
-      layer.push(sha(leafBuf.subarray(0, len + 1)));
-      at += 2 + len;
-    }
-    if (layer.length !== 256) throw new Error('a full entry bundle holds 256 entries, not ' + layer.length);
-    while (layer.length > 1) {
-      const up = [];
-      for (let i = 0; i < layer.length; i += 2) {
-        layer[i].copy(nodeBuf, 1);
-        layer[i + 1].copy(nodeBuf, 33);
-        up.push(sha(nodeBuf));
-      }
-      layer = up;
-    }
-    const root = new Uint8Array(layer[0]);
-    parentPort.postMessage({ id, root }, [root.buffer]);
+    const out = Buffer.alloc(list.length * 32);
+    list.forEach((bytes, k) => bundleRoot(bytes, out, k * 32));
+    const roots = new Uint8Array(out.buffer, out.byteOffset, out.length);
+    parentPort.postMessage({ id, roots });
   } catch (e) {
-    parentPort.postMessage({ id, error: String(e && e.message || e) });
+    parentPort.postMessage({ id, error: String((e && e.message) || e) });
   }
 });
 `;
@@ -52,7 +57,7 @@ export class BundleHashPool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<
     number,
-    { resolve: (h: Uint8Array) => void; reject: (e: Error) => void }
+    { resolve: (h: Uint8Array[]) => void; reject: (e: Error) => void }
   >();
   private next = 0;
   private failed: Error | null = null;
@@ -60,11 +65,13 @@ export class BundleHashPool {
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(WORKER_SOURCE, { eval: true });
-      w.on('message', (m: { id: number; root?: Uint8Array; error?: string }) => {
+      w.on('message', (m: { id: number; roots?: Uint8Array; error?: string }) => {
         const p = this.waiting.get(m.id);
         if (!p) return;
         this.waiting.delete(m.id);
-        if (m.root) p.resolve(m.root);
+        const roots = m.roots;
+        if (roots)
+          p.resolve(Array.from({ length: roots.length / 32 }, (_, k) => roots.subarray(k * 32, k * 32 + 32)));
         else p.reject(new Error(m.error ?? 'hashing failed'));
       });
       w.on('error', (e) => {
@@ -76,15 +83,23 @@ export class BundleHashPool {
     }
   }
 
-  /** The Merkle Tree Hash of a full entry bundle's 256 entries. The bytes are copied to the worker. */
-  subtreeHash(bundle: Uint8Array): Promise<Uint8Array> {
+  /**
+   * The Merkle Tree Hash of each full entry bundle's 256 entries, in order. Several bundles per call keep the
+   * per-message cost of the threads small. The bytes are copied to the worker.
+   */
+  subtreeHashes(bundles: readonly Uint8Array[]): Promise<Uint8Array[]> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.next++;
     const worker = this.workers[id % this.workers.length] as Worker;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes: bundle });
+      worker.postMessage({ id, list: bundles });
     });
+  }
+
+  /** One bundle's hash (subtreeHashes of one). */
+  async subtreeHash(bundle: Uint8Array): Promise<Uint8Array> {
+    return (await this.subtreeHashes([bundle]))[0] as Uint8Array;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  *
  * Every read is counted, so the verifier can report how many files it fetched against how many it needed.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HASH_SIZE, type Hash } from '../domain/tlog/merkle.js';
 import {
@@ -39,7 +39,9 @@ export function dirSource(dir: string): LogSource {
       if (!file.startsWith(`${root}${path.sep}`))
         throw new VerifyFailure('usage', `the path ${p} leaves the directory`);
       try {
-        const b = await readFile(file);
+        // Synchronous on purpose: a promise-based read costs four event-loop round trips (open, stat, read,
+        // close), which dominated a 10,000-bundle verification; hashing runs on worker threads meanwhile.
+        const b = readFileSync(file);
         stats.files += 1;
         stats.bytes += b.length;
         return new Uint8Array(b.buffer, b.byteOffset, b.length);

@@ -310,7 +310,7 @@ describe('cheongwon verify consistency', () => {
     const stranger = generateSignerKey('cheongwon.test/petitions');
     expect(
       await failure(
-        verifyConsistencyOf(source, keys, signNote(before.split('\n\n')[0] + '\n', stranger.skey), after),
+        verifyConsistencyOf(source, keys, signNote(`${before.split('\n\n')[0]}\n`, stranger.skey), after),
       ),
     ).toBe('bad-signature');
   });
@@ -408,5 +408,5 @@ describe('cheongwon verify CLI', () => {
       site.dir,
     ]).catch((e: { code: number }) => e);
     expect((r as { code: number }).code).toBe(EXIT_CODES['receipt-invalid']);
-  });
+  }, 300_000); // child processes under tsx: slow on a shared machine
 });

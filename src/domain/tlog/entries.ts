@@ -275,12 +275,23 @@ export interface DerivedCount {
  * crafted to make the verifier slow.
  */
 class TagSet {
-  private tags = new Uint8Array(32 * 1024);
-  private slots = new Int32Array(2048); // 0 = empty, else ordinal + 1
+  private tags: Uint8Array;
+  private hashes: Uint32Array; // each stored tag's mixed hash, so growing never re-reads the tags
+  private slots: Int32Array; // 0 = empty, else ordinal + 1
   private count = 0;
   private readonly seed = randomBytes(4).readUInt32LE(0) | 1;
 
-  private slotOf(tag: Uint8Array, at: number): number {
+  /** `expected`: how many tags will be added (sizes the table once; it still grows past it). */
+  constructor(expected = 1024) {
+    const cap = Math.max(1024, expected);
+    this.tags = new Uint8Array(32 * cap);
+    this.hashes = new Uint32Array(cap);
+    let slots = 2048;
+    while (slots < cap * 2) slots *= 2;
+    this.slots = new Int32Array(slots);
+  }
+
+  private mix(tag: Uint8Array, at: number): number {
     let h = this.seed;
     for (let i = 0; i < 32; i += 4) {
       const w =
@@ -291,7 +302,7 @@ class TagSet {
       h = Math.imul(h ^ w, 0x9e3779b1);
       h ^= h >>> 15;
     }
-    return (h >>> 0) & (this.slots.length - 1);
+    return h >>> 0;
   }
 
   private equalsStored(ordinal: number, tag: Uint8Array, at: number): boolean {
@@ -303,7 +314,8 @@ class TagSet {
   /** Adds the 32-byte tag at `bytes[at…at+32)`; false when it was already there. */
   add(bytes: Uint8Array, at = 0): boolean {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    let s = this.slotOf(bytes, at);
+    const hash = this.mix(bytes, at);
+    let s = hash & (this.slots.length - 1);
     for (;;) {
       const v = this.slots[s] as number;
       if (v === 0) break;
@@ -314,7 +326,11 @@ class TagSet {
       const bigger = new Uint8Array(this.tags.length * 2);
       bigger.set(this.tags);
       this.tags = bigger;
+      const moreHashes = new Uint32Array(this.hashes.length * 2);
+      moreHashes.set(this.hashes);
+      this.hashes = moreHashes;
     }
+    this.hashes[this.count] = hash;
     for (let i = 0; i < 32; i++) this.tags[this.count * 32 + i] = bytes[at + i] as number;
     this.count += 1;
     this.slots[s] = this.count;
@@ -325,7 +341,7 @@ class TagSet {
     this.slots = new Int32Array(this.slots.length * 2);
     const mask = this.slots.length - 1;
     for (let o = 0; o < this.count; o++) {
-      let s = this.slotOf(this.tags, o * 32);
+      let s = (this.hashes[o] as number) & mask;
       while (this.slots[s] !== 0) s = (s + 1) & mask;
       this.slots[s] = o + 1;
     }
@@ -343,10 +359,10 @@ const STATEMENT = 3;
  * agreement. deriveCount is the one-call form.
  */
 export class CountRule {
-  private state = new Uint8Array(1024);
+  private state: Uint8Array;
   private readonly declared = new Map<number, number>();
   private readonly applied = new Map<number, number>();
-  private readonly tags = new TagSet();
+  private readonly tags: TagSet;
   private readonly problems: CountProblem[] = [];
   private agreements = 0;
   private invalidated = 0;
@@ -356,6 +372,12 @@ export class CountRule {
   private closeIndex: number | undefined;
   private countAtClose = 0;
   private index = 0;
+
+  /** `expectedSize`: the number of entries to come, when known (sizes the tables once). */
+  constructor(expectedSize = 1024) {
+    this.state = new Uint8Array(Math.max(1024, expectedSize));
+    this.tags = new TagSet(expectedSize);
+  }
 
   /** Entries added so far. */
   get size(): number {
