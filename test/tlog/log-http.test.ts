@@ -10,6 +10,8 @@ import {
 } from '../../src/domain/tlog/site-log.js';
 import { verifyTlogProof } from '../../src/domain/tlog/tlog-proof.js';
 import { sessionCookieHeader } from '../../src/http/middleware/session.js';
+import { verifyCount } from '../../src/verify/count.js';
+import { httpSource } from '../../src/verify/source.js';
 import { createDeployment, type Deployment } from '../../src/wiring/deployment.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from '../support/databases.js';
 import { openPetition } from '../support/factories.js';
@@ -120,6 +122,21 @@ describe(`the /log routes and receipts (${TEST_ENGINE})`, () => {
     expect(verifyHeadsCheckpoint(await heads.text(), keys).checkpoint.size).toBeGreaterThanOrEqual(1);
     expect((await app.request('/log/heads/tile/entries/000.p/1')).status).toBe(200);
     clock = new Date(clock.getTime() + 1000);
+  });
+
+  it('cheongwon verify count recomputes, from the served files alone, the count the real signing path made', async () => {
+    const { app } = deployment;
+    const id = await openPetition(h.db);
+    for (let i = 0; i < 12; i++) expect((await agree(id, `verify-${i}`, {})).status).toBe(201);
+    clock = new Date(clock.getTime() + 1000);
+    await deployment.transparency.scheduler.runOnce({ publish: true });
+    const source = httpSource('https://cheongwon.test/', {
+      fetchImpl: ((url: string) => app.request(new URL(url).pathname)) as unknown as typeof fetch,
+    });
+    const report = await verifyCount(source, id, { expect: 12, threads: 0 });
+    expect(report.derived.count).toBe(12);
+    expect(report.size).toBe(12);
+    expect(report.heads.witnessedSize).toBe(12);
   });
 
   it('lists the /log paths in the OpenAPI document, served from the site root', async () => {
