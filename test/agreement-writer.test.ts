@@ -10,6 +10,7 @@ import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
 import { COUNTED_COLUMNS, countEffects } from '../src/domain/count-effects.js';
 import { guardedCountUpdate } from '../src/repositories/writes/agreement-batches.js';
+import { destroyPetitionLogKey } from '../src/repositories/writes/transparency-log.js';
 import { type AgreementLog, AgreementWriter, type NewAgreement } from '../src/signing/agreement-writer.js';
 import { TransparencyAgreementLog } from '../src/transparency/agreement-log.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
@@ -264,11 +265,10 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
     const own = new AgreementWriter({ db: h.db, ...writerParts, now });
     const pending = await own.agree(byEmail(id, signer(26_001), 'log-token-26001'));
     expect(pending.status).toBe('pending');
-    // an emailed agreement makes no key until it is confirmed; this petition's key is gone already
-    await h.db
-      .insertInto('petition_logs')
-      .values({ petition_id: id, key_ciphertext: null, key_destroyed_at: now(), created_at: now() })
-      .execute();
+    // the first counted agreement made the petition's key; the signer data is anonymised: the key is destroyed
+    expect((await own.agree(oneClick(id, signer(26_000)))).status).toBe('agreed');
+    expect(await destroyPetitionLogKey(h.db, id, now())).toBe(true);
+    expect(await destroyPetitionLogKey(h.db, id, now())).toBe(false);
     const log = new TransparencyAgreementLog(TEST_LOG_SECRET); // no key in memory
     const fresh = new AgreementWriter({ db: h.db, ...writerParts, now, log });
     await expect(fresh.agree(oneClick(id, signer(26_002)))).rejects.toMatchObject({
@@ -279,8 +279,8 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
     });
     await fresh.close();
     await own.close();
-    expect((await petition(id)).agreement_count).toBe(0);
-    expect(String((await petition(id)).log_size)).toBe('0');
+    expect((await petition(id)).agreement_count).toBe(1);
+    expect(String((await petition(id)).log_size)).toBe('1');
   });
 
   it('answers the people a one-statement batch stored even when a lookup after its commit fails', async () => {
