@@ -1,7 +1,7 @@
 /**
  * The architecture's fence (docs/architecture.md draws it): `npm run check:layers` fails on any import that
  * crosses a layer the wrong way. Layers, lowest first:
- *   domain → db → repositories → signing, counting, notifications, archive, moderation, staff, open-data
+ *   domain → db → repositories → signing, counting, notifications, archive, moderation, staff, open-data, transparency
  *   → commands → presenters → http → wiring → cli
  * SQL text lives only in repositories/ and db/ (checked by scripts/check-sql-home.ts beside this).
  */

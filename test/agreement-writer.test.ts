@@ -10,9 +10,18 @@ import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
 import { COUNTED_COLUMNS, countEffects } from '../src/domain/count-effects.js';
 import { guardedCountUpdate } from '../src/repositories/writes/agreement-batches.js';
+import { destroyPetitionLogKey } from '../src/repositories/writes/transparency-log.js';
 import { type AgreementLog, AgreementWriter, type NewAgreement } from '../src/signing/agreement-writer.js';
+import { TransparencyAgreementLog } from '../src/transparency/agreement-log.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
-import { openPetition, signer, writerDeps, writerParts } from './support/factories.js';
+import {
+  commitment,
+  openPetition,
+  signer,
+  TEST_LOG_SECRET,
+  writerDeps,
+  writerParts,
+} from './support/factories.js';
 
 let h: TestDatabase;
 let clock = new Date('2026-11-29T06:00:00Z');
@@ -37,6 +46,7 @@ const oneClick = (petitionId: string, signerKey: string): NewAgreement => ({
   region: null,
   locale: 'ko',
   notify: false,
+  receiptCommitment: commitment(),
 });
 const byEmail = (
   petitionId: string,
@@ -182,54 +192,95 @@ describe(`the agreement writer (${TEST_ENGINE})`, () => {
       .execute();
   });
 
-  it('appends every counted agreement to the agreement log in its batch transaction, on every path', async () => {
+  it('stores one leaf per counted agreement in the statement that counts it, on every path', async () => {
     const id = await openPetition(h.db, { responseThreshold: 3 });
-    // a real log writes in the batch's transaction: a batch rolled back (and redone) leaves nothing behind
-    await sql`create table test_agreement_log (agreement_id bigint not null unique)`.execute(h.db);
-    const logged = async () =>
+    const leaves = async () =>
       (
-        await sql<{
-          id: string;
-        }>`select agreement_id::text as id from test_agreement_log order by agreement_id`.execute(h.db)
-      ).rows.map((r) => r.id);
-    let fail = false;
-    const log: AgreementLog = {
-      recordsNothing: false,
-      append: async (trx, batch) => {
-        // inside the batch's transaction: its agreements are there, counted
-        for (const c of batch.counted) {
-          const row = await trx
-            .selectFrom('agreements')
-            .select('confirmed_at')
-            .where('id', '=', c.agreementId)
-            .executeTakeFirstOrThrow();
-          expect(row.confirmed_at).not.toBeNull();
-        }
-        if (fail) throw new Error('log unavailable (injected)');
-        const ids = batch.counted.map((c) => c.agreementId);
-        await sql`insert into test_agreement_log select unnest(${ids}::bigint[])`.execute(trx);
-      },
-    };
-    const own = new AgreementWriter({ db: h.db, ...writerParts, now, log });
-    const first = await own.agree(oneClick(id, signer(25_001)));
+        await sql<{ idx: string; agreement_id: string | null; entry: Buffer }>`
+          select idx::text, agreement_id::text, entry from log_entries where petition_id = ${id}
+          order by log_entries.idx`.execute(h.db)
+      ).rows;
+    const own = new AgreementWriter({ db: h.db, ...writerParts, now });
+    const firstCommitment = commitment(25_001);
+    const first = await own.agree({ ...oneClick(id, signer(25_001)), receiptCommitment: firstCommitment });
+    expect(own.stats.split).toBe(1); // a petition not seen yet: split, leaves at commit
+    expect(first).toMatchObject({ status: 'agreed', leafIndex: '0' });
     const pending = await own.agree(byEmail(id, signer(25_002), 'log-token-25002'));
     expect(pending.status).toBe('pending');
-    expect(await logged()).toEqual([first.agreementId]); // a pending agreement is not counted, so not logged
-    await own.confirm(sha256('log-token-25002'));
+    expect((await leaves()).map((l) => l.agreement_id)).toEqual([first.agreementId]); // pending: no leaf
+    const confirmed = await own.confirm(sha256('log-token-25002'));
+    expect(confirmed).toMatchObject({ status: 'confirmed', leafIndex: '1' });
     const crossing = await own.agree(oneClick(id, signer(25_003))); // crosses 3: redone on the careful path
-    expect(await logged()).toEqual([first.agreementId, pending.agreementId, crossing.agreementId]);
-    expect(own.stats).toMatchObject({ single: 0, careful: 1, redone: 1 });
-    // a log that cannot append aborts its batch: nothing stored, nothing counted
-    fail = true;
-    await expect(own.agree(oneClick(id, signer(25_004)))).rejects.toThrow('log unavailable');
+    expect(crossing).toMatchObject({ status: 'agreed', leafIndex: '2' });
+    expect(own.stats).toMatchObject({ careful: 1, redone: 1 });
+    const fourth = await own.agree(oneClick(id, signer(25_004))); // past the threshold: one statement
+    expect(fourth).toMatchObject({ status: 'agreed', leafIndex: '3' });
+    expect(own.stats.single).toBeGreaterThanOrEqual(1);
+    // a burst: one batch, its leaves in a random order but with no gap
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => own.agree(oneClick(id, signer(25_100 + i)))),
+    );
+    const stored = await leaves();
+    expect(stored.map((l) => l.idx)).toEqual(stored.map((_, i) => String(i)));
+    expect(stored.map((l) => l.agreement_id)).toEqual([
+      first.agreementId,
+      pending.agreementId,
+      crossing.agreementId,
+      fourth.agreementId,
+      ...stored.slice(4).map((l) => l.agreement_id),
+    ]);
+    const burstIdx = new Map(burst.map((o) => [o.agreementId, o.status === 'agreed' ? o.leafIndex : null]));
+    for (const l of stored.slice(4)) expect(burstIdx.get(String(l.agreement_id))).toBe(l.idx);
+    // the burst's ids are ascending; its leaves are not in that order (the chance of 40 in order is 1/40!)
+    const ids = stored.slice(4).map((l) => BigInt(String(l.agreement_id)));
+    expect(ids.some((v, i) => i > 0 && v < (ids[i - 1] as bigint))).toBe(true);
+    // each entry is kind 0x01 ‖ tag ‖ commitment, tags distinct, the commitment the signer's
+    expect(stored.every((l) => l.entry.length === 65 && l.entry[0] === 0x01)).toBe(true);
+    expect(new Set(stored.map((l) => l.entry.subarray(1, 33).toString('hex'))).size).toBe(stored.length);
+    expect(Buffer.compare(stored[0]?.entry.subarray(33) as Buffer, firstCommitment)).toBe(0);
+    const p = await petition(id);
+    expect(String(p.log_size)).toBe(String(stored.length));
+    expect(p.agreement_count).toBe(stored.length);
+    // a log that cannot make entries aborts its batch: nothing stored, nothing counted
+    const failing = new AgreementWriter({
+      db: h.db,
+      ...writerParts,
+      now,
+      log: {
+        recordsNothing: false,
+        entries: async () => {
+          throw new Error('log unavailable (injected)');
+        },
+      } satisfies AgreementLog,
+    });
+    await expect(failing.agree(oneClick(id, signer(25_999)))).rejects.toThrow('log unavailable');
+    await failing.close();
     await own.close();
-    expect((await petition(id)).agreement_count).toBe(3);
-    expect(await rows(id)).toBe(3);
-    expect(
-      await h.db.selectFrom('agreements').select('id').where('signer_key', '=', signer(25_004)).execute(),
-    ).toEqual([]);
-    expect(await logged()).toHaveLength(3);
-    await sql`drop table test_agreement_log`.execute(h.db);
+    expect((await petition(id)).agreement_count).toBe(stored.length);
+    expect(await leaves()).toHaveLength(stored.length);
+  });
+
+  it('takes no agreement and confirms no link without a log key (destroyed with the signer data)', async () => {
+    const id = await openPetition(h.db);
+    const own = new AgreementWriter({ db: h.db, ...writerParts, now });
+    const pending = await own.agree(byEmail(id, signer(26_001), 'log-token-26001'));
+    expect(pending.status).toBe('pending');
+    // the first counted agreement made the petition's key; the signer data is anonymised: the key is destroyed
+    expect((await own.agree(oneClick(id, signer(26_000)))).status).toBe('agreed');
+    expect(await destroyPetitionLogKey(h.db, id, now())).toBe(true);
+    expect(await destroyPetitionLogKey(h.db, id, now())).toBe(false);
+    const log = new TransparencyAgreementLog(TEST_LOG_SECRET); // no key in memory
+    const fresh = new AgreementWriter({ db: h.db, ...writerParts, now, log });
+    await expect(fresh.agree(oneClick(id, signer(26_002)))).rejects.toMatchObject({
+      code: 'petition_not_open',
+    });
+    await expect(fresh.confirm(sha256('log-token-26001'))).rejects.toMatchObject({
+      code: 'petition_not_open',
+    });
+    await fresh.close();
+    await own.close();
+    expect((await petition(id)).agreement_count).toBe(1);
+    expect(String((await petition(id)).log_size)).toBe('1');
   });
 
   it('answers the people a one-statement batch stored even when a lookup after its commit fails', async () => {

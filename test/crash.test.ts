@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reconcileCounts } from '../src/counting/reconcile.js';
+import { reconcileCounts, reconcileLogs } from '../src/counting/reconcile.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { signerKey } from '../src/domain/identity.js';
 import { sessionCookieHeader } from '../src/http/middleware/session.js';
@@ -66,6 +67,8 @@ describe(`crash safety (${TEST_ENGINE})`, () => {
 
     const { child, port } = await startServer(env);
     const acknowledged: number[] = [];
+    /** The leaf index each acknowledged agreement's answer gave (its receipt). */
+    const leafOf = new Map<number, number>();
     let next = 0;
     let killed = false;
     const worker = async () => {
@@ -81,8 +84,11 @@ describe(`crash safety (${TEST_ENGINE})`, () => {
             },
             body: 'method=oidc',
           });
-          if (res.status === 201) acknowledged.push(n);
-          await res.arrayBuffer();
+          if (res.status === 201) {
+            acknowledged.push(n);
+            const body = (await res.json()) as { receipt?: { leaf_index: number | null } };
+            if (typeof body.receipt?.leaf_index === 'number') leafOf.set(n, body.receipt.leaf_index);
+          } else await res.arrayBuffer();
         } catch {
           // connection cut by the kill: not acknowledged
         }
@@ -121,6 +127,29 @@ describe(`crash safety (${TEST_ENGINE})`, () => {
         .executeTakeFirstOrThrow();
       expect(petition.agreement_count).toBe(keys.size);
       expect(await reconcileCounts(h.db, writerDeps)).toEqual([]);
+      // the transparency log: no acknowledged agreement without a leaf, no leaf without a counted agreement, the
+      // indices 0…n-1 without a gap, log_size = n, and each receipt's index the leaf of that agreement
+      const leaves = await sql<{ idx: string; signer_key: string | null; confirmed: boolean | null }>`
+        select l.idx::text, a.signer_key, a.confirmed_at is not null as confirmed
+        from log_entries l left join agreements a on a.id = l.agreement_id
+        where l.petition_id = ${petitionId} order by l.idx`.execute(h.db);
+      expect(leaves.rows.map((l) => l.idx)).toEqual(leaves.rows.map((_, i) => String(i)));
+      expect(leaves.rows.every((l) => l.signer_key !== null && l.confirmed === true)).toBe(true);
+      expect(leaves.rows.length).toBe(keys.size);
+      const leafOfKey = new Map(leaves.rows.map((l) => [l.signer_key, l.idx]));
+      for (const n of acknowledged) {
+        const idx = leafOfKey.get(signerKey(SECRET, petitionId, person(n)));
+        expect(idx).toBeDefined();
+        if (leafOf.has(n)) expect(idx).toBe(String(leafOf.get(n)));
+      }
+      expect(leafOf.size).toBeGreaterThan(acknowledged.length / 2); // receipts carried their index
+      const size = await h.db
+        .selectFrom('petitions')
+        .select('log_size')
+        .where('id', '=', petitionId)
+        .executeTakeFirstOrThrow();
+      expect(String(size.log_size)).toBe(String(keys.size));
+      expect(await reconcileLogs(h.db)).toEqual([]);
     } finally {
       await h.close();
     }

@@ -15,7 +15,7 @@ import { fanoutProgress } from '../src/repositories/notifications.js';
 import { responsesForPetitions } from '../src/repositories/petitions.js';
 import type { AgreementWriter } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
-import { openPetition, signer, writerDeps } from './support/factories.js';
+import { commitment, openPetition, signer, writerDeps } from './support/factories.js';
 import {
   agreeAndConfirm,
   kindOf,
@@ -518,6 +518,7 @@ describe(`creators and the UK debate track (${TEST_ENGINE})`, () => {
       region: null,
       locale: 'ko',
       notify: false,
+      receiptCommitment: commitment(),
       sponsor,
     });
 

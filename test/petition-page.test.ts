@@ -3,7 +3,7 @@ import { createApp } from '../src/http/app.js';
 import { createSite, type Site } from '../src/http/site.js';
 import { AgreementWriter } from '../src/signing/agreement-writer.js';
 import { freshDatabase, TEST_ENGINE, type TestDatabase } from './support/databases.js';
-import { openPetition, signer, writerParts } from './support/factories.js';
+import { commitment, openPetition, signer, writerParts } from './support/factories.js';
 
 let h: TestDatabase;
 let site: Site;
@@ -30,6 +30,7 @@ beforeAll(async () => {
           region,
           locale: 'ko',
           notify: false,
+          receiptCommitment: commitment(),
         }),
       ),
     );

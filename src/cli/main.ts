@@ -8,7 +8,7 @@ import { openDemoPetition } from '../commands/demo-petition.js';
 import { purgeExpired } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
 import { loadRuntimeSettings } from '../config/runtime-settings.js';
-import { reconcileCounts } from '../counting/reconcile.js';
+import { reconcileCounts, reconcileLogs } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
 import { recordCountEvents } from '../notifications/outbox.js';
@@ -114,7 +114,10 @@ program
 
 program
   .command('reconcile')
-  .description('recount every petition from its agreement rows and report drift (--fix sets the counts)')
+  .description(
+    'recount every petition from its agreement rows and report drift (--fix sets the counts); check each ' +
+      'transparency log against its rows and count (log size, count from the entries, leaves) and report drift',
+  )
   .option('--fix', 'set drifting counts to their recount (thresholds follow)', false)
   .action(async (opts: { fix: boolean }) => {
     const config = loadConfig();
@@ -142,6 +145,21 @@ program
           : `drift in ${drift.length} petition(s)${opts.fix ? ' — fixed' : ''}`,
       );
       unfixed = drift.length > 0 && !opts.fix;
+      // the transparency log is append-only: its drift is reported, never "fixed"
+      const logDrift = await reconcileLogs(handle.db);
+      for (const d of logDrift) {
+        log(
+          `petition ${d.petitionId} log: size ${d.logSize}, entries ${d.entries}${d.span !== d.entries ? ` (gap: highest index ${d.span - 1})` : ''}, ` +
+            `count from entries ${d.derived}, stored ${d.stored}, rows ${d.rows}, agreements without a leaf ${d.leafless}, ` +
+            `leaves without an agreement ${d.strayLeaves}${d.problems.length > 0 ? `; ${d.problems.slice(0, 5).join('; ')}` : ''}`,
+        );
+      }
+      log(
+        logDrift.length === 0
+          ? 'log drift: 0 — every log agrees with its rows and count'
+          : `log drift in ${logDrift.length} petition(s)`,
+      );
+      if (logDrift.length > 0) unfixed = true;
     } finally {
       await handle.close();
     }

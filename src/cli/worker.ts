@@ -4,6 +4,7 @@ import { loadRuntimeSettings } from '../config/runtime-settings.js';
 import { createLifecycleScheduler, NO_CACHED_PAGES } from '../wiring/lifecycle.js';
 import { createNotificationWorker } from '../wiring/notifications.js';
 import { deploymentMailer, requireRealMail } from '../wiring/signing.js';
+import { createTransparencyLog } from '../wiring/transparency.js';
 import { openMigratedDatabase } from './context.js';
 
 /**
@@ -31,8 +32,10 @@ export function registerWorkerCommand(
       const mailer = deploymentMailer(handle.db, process.env);
       const relay = createNotificationWorker(config, handle.db, mailer, log);
       const lifecycle = createLifecycleScheduler({ db: handle.db, settings, listener: NO_CACHED_PAGES, log });
+      const transparency = await createTransparencyLog(config, handle, { log });
       const shutdown = async () => {
         await lifecycle.stop();
+        await transparency.scheduler.stop();
         await relay.stop();
         await mailer.close();
         settings.close();
@@ -44,6 +47,10 @@ export function registerWorkerCommand(
           log(
             `lifecycle: closed ${moved.closed.length}, lapsed ${moved.lapsed.length}, answers overdue ${moved.overdue.length}, reviews past target ${moved.reviewsOverdue.length}`,
           );
+          const logged = await transparency.scheduler.runOnce({ publish: true });
+          log(
+            `transparency log: ${logged.integrated?.signed.length ?? 0} petition checkpoint(s) signed, heads size ${logged.published?.size ?? '-'}`,
+          );
           const pass = await relay.drain();
           log(`sent ${pass.sent}, retried ${pass.retried}, failed ${pass.failed}, skipped ${pass.skipped}`);
         } finally {
@@ -51,8 +58,9 @@ export function registerWorkerCommand(
         }
         return;
       }
-      log(`notification worker ${relay.id} started; lifecycle scheduler started`);
+      log(`notification worker ${relay.id} started; lifecycle scheduler and transparency log started`);
       lifecycle.start();
+      transparency.scheduler.start();
       relay.start();
       let stopping = false;
       const stop = (signal: string) => {

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalEmail, displayName, parseRegion, personId, signerKey } from '../domain/identity.js';
+import { receiptSecret } from '../domain/receipts.js';
+import { receiptCommitment } from '../domain/tlog/entries.js';
 import { hashToken, TOKEN_BYTES, tokenFromBytes } from '../domain/tokens.js';
 import { MailDeliveryError, type Mailer } from '../notifications/mailer.js';
 import { agreementConfirmationMail } from '../notifications/templates/agreement-confirmation.js';
@@ -12,7 +14,7 @@ import {
   reissueConfirmationToken,
   restoreConfirmationToken,
 } from '../repositories/writes/agreements.js';
-import type { AgreementWrites, AgreeOutcome } from '../signing/agreement-batch.js';
+import type { AgreementWrites, SigningAnswer } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 
 /** What the email path needs (the signing commands share this shape: see src/wiring/signing.ts). */
@@ -38,6 +40,8 @@ export interface EmailAgreementInput {
   region?: string | null;
   notify?: boolean;
   locale?: 'ko' | 'en';
+  /** The receipt secret the signer's browser made (32 hex characters); absent: the server makes one. */
+  receiptSecret?: string | undefined;
 }
 
 /** A new link for the same unconfirmed agreement is sent at most this often (ms). */
@@ -56,9 +60,10 @@ const RESEND_PAUSE_MS = 10 * 60_000;
  * @throws DomainError('invalid_email' | 'invalid_name' | 'invalid_region' | 'petition_not_found' |
  *   'petition_not_open' | 'invalid_token'); DomainError('invalid_email') when the mail server refuses the address
  *   for good, DomainError('mail_unavailable') when it cannot be reached (a new pending agreement is then removed,
- *   so the person can try again)
+ *   so the person can try again); DomainError('invalid_parameter') for a malformed receipt secret
  */
-export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput): Promise<AgreeOutcome> {
+export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput): Promise<SigningAnswer> {
+  const secret = receiptSecret(input.receiptSecret);
   const email = canonicalEmail(input.email);
   const name = displayName(input.name);
   const region = parseRegion(input.region);
@@ -80,19 +85,20 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
       expiresAt: new Date(now.getTime() + hours * 3600_000),
       contact: { email: input.email.trim(), name },
     },
+    receiptCommitment: receiptCommitment(secret),
   });
   let reissued: { previousHash: string | null; previousExpiry: Date | null } | null = null;
   if (outcome.status === 'already_agreed') {
     // An unconfirmed agreement whose mail was lost or expired must not lock the person out: after a pause
     // (so a double-clicked submit still sends one mail) it gets a fresh link.
-    if (outcome.confirmed) return outcome;
+    if (outcome.confirmed) return { ...outcome, receiptSecret: secret.toString('hex') };
     reissued = await reissueConfirmationToken(
       deps.db,
       outcome.agreementId,
       { hash: hashToken(token), expiresAt: new Date(now.getTime() + hours * 3600_000) },
       new Date(now.getTime() + hours * 3600_000 - RESEND_PAUSE_MS),
     );
-    if (!reissued) return outcome;
+    if (!reissued) return { ...outcome, receiptSecret: secret.toString('hex') };
   }
   const mail = agreementConfirmationMail({
     locale: input.locale ?? 'ko',
@@ -120,5 +126,7 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
       { retryAfterSeconds: 60 },
     );
   }
-  return outcome;
+  // every answer carries a receipt secret, so the answer never tells whether the address had signed (for a person
+  // who had, it is one nobody committed to)
+  return { ...outcome, receiptSecret: secret.toString('hex') };
 }

@@ -1,5 +1,7 @@
 import { parseRegion, signerKey } from '../domain/identity.js';
-import type { AgreeOutcome } from '../signing/agreement-batch.js';
+import { receiptSecret } from '../domain/receipts.js';
+import { receiptCommitment } from '../domain/tlog/entries.js';
+import type { SigningAnswer } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 import type { SigningDeps } from './agree-by-email.js';
 
@@ -12,19 +14,23 @@ export interface SignedInAgreementInput {
   locale?: 'ko' | 'en';
   /** The token of the creator's private pre-agreement link, when the person came through it. */
   sponsorToken?: string | undefined;
+  /** The receipt secret the signer's browser made (32 hex characters); absent: the server makes one. */
+  receiptSecret?: string | undefined;
 }
 
 /**
  * One-click path for a signed-in person (verified identity from OpenID Connect): stored and counted at once, in
  * the agreement writer's batch transaction.
- * @throws DomainError('invalid_region' | 'petition_not_found' | 'petition_not_open' | 'invalid_token')
+ * @throws DomainError('invalid_region' | 'petition_not_found' | 'petition_not_open' | 'invalid_token');
+ *   DomainError('invalid_parameter') for a malformed receipt secret
  */
 export async function agreeSignedIn(
   deps: Pick<SigningDeps, 'db' | 'writer' | 'secret'>,
   input: SignedInAgreementInput,
-): Promise<AgreeOutcome> {
+): Promise<SigningAnswer> {
+  const secret = receiptSecret(input.receiptSecret);
   const sponsor = await comesThroughSponsorLink(deps.db, input.petitionId, input.sponsorToken);
-  return deps.writer.agree({
+  const outcome = await deps.writer.agree({
     petitionId: input.petitionId,
     sponsor,
     signerKey: signerKey(deps.secret, input.petitionId, input.personId),
@@ -32,5 +38,7 @@ export async function agreeSignedIn(
     region: parseRegion(input.region),
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,
+    receiptCommitment: receiptCommitment(secret),
   });
+  return outcome.status === 'agreed' ? { ...outcome, receiptSecret: secret.toString('hex') } : outcome;
 }

@@ -25,6 +25,11 @@ export interface PetitionsTable {
   state: PetitionState;
   response_state: Generated<ResponseState>;
   agreement_count: Generated<number>;
+  /**
+   * Entries in the petition's transparency log (bigint as a decimal string): advanced by the same UPDATE that moves
+   * `agreement_count`, whose batch's entries take the indices just below it (migration 2026-12-07T1330).
+   */
+  log_size: Generated<string>;
   archived_agreement_count: number | null;
   archived_count_final: boolean | null;
   response_threshold: number | null;
@@ -243,6 +248,66 @@ export interface AgreementsTable {
   confirmed_at: Timestamp | null;
   confirmation_token_hash: string | null;
   token_expires_at: Timestamp | null;
+  /** SHA-256 of the receipt secret of an emailed agreement, until its confirmation makes the log leaf. */
+  receipt_commitment: Buffer | null;
+}
+
+/** A petition's transparency log: its tag key K_p (encrypted; null once destroyed) and latest signed checkpoint. */
+export interface PetitionLogsTable {
+  petition_id: string;
+  /** K_p encrypted under the deployment secret ('v1.<iv>.<tag>.<ciphertext>'); null once destroyed. */
+  key_ciphertext: string | null;
+  key_destroyed_at: Timestamp | null;
+  /** Size of the latest signed checkpoint (bigint as a decimal string). */
+  signed_size: ColumnType<string, string | number | undefined, string | number>;
+  signed_root: Buffer | null;
+  /** The latest signed checkpoint, a C2SP signed note. */
+  checkpoint: string | null;
+  signed_at: Timestamp | null;
+  /** Size of the last checkpoint of this log the publisher appended to the heads log. */
+  published_size: ColumnType<string, string | number | undefined, string | number>;
+  created_at: Timestamp;
+}
+
+/** One entry of a petition's log (kinds in src/domain/tlog/entries.ts). */
+export interface LogEntriesTable {
+  petition_id: string;
+  idx: ColumnType<string, string | number, string | number>;
+  entry: Buffer;
+  agreement_id: string | null;
+}
+
+/** An immutable C2SP tlog-tiles tile or entry bundle; `log` is 'heads' or 'petitions/<id>'. */
+export interface LogTilesTable {
+  log: string;
+  path: string;
+  data: Buffer;
+}
+
+/** The heads log's entries: petition checkpoint bodies. */
+export interface HeadsEntriesTable {
+  idx: ColumnType<string, string | number, string | number>;
+  entry: Buffer;
+}
+
+/** The heads log's state (one row): latest signed checkpoint, and the latest one witnesses cosigned. */
+export interface HeadsLogTable {
+  id: Generated<number>;
+  size: ColumnType<string, string | number | undefined, string | number>;
+  root: Buffer | null;
+  checkpoint: string | null;
+  cosigned_checkpoint: string | null;
+  cosigned_size: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  signed_at: Timestamp | null;
+}
+
+/** The logs' Ed25519 note signing keys ('petitions', 'heads'), sealed under the deployment secret. */
+export interface LogSignerTable {
+  role: 'petitions' | 'heads';
+  name: string;
+  key_ciphertext: string;
+  vkey: string;
+  created_at: Timestamp;
 }
 
 export interface AgreementContactsTable {
@@ -417,6 +482,12 @@ export interface Database extends DeskTables {
   petition_redactions: PetitionRedactionsTable;
   personal_data_flags: PersonalDataFlagsTable;
   moderation_settings: ModerationSettingsTable;
+  petition_logs: PetitionLogsTable;
+  log_entries: LogEntriesTable;
+  log_tiles: LogTilesTable;
+  heads_entries: HeadsEntriesTable;
+  heads_log: HeadsLogTable;
+  log_signer: LogSignerTable;
 }
 
 export type PetitionRow = Selectable<PetitionsTable>;

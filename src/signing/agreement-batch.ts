@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Executor } from '../repositories/petitions.js';
 import type { AgreementToInsert } from '../repositories/writes/agreement-batches.js';
 
 /**
@@ -13,15 +14,25 @@ import type { AgreementToInsert } from '../repositories/writes/agreement-batches
 export type NewAgreement = AgreementToInsert;
 
 export type AgreeOutcome =
-  /** Stored and counted (one-click). */
-  | { status: 'agreed'; agreementId: string; petitionId: string }
+  /**
+   * Stored and counted (one-click). `leafIndex`: the agreement's index in its petition's transparency log (decimal
+   * string), absent when the log records nothing or the index could not be read after commit (it is in the log).
+   */
+  | { status: 'agreed'; agreementId: string; petitionId: string; leafIndex?: string }
   /** Stored, waiting for the emailed link to be confirmed (email path). */
   | { status: 'pending'; agreementId: string; petitionId: string }
   /** This person had already agreed (or asked to) on this petition: nothing stored, nothing counted. */
   | { status: 'already_agreed'; agreementId: string; petitionId: string; confirmed: boolean };
 
+/**
+ * A signing command's answer: the writer's outcome and, for an agreement stored now, the receipt secret (32 hex
+ * characters) whose commitment is in its log entry — the signer's to keep (never stored).
+ */
+export type SigningAnswer = AgreeOutcome & { receiptSecret?: string };
+
 export type ConfirmOutcome =
-  | { status: 'confirmed'; agreementId: string; petitionId: string }
+  /** Confirmed and counted now; `leafIndex` as for `AgreeOutcome` 'agreed'. */
+  | { status: 'confirmed'; agreementId: string; petitionId: string; leafIndex?: string }
   | { status: 'already_confirmed'; agreementId: string; petitionId: string };
 
 /**
@@ -60,25 +71,35 @@ export interface CountListener {
 }
 
 /**
- * The per-petition append-only log of agreement commitments (issue 13, the transparency log): it appends every
- * agreement counted by a batch (`batch.counted`) inside that batch's transaction, on every path (single, split,
- * careful), so it can never miss an acknowledged agreement. Throwing aborts the batch.
- *
- * A log that records something needs a transaction to append in, so with one the writer never uses its
- * one-statement fast path (`single`); `recordsNothing: true` (only `NO_AGREEMENT_LOG`) keeps it.
+ * The per-petition transparency log's part in a batch (issue 13): it makes the entry of every agreement the batch
+ * counts, and the batch's own statement stores those entries — in the statement (single, careful) or the final
+ * message (split) that moves the count, with their indices taken from `petitions.log_size`, which that same UPDATE
+ * advances — so an agreement is counted if and only if its leaf is stored (src/repositories/writes/
+ * agreement-batches.ts). The real log is src/transparency/agreement-log.ts `TransparencyAgreementLog`.
  */
 export interface AgreementLog {
-  /** True only for a log that appends nothing (`NO_AGREEMENT_LOG`): batches may then be one autocommitted statement. */
+  /**
+   * True only for `NO_AGREEMENT_LOG` (benchmarks measure the writer without a log): batches then store no entries
+   * and leave `log_size` alone.
+   */
   readonly recordsNothing: boolean;
-  /** Appends the batch's counted agreements, in its transaction (after its agreements, before or after its counts). */
-  append(trx: Kysely<Database>, batch: CommittedBatch): Promise<void>;
+  /**
+   * The agreement entries (kind 0x01: tag = HMAC(K_p, signer key), commitment = SHA-256(receipt secret)) of the
+   * given agreements, in order; null for an agreement whose petition's log key was destroyed (its signer data
+   * anonymised: such a petition takes no agreement, and the batch refuses one without an entry). May read or create
+   * petition log keys through `db` (the batch's transaction for confirmations, else the pool).
+   */
+  entries(
+    db: Executor,
+    agreements: ReadonlyArray<{ petitionId: string; signerKey: string; commitment: Uint8Array }>,
+  ): Promise<Array<Uint8Array | null>>;
 }
 
 /**
- * The null agreement log, until the transparency log (issue 13) replaces it: appends nothing, and so keeps the
- * writer's one-statement fast path. Not a log: nothing is recorded anywhere.
+ * No log: entries are neither made nor stored. Only for `bench:sign`'s log-off baseline and tests of the writer
+ * alone; every deployment writes the transparency log (src/wiring/signing.ts).
  */
 export const NO_AGREEMENT_LOG: AgreementLog = Object.freeze({
   recordsNothing: true,
-  append: async () => {},
+  entries: async (_db: Executor, agreements: ReadonlyArray<unknown>) => agreements.map(() => null),
 });

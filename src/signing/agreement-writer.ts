@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import {
@@ -9,14 +10,18 @@ import {
 import { type CountRules, countEffects } from '../domain/count-effects.js';
 import { DomainError } from '../domain/errors.js';
 import type { PetitionState } from '../domain/petition-states.js';
+import { receiptCommitment } from '../domain/tlog/entries.js';
 import {
+  type BatchLeaves,
   COUNT_NEEDS_CARE,
+  type ConfirmedLeaf,
   type CountDelta,
   type CountsStep,
   confirmAgreements,
   findAdmissionFacts,
   findAgreementsByTokenHash,
   findAgreementsOf,
+  findLeafIndices,
   guardedCountUpdate,
   inPinnedTransaction,
   type TokenRow,
@@ -57,7 +62,10 @@ export interface AgreementWriterOptions {
   effects: CountEffectWrites;
   /** Told after each commit which petitions' counts changed (in the app: the page cache). */
   counted: CountListener;
-  /** The agreement log, appended in every batch's transaction (`NO_AGREEMENT_LOG` until issue 13 ships one). */
+  /**
+   * The transparency log (src/transparency/agreement-log.ts): every counted agreement's leaf is stored by the
+   * statement that counts it. `NO_AGREEMENT_LOG` only for the benchmark's log-off baseline.
+   */
   log: AgreementLog;
   now?: () => Date;
   /**
@@ -77,14 +85,14 @@ export interface AgreementWriterOptions {
 }
 
 /**
- * How a batch is written (see `AgreementWriter`):
- *  - `single`: one autocommitted statement — inserts, contacts and each petition's guarded count update;
- *  - `split`: BEGIN, the batch statement and lookups and the log's append, then `update …count…; commit` as ONE
- *    message (confirmations, an agreement log that records, or a petition whose profile this writer has not seen
- *    yet);
- *  - `careful`: one transaction that updates the counts in the batch statement, then writes their effects, the
- *    `effects` writes and the log's append (a guarded update refused, CW001; the petition then starts careful for
- *    a few seconds).
+ * How a batch is written (see `AgreementWriter`); on every path the transparency log's leaves are stored by the
+ * statement that moves the counts, at the indices that same UPDATE takes from `log_size`:
+ *  - `single`: one autocommitted statement — inserts, contacts, each petition's guarded count update and the leaves;
+ *  - `split`: BEGIN, the batch statement and lookups, then `update …count… + insert leaves; commit` as ONE message
+ *    (confirmations, or a petition whose profile this writer has not seen yet);
+ *  - `careful`: one transaction that updates the counts and stores the leaves in the batch statement, then writes
+ *    the counts' effects and the `effects` writes (a guarded update refused, CW001; the petition then starts
+ *    careful for a few seconds).
  */
 type Mode = 'single' | 'split' | 'careful';
 
@@ -237,13 +245,15 @@ export class AgreementWriter implements AgreementWrites {
       const now = this.#now();
       try {
         if (mode === 'careful') {
-          deltas = await this.#db
-            .transaction()
-            .execute((trx) => this.#writeBatch(trx, batch, settle, now, mode));
+          deltas = (
+            await this.#db
+              .transaction()
+              .execute((trx) => this.#writeBatch(trx, batch, settle, now, mode, new Map()))
+          ).deltas;
         } else if (mode === 'split') {
           deltas = await this.#writeSplit(batch, settle, now);
         } else {
-          deltas = await this.#writeBatch(this.#db, batch, settle, now, mode);
+          deltas = (await this.#writeBatch(this.#db, batch, settle, now, mode, new Map())).deltas;
         }
         this.stats[mode]++;
         break;
@@ -282,7 +292,6 @@ export class AgreementWriter implements AgreementWrites {
       if (batch.some((op) => op.kind === 'agree' && this.#careful.has(op.request.petitionId)))
         return 'careful';
     }
-    if (!this.#options.log.recordsNothing) return 'split'; // a log that records appends in a transaction
     for (const op of batch) {
       if (op.kind === 'confirm' || !this.#profiles.has(op.request.petitionId)) return 'split';
     }
@@ -295,11 +304,27 @@ export class AgreementWriter implements AgreementWrites {
    * the server commits — never across a round trip to this process, whose event loop is busy answering HTTP.
    */
   async #writeSplit(batch: Op[], settle: Array<() => void>, now: Date): Promise<CountDelta[]> {
-    return await inPinnedTransaction(
+    const leafless: LeafOutcomes = new Map();
+    const written = await inPinnedTransaction(
       this.#db,
-      (conn) => this.#writeBatch(conn, batch, settle, now, 'split'),
-      (deltas) => guardedCountUpdate(deltas, now, this.#options.rules.settingsFor),
+      (conn) => this.#writeBatch(conn, batch, settle, now, 'split', leafless),
+      ({ deltas, leaves }) =>
+        guardedCountUpdate(deltas, now, this.#options.rules.settingsFor, leaves ?? undefined),
     );
+    if (leafless.size > 0) {
+      // the indices were taken at commit: read them for the receipts (committed is committed: on failure the
+      // answers go without an index, which the receipt page finds later)
+      try {
+        const found = await findLeafIndices(this.#db, [...leafless.keys()]);
+        for (const [agreementId, outcome] of leafless) {
+          const idx = found.get(agreementId);
+          if (idx !== undefined) outcome.leafIndex = idx;
+        }
+      } catch (error) {
+        console.error('agreement writer: reading leaf indices after commit failed', error);
+      }
+    }
+    return written.deltas;
   }
 
   /** Thresholds of a petition for the guarded update: its profile's (the petition's own override them in SQL). */
@@ -319,8 +344,10 @@ export class AgreementWriter implements AgreementWrites {
 
   /**
    * Writes a batch: in the caller's transaction (`careful`, `split`), or as one autocommitted statement followed by
-   * reads (`single`; `trx` is then the pool). `careful` and `single` update the counts in the batch statement;
-   * `split` leaves them to the caller and returns what each petition's count must move by.
+   * reads (`single`; `trx` is then the pool). `careful` and `single` update the counts and store the leaves in the
+   * batch statement; `split` leaves both to the caller and returns what each petition's count must move by and
+   * the leaves to store (null without a log), and puts the outcomes whose leaf index is known only after commit in
+   * `leafless` (by agreement id).
    */
   async #writeBatch(
     trx: Kysely<Database>,
@@ -328,8 +355,13 @@ export class AgreementWriter implements AgreementWrites {
     settle: Array<() => void>,
     now: Date,
     mode: Mode,
-  ): Promise<CountDelta[]> {
+    leafless: LeafOutcomes,
+  ): Promise<{ deltas: CountDelta[]; leaves: ConfirmedLeaf[] | null }> {
     const deltas: CountDelta[] = [];
+    const log = this.#options.log;
+    const logged = !log.recordsNothing;
+    /** Outcomes of agreements counted by this batch, by agreement id: their leaf index is filled in below. */
+    const countedOutcomes: LeafOutcomes = new Map();
     const agrees = batch.filter((op): op is Extract<Op, { kind: 'agree' }> => op.kind === 'agree');
     const confirms = batch.filter((op): op is Extract<Op, { kind: 'confirm' }> => op.kind === 'confirm');
 
@@ -353,6 +385,22 @@ export class AgreementWriter implements AgreementWrites {
     const toConfirm = new Map<string, TokenRow>();
     const confirmAnswers: Array<{ op: Extract<Op, { kind: 'confirm' }>; row: TokenRow }> = [];
     const graceMs = this.#options.confirmGraceMs ?? DEFAULT_CONFIRM_GRACE_MS;
+    // the log entries of the links that may be confirmed (null: the petition's log key is destroyed)
+    const confirmEntries = new Map<string, Uint8Array | null>();
+    if (logged) {
+      const candidates = tokenRows.filter((t) => t.confirmed_at === null);
+      const made = await log.entries(
+        trx,
+        candidates.map((t) => ({
+          petitionId: t.petition_id,
+          signerKey: t.signer_key,
+          // an agreement stored before the log existed has no commitment: its receipt secret is made here and
+          // kept by nobody (its leaf still counts, its signer has no receipt)
+          commitment: t.receipt_commitment ?? receiptCommitment(randomBytes(16)),
+        })),
+      );
+      for (const [i, t] of candidates.entries()) confirmEntries.set(t.id, made[i] ?? null);
+    }
     for (const op of confirms) {
       const row = tokenByHash.get(op.tokenHash);
       const p = row ? petitions.get(row.petition_id) : undefined;
@@ -362,7 +410,7 @@ export class AgreementWriter implements AgreementWrites {
         confirmAnswers.push({ op, row });
       } else if (row.token_expires_at !== null && now >= row.token_expires_at) {
         settle.push(() => op.reject(new DomainError('token_expired', '확인 링크의 유효 기간이 지났습니다.')));
-      } else if (!takesConfirmation(p, now, graceMs)) {
+      } else if (!takesConfirmation(p, now, graceMs) || (logged && !confirmEntries.get(row.id))) {
         settle.push(() =>
           op.reject(new DomainError('petition_not_open', '이 청원은 더 이상 동의를 받지 않습니다.')),
         );
@@ -372,16 +420,21 @@ export class AgreementWriter implements AgreementWrites {
       }
     }
     // data minimisation: contact data goes once confirmed, unless the signer asked to hear back
+    const confirmedLeaves: ConfirmedLeaf[] = [];
     for (const row of await confirmAgreements(trx, [...toConfirm.keys()], now)) {
       confirmedDelta.set(row.petition_id, (confirmedDelta.get(row.petition_id) ?? 0) + 1);
       counted.push({ agreementId: row.id, petitionId: row.petition_id, signerKey: row.signer_key });
+      const entry = confirmEntries.get(row.id);
+      if (entry) confirmedLeaves.push({ petitionId: row.petition_id, agreementId: row.id, entry });
     }
+    const confirmedNow = new Set(counted.map((c) => c.agreementId));
     for (const { op, row } of confirmAnswers) {
       const outcome: ConfirmOutcome = {
-        status: toConfirm.has(row.id) && row.confirmed_at === null ? 'confirmed' : 'already_confirmed',
+        status: confirmedNow.has(row.id) ? 'confirmed' : 'already_confirmed',
         agreementId: row.id,
         petitionId: row.petition_id,
       };
+      if (outcome.status === 'confirmed') countedOutcomes.set(row.id, outcome);
       settle.push(() => op.resolve(outcome));
     }
 
@@ -405,16 +458,51 @@ export class AgreementWriter implements AgreementWrites {
           : 1,
     );
     const inserted = new Map<string, { id: string; confirmed: boolean }>();
+    let splitLeaves: ConfirmedLeaf[] | null = null;
+    /** Leaf indices the batch statement took (single, careful), by agreement id. */
+    const leafIndices = new Map<string, string>();
     if (unique.length > 0 || confirmedDelta.size > 0) {
+      // the one-click agreements' log entries (emailed ones get theirs at confirmation)
+      let leaves: BatchLeaves | undefined;
+      if (logged) {
+        const oneClick = unique.filter((op) => !op.request.confirmation);
+        const made = await log.entries(
+          trx,
+          oneClick.map((op) => ({
+            petitionId: op.request.petitionId,
+            signerKey: op.request.signerKey,
+            commitment: op.request.receiptCommitment,
+          })),
+        );
+        const entryOf = new Map(oneClick.map((op, i) => [op, made[i] ?? null]));
+        leaves = { entries: unique.map((op) => entryOf.get(op) ?? null), confirmed: confirmedLeaves };
+      }
       // ONE statement: the insert, the contacts of new email agreements, and each touched petition's count moved
-      // once by the rows actually inserted-and-counted plus the confirmations above
+      // once by the rows actually inserted-and-counted plus the confirmations above (and, with the log and unless
+      // split, their leaves)
       const result = await writeAgreementBatch(
         trx,
         unique.map((op) => op.request),
         confirmedDelta,
         now,
         this.#countsStep(mode, [...new Set(unique.map((op) => op.request.petitionId))]),
+        leaves,
       );
+      for (const leaf of result.leaves) {
+        leafIndices.set(leaf.agreement_id, leaf.idx);
+        const outcome = countedOutcomes.get(leaf.agreement_id); // a confirmation's
+        if (outcome) outcome.leafIndex = leaf.idx;
+      }
+      if (leaves && mode === 'split') {
+        const entryByKey = new Map(
+          unique.map((op, i) => [`${op.request.petitionId}\n${op.request.signerKey}`, leaves.entries[i]]),
+        );
+        splitLeaves = [...confirmedLeaves];
+        for (const a of result.inserted) {
+          const entry = a.counted ? entryByKey.get(`${a.petition_id}\n${a.signer_key}`) : null;
+          if (entry) splitLeaves.push({ petitionId: a.petition_id, agreementId: a.id, entry });
+        }
+      }
       for (const c of result.counts) {
         this.#profiles.set(c.petitionId, c.profile);
         deltas.push({ petitionId: c.petitionId, added: c.added, profile: c.profile });
@@ -449,6 +537,11 @@ export class AgreementWriter implements AgreementWrites {
         const outcome: AgreeOutcome = row.confirmed
           ? { status: 'agreed', agreementId: row.id, petitionId: op.request.petitionId }
           : { status: 'pending', agreementId: row.id, petitionId: op.request.petitionId };
+        if (outcome.status === 'agreed') {
+          const idx = leafIndices.get(row.id);
+          if (idx !== undefined) outcome.leafIndex = idx;
+          countedOutcomes.set(row.id, outcome);
+        }
         settle.push(() => op.resolve(outcome));
       }
     }
@@ -481,7 +574,7 @@ export class AgreementWriter implements AgreementWrites {
             : op.reject(error),
         );
       }
-      return deltas;
+      return { deltas, leaves: null };
     }
     for (const op of missing) {
       const key = `${op.request.petitionId}\n${op.request.signerKey}`;
@@ -510,8 +603,13 @@ export class AgreementWriter implements AgreementWrites {
     }
     const written: CommittedBatch = { now, counted };
     if (mode === 'careful') await this.#options.effects.afterCounts(trx, written);
-    if (mode !== 'single') await this.#options.log.append(trx, written);
-    return deltas;
+    if (splitLeaves) {
+      for (const leaf of splitLeaves) {
+        const outcome = countedOutcomes.get(leaf.agreementId);
+        if (outcome) leafless.set(leaf.agreementId, outcome);
+      }
+    }
+    return { deltas, leaves: splitLeaves };
   }
 
   /**
@@ -526,6 +624,9 @@ export class AgreementWriter implements AgreementWrites {
     };
   }
 }
+
+/** Outcomes of counted agreements by agreement id, whose `leafIndex` is filled in once known. */
+type LeafOutcomes = Map<string, { leafIndex?: string }>;
 
 /** How long a petition whose count needed the careful path starts its batches careful (ms). */
 const CAREFUL_MS = 5_000;

@@ -29,6 +29,7 @@ describe('purgeExpiredAgreements', () => {
         region: null,
         locale: 'ko',
         notify: false,
+        receiptCommitment: Buffer.alloc(32, 7),
         confirmation: {
           tokenHash: tokenHash(n),
           expiresAt: new Date(t0.getTime() + expiresInMs),

@@ -12,16 +12,42 @@ function key(deploymentSecret: string, purpose: string): Buffer {
 }
 
 /**
- * Encrypts a TOTP secret (base32) with AES-256-GCM.
+ * Encrypts `plain` with AES-256-GCM under a key derived from the deployment secret for `purpose` (one label per
+ * kind of secret: TOTP secrets, petition log keys, the log's signing key).
  * @returns 'v1.<iv>.<tag>.<ciphertext>' (base64url parts)
  */
-export function encryptTotpSecret(base32: string, deploymentSecret: string): string {
+export function sealSecret(plain: Uint8Array, deploymentSecret: string, purpose: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key(deploymentSecret, 'staff totp secret'), iv);
-  const ciphertext = Buffer.concat([cipher.update(base32, 'utf8'), cipher.final()]);
+  const cipher = createCipheriv('aes-256-gcm', key(deploymentSecret, purpose), iv);
+  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
   return ['v1', iv, cipher.getAuthTag(), ciphertext]
     .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
     .join('.');
+}
+
+/**
+ * Decrypts what `sealSecret` produced for the same `purpose`.
+ * @throws Error when the value was not made with this deployment secret and purpose (or was tampered with)
+ */
+export function openSecret(stored: string, deploymentSecret: string, purpose: string): Buffer {
+  const [version, iv, tag, ciphertext] = stored.split('.');
+  if (version !== 'v1' || !iv || !tag || ciphertext === undefined)
+    throw new Error('unknown sealed secret format');
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    key(deploymentSecret, purpose),
+    Buffer.from(iv, 'base64url'),
+  );
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+}
+
+/**
+ * Encrypts a TOTP secret (base32) with AES-256-GCM (`sealSecret`).
+ * @returns 'v1.<iv>.<tag>.<ciphertext>' (base64url parts)
+ */
+export function encryptTotpSecret(base32: string, deploymentSecret: string): string {
+  return sealSecret(Buffer.from(base32, 'utf8'), deploymentSecret, 'staff totp secret');
 }
 
 /**
@@ -29,18 +55,7 @@ export function encryptTotpSecret(base32: string, deploymentSecret: string): str
  * @throws Error when the value was not made with this deployment secret (or was tampered with)
  */
 export function decryptTotpSecret(stored: string, deploymentSecret: string): string {
-  const [version, iv, tag, ciphertext] = stored.split('.');
-  if (version !== 'v1' || !iv || !tag || ciphertext === undefined)
-    throw new Error('unknown TOTP secret format');
-  const decipher = createDecipheriv(
-    'aes-256-gcm',
-    key(deploymentSecret, 'staff totp secret'),
-    Buffer.from(iv, 'base64url'),
-  );
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
-    'utf8',
-  );
+  return openSecret(stored, deploymentSecret, 'staff totp secret').toString('utf8');
 }
 
 /** TOTP parameters of staff accounts: RFC 6238 defaults (SHA-1, 6 digits, 30 s), what authenticator apps expect. */

@@ -5,6 +5,7 @@ import { loadRuntimeSettings, type RuntimeSettings } from '../config/runtime-set
 import type { DatabaseHandle } from '../db/connection.js';
 import { getProfile } from '../domain/policy-profiles.js';
 import { createApp } from '../http/app.js';
+import { registerLogRoutes } from '../http/log/routes.js';
 import { parseTrustedProxies } from '../http/middleware/client-address.js';
 import { createSite, type Site } from '../http/site.js';
 import type { NotificationWorker } from '../notifications/worker.js';
@@ -17,6 +18,7 @@ import { createLifecycleScheduler } from './lifecycle.js';
 import { createNotificationWorker, workerInServe } from './notifications.js';
 import { createSigning, type Signing } from './signing.js';
 import { staffContext } from './staff.js';
+import { createTransparencyLog, type TransparencyLog } from './transparency.js';
 
 /** One app server's parts, put together from its configuration (see `createDeployment`). */
 export interface Deployment {
@@ -24,6 +26,8 @@ export interface Deployment {
   site: Site;
   signing: Signing;
   lifecycle: LifecycleScheduler;
+  /** The transparency log: keys, `/log/key`, and its integrator/publisher loop (run unless CHEONGWON_SCHEDULER=off). */
+  transparency: TransparencyLog;
   /** The in-process mail relay, or null when `cheongwon worker` runs it (NOTIFY_WORKER=off). */
   relay: NotificationWorker | null;
   /** The web application (public pages, API, signing, creation, staff). */
@@ -85,6 +89,8 @@ export async function createDeployment(
     await staffContext(config, env),
     deskContext(config, handle.db, env),
   );
+  const transparency = await createTransparencyLog(config, handle, { log, now, env });
+  registerLogRoutes(app, { db: handle.db, keyText: transparency.keyText });
   let dumps: ReturnType<typeof startDailyDumps> | null = null;
   let purge: ReturnType<typeof schedulePurge> | null = null;
   return {
@@ -92,13 +98,17 @@ export async function createDeployment(
     site,
     signing,
     lifecycle,
+    transparency,
     relay,
     app,
     async start() {
       const caughtUp = await lifecycle.runOnce();
       if (caughtUp.closed.length > 0)
         log(`closed ${caughtUp.closed.length} petition(s) whose deadline had passed`);
-      if (config.scheduler === 'on') lifecycle.start();
+      if (config.scheduler === 'on') {
+        lifecycle.start();
+        transparency.scheduler.start(); // every acknowledged agreement in a signed checkpoint within about a second
+      }
       relay?.start();
       if (config.dumps === 'daily') {
         dumps = startDailyDumps({
@@ -124,6 +134,7 @@ export async function createDeployment(
     },
     async stop() {
       await lifecycle.stop(); // a pass in progress commits or rolls back first
+      await transparency.scheduler.stop();
       await dumps?.stop(); // a dump in progress finishes first
       await purge?.stop();
       await relay?.stop(); // the mail in hand is finished; claimed ones are retried after their lease

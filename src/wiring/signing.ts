@@ -11,9 +11,10 @@ import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
 import { storeDevMail } from '../repositories/writes/dev-mailbox.js';
-import { AgreementWriter, NO_AGREEMENT_LOG } from '../signing/agreement-writer.js';
+import { type AgreementLog, AgreementWriter } from '../signing/agreement-writer.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
+import { TransparencyAgreementLog } from '../transparency/agreement-log.js';
 
 export interface Signing {
   context: SigningContext;
@@ -71,12 +72,17 @@ export function deploymentMailer(db: Kysely<Database>, env: Record<string, strin
   return mailerFromEnv(env, (mail) => storeDevMail(db, mail));
 }
 
-/** Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits. */
+/**
+ * Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits.
+ * @param options.log the writer's agreement log: the transparency log unless given (only `bench:sign`'s log-off
+ *   baseline passes `NO_AGREEMENT_LOG`)
+ */
 export async function createSigning(
   config: AppConfig,
   site: Site,
   db: Kysely<Database>,
   env: Record<string, string | undefined> = process.env,
+  options: { log?: AgreementLog } = {},
 ): Promise<Signing> {
   const secret = deploymentSecret(config);
   if (Buffer.byteLength(secret) < MIN_SIGNER_SECRET_BYTES)
@@ -94,8 +100,8 @@ export async function createSigning(
     effects: { afterCounts: notificationWrites(rules) },
     // a signer who reloads the petition page sees their agreement counted
     counted: { countsChanged: (petitionIds) => site.pages.countsChanged(petitionIds) },
-    // the transparency log (issue 13) takes this slot; until then nothing is logged and the fast path stays
-    log: NO_AGREEMENT_LOG,
+    // every counted agreement's leaf is stored by the statement that counts it (issue 13)
+    log: options.log ?? new TransparencyAgreementLog(secret, () => site.now()),
   });
   const mailer = deploymentMailer(db, env);
   const providers = [];

@@ -5,12 +5,12 @@ import type { CountRules } from '../../src/domain/count-effects.js';
 import type { PetitionState } from '../../src/domain/petition-states.js';
 import { effectiveSettings, getProfile } from '../../src/domain/policy-profiles.js';
 import { searchColumns } from '../../src/domain/search-text.js';
-import {
-  type AgreementWriterOptions,
-  type CountEffectWrites,
-  type CountListener,
-  NO_AGREEMENT_LOG,
+import type {
+  AgreementWriterOptions,
+  CountEffectWrites,
+  CountListener,
 } from '../../src/signing/agreement-writer.js';
+import { TransparencyAgreementLog } from '../../src/transparency/agreement-log.js';
 
 /** An open Blue House petition (30-day period from `openedAt`), with optional count and own threshold. */
 export async function openPetition(
@@ -62,13 +62,22 @@ export const NO_EFFECT_WRITES: CountEffectWrites = { afterCounts: async () => {}
 /** A count listener that listens to nothing (tests without a page cache). */
 export const NO_COUNT_LISTENER: CountListener = { countsChanged: () => {} };
 
+/** The deployment secret the tests' transparency logs seal petition log keys with. */
+export const TEST_LOG_SECRET = 'test-log-secret-test-log-secret-0123456789';
+
 /**
- * The agreement writer's collaborators as tests use them: the app's rules, no effect writes, no listener, the null
- * agreement log. Spread it and override what a test looks at.
+ * The agreement writer's collaborators as tests use them: the app's rules, no effect writes, no listener, the real
+ * transparency log (as every deployment has). Spread it and override what a test looks at.
  */
 export const writerParts: Pick<AgreementWriterOptions, 'rules' | 'effects' | 'counted' | 'log'> = {
   rules: writerDeps,
   effects: NO_EFFECT_WRITES,
   counted: NO_COUNT_LISTENER,
-  log: NO_AGREEMENT_LOG,
+  log: new TransparencyAgreementLog(TEST_LOG_SECRET),
 };
+
+/** A receipt commitment for tests (SHA-256 of a receipt secret derived from `n`, or a random one). */
+export const commitment = (n?: number) =>
+  createHash('sha256')
+    .update(n === undefined ? randomBytes(16) : createHash('md5').update(`receipt ${n}`).digest())
+    .digest();

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import { notificationWrites } from '../../src/notifications/outbox.js';
 import { AgreementWriter } from '../../src/signing/agreement-writer.js';
-import { signer, writerDeps, writerParts } from './factories.js';
+import { commitment, signer, writerDeps, writerParts } from './factories.js';
 import type { ReceivedMail } from './smtp-server.js';
 
 /** A signer as tests describe them. */
@@ -46,6 +46,7 @@ export async function agreeAndConfirm(
         region: null,
         locale: s.locale,
         notify: s.notify,
+        receiptCommitment: commitment(),
         confirmation: {
           tokenHash: hash(tokens[i] as string),
           expiresAt: new Date(now.getTime() + 86_400_000),

@@ -16,6 +16,7 @@ import type { Mailer } from '../../notifications/mailer.js';
 import { formatDate } from '../../presenters/format.js';
 import { latestDevMail } from '../../repositories/dev-mailbox.js';
 import { findSponsorPagePetition } from '../../repositories/signing.js';
+import type { SigningAnswer } from '../../signing/agreement-batch.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/oidc.js';
 import type { SigningRateLimits } from '../../signing/rate-limits.js';
@@ -55,6 +56,23 @@ export interface SigningContext {
   mailer?: Mailer;
 }
 
+/**
+ * The signer's receipt in an agreement answer: petition, receipt secret (32 hex), leaf index once sequenced (a
+ * one-click agreement at once, an emailed one at confirmation) and where its `.tlog-proof` bundle is downloaded.
+ */
+function receiptJson(petitionId: string, outcome: SigningAnswer): Record<string, unknown> {
+  if (!outcome.receiptSecret) return {};
+  const leafIndex = 'leafIndex' in outcome && outcome.leafIndex !== undefined ? outcome.leafIndex : null;
+  return {
+    receipt: {
+      petition_id: Number(petitionId),
+      receipt_secret: outcome.receiptSecret,
+      leaf_index: leafIndex === null ? null : Number(leafIndex),
+      proof_url: leafIndex === null ? null : `/log/petitions/${petitionId}/proof/${leafIndex}`,
+    },
+  };
+}
+
 const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
 
 /** Mounts the signing path: agree (email or one click), confirm emailed links, sign in with OIDC, dev mailbox. */
@@ -70,7 +88,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     if (fields.method === 'oidc' && !person) {
       throw new DomainError('unauthenticated', t(localeOf(c), 'signin.expiredAgree'));
     }
-    let outcome: AgreeOutcome;
+    let outcome: SigningAnswer;
     let method: 'email' | 'oidc';
     if (person && fields.method !== 'email') {
       method = 'oidc';
@@ -81,6 +99,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         notify,
         locale: c.var.locale,
         sponsorToken: fields.sponsor_token,
+        receiptSecret: fields.receipt_secret,
       });
     } else {
       method = 'email';
@@ -93,6 +112,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           notify,
           locale: c.var.locale,
           sponsorToken: fields.sponsor_token,
+          receiptSecret: fields.receipt_secret,
         });
       } catch (error) {
         // a refused field: the form again, with what was typed and the refusal tied to its field
@@ -121,7 +141,10 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     // the email path answers the same whether or not the address had signed: it never reveals who agreed
     const shown = method === 'email' && outcome.status === 'already_agreed' ? 'pending' : outcome.status;
     if (wantsJson(c))
-      return c.json({ status: shown, petition_id: Number(petitionId) }, shown === 'agreed' ? 201 : 200);
+      return c.json(
+        { status: shown, petition_id: Number(petitionId), ...receiptJson(petitionId, outcome) },
+        shown === 'agreed' ? 201 : 200,
+      );
     return c.html(
       <AgreementResultPage
         site={site}
@@ -129,6 +152,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         status={shown}
         devMailbox={signing.devMailbox}
         page={pageContext(c)}
+        receipt={receiptJson(petitionId, outcome).receipt as ReceiptView | undefined}
       />,
     );
   });
@@ -217,7 +241,15 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     const fields = await formFields(c);
     await signing.limits.take(clientAddress(c), 'confirm');
     const outcome = await confirmAgreement(signing.deps, fields.token ?? '');
-    if (wantsJson(c)) return c.json({ status: outcome.status, petition_id: Number(outcome.petitionId) });
+    const leafIndex = outcome.status === 'confirmed' ? (outcome.leafIndex ?? null) : null;
+    const proofUrl = leafIndex === null ? null : `/log/petitions/${outcome.petitionId}/proof/${leafIndex}`;
+    if (wantsJson(c))
+      return c.json({
+        status: outcome.status,
+        petition_id: Number(outcome.petitionId),
+        // the receipt secret was given when the agreement was submitted; the leaf exists from now on
+        ...(leafIndex === null ? {} : { receipt: { leaf_index: Number(leafIndex), proof_url: proofUrl } }),
+      });
     const page = pageContext(c);
     const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
     return c.html(
@@ -229,6 +261,14 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
       >
         <h1>{m('confirm.doneTitle')}</h1>
         <p role="status">{m('confirm.done')}</p>
+        {proofUrl ? (
+          <p>
+            {t(page.locale, 'receipt.leaf', { index: String(leafIndex) })}{' '}
+            <a href={proofUrl} download>
+              {m('receipt.download')}
+            </a>
+          </p>
+        ) : null}
         <p>
           <a href={`/petitions/${outcome.petitionId}`}>{m('agreed.back')}</a>
         </p>
@@ -424,12 +464,49 @@ function AgreeAgainPage(props: {
   );
 }
 
+/** The receipt as `receiptJson` gives it. */
+interface ReceiptView {
+  petition_id: number;
+  receipt_secret: string;
+  leaf_index: number | null;
+  proof_url: string | null;
+}
+
+/** The signer's receipt on the answer page: the secret to keep, the leaf once sequenced, the proof download. */
+function Receipt(props: { receipt: ReceiptView; locale: PageContext['locale'] }) {
+  const { receipt, locale } = props;
+  return (
+    <section class="receipt" aria-labelledby="receipt-title">
+      <h2 id="receipt-title">{t(locale, 'receipt.title')}</h2>
+      <p>{t(locale, 'receipt.explain')}</p>
+      <dl>
+        <dt>{t(locale, 'receipt.petition')}</dt>
+        <dd>{receipt.petition_id}</dd>
+        <dt>{t(locale, 'receipt.secret')}</dt>
+        <dd>
+          <code>{receipt.receipt_secret}</code>
+        </dd>
+        <dt>{t(locale, 'receipt.index')}</dt>
+        <dd>{receipt.leaf_index === null ? t(locale, 'receipt.indexLater') : receipt.leaf_index}</dd>
+      </dl>
+      {receipt.proof_url ? (
+        <p>
+          <a href={receipt.proof_url} download>
+            {t(locale, 'receipt.download')}
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function AgreementResultPage(props: {
   site: Site;
   petitionId: string;
   status: AgreeOutcome['status'];
   devMailbox: boolean;
   page: PageContext;
+  receipt?: ReceiptView | undefined;
 }) {
   const { locale } = props.page;
   const m = (key: Parameters<typeof t>[1]) => t(locale, key);
@@ -457,6 +534,9 @@ function AgreementResultPage(props: {
       ) : (
         <p role="status">{m('agreed.already')}</p>
       )}
+      {props.receipt && props.status !== 'already_agreed' ? (
+        <Receipt receipt={props.receipt} locale={locale} />
+      ) : null}
       <p>
         <a href={`/petitions/${props.petitionId}`}>{m('agreed.back')}</a>
       </p>

@@ -4,6 +4,7 @@
  * the reads a batch's decisions need, the confirmations of emailed links, the count effects, the split path's pinned
  * transaction, the fast path's guarded count update — and `writeCount`, the other writer of a count (`reconcile`).
  */
+import { randomInt } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { PRE_AGREEMENT_STATES, PUBLIC_AGREEMENT_STATES } from '../../domain/admission.js';
@@ -37,6 +38,8 @@ export interface TokenRow {
   confirmed_at: Date | null;
   token_expires_at: Date | null;
   confirmation_token_hash: string | null;
+  /** SHA-256 of the receipt secret (null for an agreement stored before the transparency log existed). */
+  receipt_commitment: Buffer | null;
 }
 
 /** The agreements whose emailed token hashes (SHA-256 hex) are among `tokenHashes`. */
@@ -51,6 +54,7 @@ export async function findAgreementsByTokenHash(db: Executor, tokenHashes: strin
       'confirmed_at',
       'token_expires_at',
       'confirmation_token_hash',
+      'receipt_commitment',
     ])
     .where('confirmation_token_hash', 'in', [...new Set(tokenHashes)])
     .execute();
@@ -119,6 +123,37 @@ export interface AgreementToInsert {
    * until the petition is answered). Absent: one-click (verified identity) — counted at once.
    */
   confirmation?: { tokenHash: string; expiresAt: Date; contact: { email: string; name: string } };
+  /**
+   * SHA-256 of the signer's 16-byte receipt secret (32 bytes; src/domain/tlog/entries.ts `receiptCommitment`): the
+   * commitment of the agreement's log entry. Stored on the row only for an emailed agreement, until its
+   * confirmation makes the leaf; the secret itself is never stored.
+   */
+  receiptCommitment: Uint8Array;
+}
+
+/**
+ * The transparency log's part of a batch (absent: the log records nothing, `NO_AGREEMENT_LOG`):
+ *  - `entries`: each request's agreement entry, aligned with the requests (null for an emailed request, which is
+ *    not counted yet, or one whose petition's log key is destroyed — such a one-click request is not inserted);
+ *  - `confirmed`: the entries of the agreements confirmed earlier in the batch.
+ * Within a petition, a batch's leaves take its next indices in a random order (no arrival order, no time).
+ */
+export interface BatchLeaves {
+  entries: ReadonlyArray<Uint8Array | null>;
+  confirmed: ReadonlyArray<ConfirmedLeaf>;
+}
+
+/** The log entry of an agreement confirmed in the batch. */
+export interface ConfirmedLeaf {
+  petitionId: string;
+  agreementId: string;
+  entry: Uint8Array;
+}
+
+/** A leaf a batch stored: the agreement and its index in its petition's log (decimal strings). */
+export interface StoredLeaf {
+  agreement_id: string;
+  idx: string;
 }
 
 /**
@@ -147,6 +182,8 @@ export interface CountedBatchRow {
 export interface BatchStatementResult {
   inserted: Array<{ id: string; petition_id: string; signer_key: string; counted: boolean }>;
   counts: CountedBatchRow[];
+  /** The leaves the statement stored (single and careful with a log; split stores them at commit). */
+  leaves: StoredLeaf[];
 }
 
 /**
@@ -157,6 +194,11 @@ export interface BatchStatementResult {
  * `PUBLIC_AGREEMENT_STATES`, or `PRE_AGREEMENT_STATES` for a sponsor, before `closes_at` — the SQL form of
  * `takesAgreement` (src/domain/admission.ts), whose state groups it receives as parameters. The petition row
  * lock is taken at the end of the statement and held only until commit.
+ *
+ * With `log` (see `BatchLeaves`), a one-click request is inserted only with its entry, and — except in `split`
+ * mode, where `guardedCountUpdate` does it at commit — the count update also advances `log_size` by the same `n`
+ * and the statement stores the batch's leaves at the indices `log_size - n … log_size - 1` it just took: every
+ * counted agreement has exactly one leaf, in the same statement.
  * @param requests in (petition, signer key) order, one per person and petition
  * @param confirmed agreements confirmed earlier in the batch, per petition id
  */
@@ -166,11 +208,19 @@ export async function writeAgreementBatch(
   confirmed: ReadonlyMap<string, number>,
   now: Date,
   step: CountsStep,
+  log?: BatchLeaves,
 ): Promise<BatchStatementResult> {
   const r = requests;
   const at = now.toISOString();
   const states = (group: StateGroup) => [...group];
-  const result = await sql<{ inserted: BatchStatementResult['inserted']; counts: CountedJsonRow[] }>`
+  const bytes = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b) : null);
+  const withLeaves = log !== undefined && step.mode !== 'split';
+  const conf = log?.confirmed ?? [];
+  const result = await sql<{
+    inserted: BatchStatementResult['inserted'];
+    counts: CountedJsonRow[];
+    leaves: StoredLeaf[];
+  }>`
     with u as (
       select * from unnest(
         ${r.map((a) => a.petitionId)}::bigint[], ${r.map((a) => a.signerKey)}::text[],
@@ -181,21 +231,25 @@ export async function writeAgreementBatch(
         ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[],
         ${r.map((a) => a.sponsor === true)}::boolean[],
         ${r.map((a) => a.confirmation?.contact.email ?? null)}::text[],
-        ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[])
+        ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[],
+        ${r.map((a) => (a.confirmation ? bytes(a.receiptCommitment) : null))}::bytea[],
+        ${r.map((_, i) => bytes(log?.entries[i]))}::bytea[],
+        ${r.map(() => randomInt(2 ** 31))}::int[])
         as u (petition_id, signer_key, method, region, locale, notify, counted, confirmation_token_hash,
-              token_expires_at, sponsor, contact_email, contact_name)
+              token_expires_at, sponsor, contact_email, contact_name, receipt_commitment, entry, rank)
     ),
     ins as (
       insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
-                              confirmation_token_hash, token_expires_at)
+                              confirmation_token_hash, token_expires_at, receipt_commitment)
       select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, ${at}::timestamptz,
              case when u.counted is not null then ${at}::timestamptz end,
-             u.confirmation_token_hash, u.token_expires_at
+             u.confirmation_token_hash, u.token_expires_at, u.receipt_commitment
       from u
       join petitions p on p.id = u.petition_id
         and (p.state = any(${states(PUBLIC_AGREEMENT_STATES)}::text[])
              or (u.sponsor and p.state = any(${states(PRE_AGREEMENT_STATES)}::text[])))
         and (p.closes_at is null or p.closes_at > ${at}::timestamptz)
+      ${log ? sql`where u.counted is null or u.entry is not null` : sql``}
       order by u.petition_id, u.signer_key
       on conflict (petition_id, signer_key) do nothing
       returning id, petition_id, signer_key, confirmed_at
@@ -214,11 +268,32 @@ export async function writeAgreementBatch(
       ) as x (petition_id, n)
       group by petition_id
     ),
-    ${countsStep(step, at)}
+    ${countsStep(step, at, withLeaves)},
+    leaves as (${
+      withLeaves
+        ? sql`
+      insert into log_entries (petition_id, idx, entry, agreement_id)
+      select l.petition_id, c.log_start + row_number() over (partition by l.petition_id order by l.rank) - 1,
+             l.entry, l.id
+      from (
+        select ins.id, ins.petition_id, u.entry, u.rank
+        from ins join u on u.petition_id = ins.petition_id and u.signer_key = ins.signer_key
+        where ins.confirmed_at is not null
+        union all
+        select * from unnest(${conf.map((c) => c.agreementId)}::bigint[], ${conf.map((c) => c.petitionId)}::bigint[],
+                             ${conf.map((c) => Buffer.from(c.entry))}::bytea[],
+                             ${conf.map(() => randomInt(2 ** 31))}::int[])
+      ) as l (id, petition_id, entry, rank)
+      join counts c on c.id = l.petition_id
+      returning agreement_id, idx`
+        : sql`select null::bigint as agreement_id, null::bigint as idx where false`
+    })
     select
       (select coalesce(json_agg(json_build_object('id', id::text, 'petition_id', petition_id::text,
                'signer_key', signer_key, 'counted', confirmed_at is not null)), '[]') from ins) as inserted,
-      (select coalesce(json_agg(counts), '[]') from counts) as counts`.execute(db);
+      (select coalesce(json_agg(counts), '[]') from counts) as counts,
+      (select coalesce(json_agg(json_build_object('agreement_id', agreement_id::text, 'idx', idx::text)), '[]')
+         from leaves) as leaves`.execute(db);
   const row = result.rows[0];
   return {
     inserted: row?.inserted ?? [],
@@ -228,29 +303,35 @@ export async function writeAgreementBatch(
       added: c.added,
       ...(step.mode === 'careful' ? { after: countedPetition(c) } : {}),
     })),
+    leaves: row?.leaves ?? [],
   };
 }
 
-/** The batch statement's `counts` step (see `CountsStep`); `at` is the batch's instant as ISO text. */
-function countsStep(step: CountsStep, at: string) {
+/**
+ * The batch statement's `counts` step (see `CountsStep`); `at` is the batch's instant as ISO text. With `leaves`,
+ * the update also advances `log_size` by `n` and returns `log_start`, the first index the batch's leaves take.
+ */
+function countsStep(step: CountsStep, at: string, leaves: boolean) {
   if (step.mode === 'split') {
     return sql`counts as (
       select d.petition_id as id, d.n as added, p.profile from d join petitions p on p.id = d.petition_id)`;
   }
+  const logSize = leaves ? sql`, log_size = p.log_size + d.n` : sql``;
+  const logStart = leaves ? sql`, p.log_size - d.n as log_start` : sql``;
   if (step.mode === 'careful') {
     return sql`counts as (
-      update petitions p set agreement_count = p.agreement_count + d.n, updated_at = ${at}::timestamptz
+      update petitions p set agreement_count = p.agreement_count + d.n ${logSize}, updated_at = ${at}::timestamptz
       from d where p.id = d.petition_id
-      returning ${sql.join(COUNTED_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, d.n as added)`;
+      returning ${sql.join(COUNTED_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, d.n as added ${logStart})`;
   }
   const t = step.thresholds;
   return sql`counts as (
-      update petitions p set agreement_count = ${sql.raw(guardedSum('t.rt', 't.dt'))},
+      update petitions p set agreement_count = ${sql.raw(guardedSum('t.rt', 't.dt'))} ${logSize},
              updated_at = ${at}::timestamptz
       from d join unnest(${t.map((x) => x.petitionId)}::bigint[], ${t.map((x) => x.response)}::int[],
                          ${t.map((x) => x.debate)}::int[]) as t (id, rt, dt) on t.id = d.petition_id
       where p.id = d.petition_id
-      returning p.id, p.profile, d.n as added)`;
+      returning p.id, p.profile, d.n as added ${logStart})`;
 }
 
 /** A petition row the batch statement counted, as JSON (timestamps as strings), with what this batch added. */
@@ -262,10 +343,11 @@ type CountedJsonRow = Omit<
   response_threshold_reached_at: string | null;
   debate_threshold_reached_at: string | null;
   added: number;
+  log_start?: number;
 };
 
 function countedPetition(c: CountedJsonRow): CountedPetition {
-  const { added: _added, ...rest } = c;
+  const { added: _added, log_start: _logStart, ...rest } = c;
   return {
     ...rest,
     id: String(c.id),
@@ -338,13 +420,18 @@ export async function inPinnedTransaction<T>(
 
 /**
  * The fast path's count update, as SQL text ending in `;` (values inlined: it is sent with COMMIT as one
- * simple-query message, which takes no parameters; every value is an integer or a profile's threshold). Each
- * petition's count moves by its delta only where that has no effect on anything else — the petition is open, and
- * each of its thresholds stays on the side it was (not reached and still below, or reached and still at or above);
- * otherwise the update calls `agreement_count_needs_care`, which aborts the transaction with CW001.
+ * simple-query message, which takes no parameters; every value is an integer, a profile's threshold or an entry's
+ * hex). Each petition's count moves by its delta only where that has no effect on anything else — the petition is
+ * open, and each of its thresholds stays on the side it was (not reached and still below, or reached and still at
+ * or above); otherwise the update calls `agreement_count_needs_care`, which aborts the transaction with CW001.
+ *
+ * With `leaves` (the transparency log; one per counted agreement of the batch), the same UPDATE advances each
+ * petition's `log_size` by its delta and the statement stores the leaves at the indices it just took, in a random
+ * order within each petition — under the row lock the count takes anyway, held only while the server commits.
  * @param deltas per petition: its id (decimal string), how many agreements to add, and its policy profile
  * @param now the batch's instant (UTC), written as `updated_at`
  * @param settingsFor the profile's effective settings (thresholds of petitions that have none of their own)
+ * @param leaves the batch's counted agreements' entries (their number per petition equals its delta)
  * @returns the statement, or '' when there is nothing to count
  * @throws RangeError when an id or a number is not an integer (nothing else is ever inlined)
  */
@@ -352,6 +439,7 @@ export function guardedCountUpdate(
   deltas: CountDelta[],
   now: Date,
   settingsFor: (profile: string) => PolicySettings,
+  leaves?: ReadonlyArray<ConfirmedLeaf>,
 ): string {
   if (deltas.length === 0) return '';
   const int = (n: number | null) => {
@@ -359,16 +447,52 @@ export function guardedCountUpdate(
     if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer: ${n}`);
     return `${n}::int`;
   };
+  const id = (value: string, what: string) => {
+    if (!isRecordNumber(value)) throw new RangeError(`not ${what}: ${value}`);
+    return `${value}::bigint`;
+  };
   const rows = deltas.map((d) => {
-    if (!isRecordNumber(d.petitionId)) throw new RangeError(`not a petition id: ${d.petitionId}`);
     const settings = settingsFor(d.profile);
-    return `(${d.petitionId}::bigint, ${int(d.added)}, ${int(settings.responseThreshold)}, ${int(settings.debateThreshold)})`;
+    return `(${id(d.petitionId, 'a petition id')}, ${int(d.added)}, ${int(settings.responseThreshold)}, ${int(settings.debateThreshold)})`;
   });
-  return `update petitions p set agreement_count = ${guardedSum('d.rt', 'd.dt')},
-      updated_at = '${now.toISOString()}'::timestamptz
+  const set = `agreement_count = ${guardedSum('d.rt', 'd.dt')},
+      updated_at = '${now.toISOString()}'::timestamptz`;
+  if (!leaves) {
+    return `update petitions p set ${set}
     from (values ${rows.join(', ')}) as d (id, n, rt, dt)
     where p.id = d.id;
 `;
+  }
+  const values = leaves.map(
+    (l) =>
+      `(${id(l.petitionId, 'a petition id')}, ${id(l.agreementId, 'an agreement id')}, '\\x${Buffer.from(l.entry).toString('hex')}'::bytea, ${int(randomInt(2 ** 31))})`,
+  );
+  return `with d (id, n, rt, dt) as (values ${rows.join(', ')}),
+    c as (
+      update petitions p set ${set}, log_size = p.log_size + d.n
+      from d where p.id = d.id
+      returning p.id, p.log_size - d.n as log_start)
+    insert into log_entries (petition_id, idx, entry, agreement_id)
+    select l.petition_id, c.log_start + row_number() over (partition by l.petition_id order by l.rank) - 1,
+           l.entry, l.agreement_id
+    from (values ${values.length > 0 ? values.join(', ') : '(null::bigint, null::bigint, null::bytea, null::int)'})
+      as l (petition_id, agreement_id, entry, rank)
+    join c on c.id = l.petition_id;
+`;
+}
+
+/**
+ * The log indices of these agreements' leaves (read after a split batch committed, for the signers' receipts).
+ * @returns agreement id → index (decimal strings); agreements without a leaf are absent
+ */
+export async function findLeafIndices(db: Executor, agreementIds: string[]): Promise<Map<string, string>> {
+  if (agreementIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('log_entries')
+    .select(['agreement_id', 'idx'])
+    .where('agreement_id', 'in', agreementIds)
+    .execute();
+  return new Map(rows.map((r) => [String(r.agreement_id), String(r.idx)]));
 }
 
 /**
