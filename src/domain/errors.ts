@@ -44,7 +44,12 @@ export type ErrorCode =
   | 'dump_not_ready'
   // archive import
   | 'unknown_format'
-  | 'invalid_record';
+  | 'invalid_record'
+  // fraud signals and accountable invalidation (src/domain/fraud.ts)
+  | 'agreement_blocked'
+  | 'invalid_filter'
+  | 'four_eyes_required'
+  | 'invalidation_not_pending';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -39,6 +39,10 @@ export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   dump_not_ready: 503,
   unknown_format: 422,
   invalid_record: 422,
+  agreement_blocked: 403,
+  invalid_filter: 422,
+  four_eyes_required: 403,
+  invalidation_not_pending: 409,
 };
 
 /**

@@ -28,6 +28,7 @@ export async function findCountDrift(db: Executor): Promise<CountDrift[]> {
         .selectFrom('agreements')
         .select(['petition_id', (eb) => eb.fn.countAll<string>().as('n')])
         .where('confirmed_at', 'is not', null)
+        .where('invalidated_at', 'is', null) // an invalidated agreement is kept but not counted
         .groupBy('petition_id')
         .as('a'),
       'a.petition_id',

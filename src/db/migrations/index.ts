@@ -11,6 +11,7 @@ import * as lifecycleSchedule from './2026-12-04T1900_lifecycle_schedule.js';
 import * as searchColumns from './2026-12-04T2100_search_columns.js';
 import * as archivedAggregates from './2026-12-04T2200_archived_aggregates.js';
 import * as transparencyLog from './2026-12-07T1330_transparency_log.js';
+import * as fraudInvalidation from './2026-12-07T1370_fraud_invalidation.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T2100_search_columns': searchColumns,
   '2026-12-04T2200_archived_aggregates': archivedAggregates,
   '2026-12-07T1330_transparency_log': transparencyLog,
+  '2026-12-07T1370_fraud_invalidation': fraudInvalidation,
 };

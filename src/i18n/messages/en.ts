@@ -303,6 +303,10 @@ export const en: Record<MessageKey, string> = {
   'error.dump_not_ready': 'The full data file is not ready yet.',
   'error.unknown_format': 'The file format is not recognised.',
   'error.invalid_record': 'A record could not be read.',
+  'error.agreement_blocked': 'Agreements from this network or email domain are not accepted at the moment.',
+  'error.invalid_filter': 'The invalidation filter is not valid.',
+  'error.four_eyes_required': 'A second staff member must approve this.',
+  'error.invalidation_not_pending': 'This invalidation is no longer waiting.',
   // petition creation (issue 6)
   'error.invalid_petition': 'The petition breaks the rules: correct the fields marked.',
   'create.title': 'Start a petition',

@@ -299,6 +299,10 @@ export const ko = {
   'error.dump_not_ready': '전체 자료 파일이 아직 준비되지 않았습니다.',
   'error.unknown_format': '파일 형식을 알 수 없습니다.',
   'error.invalid_record': '읽을 수 없는 기록이 있습니다.',
+  'error.agreement_blocked': '이 네트워크 또는 이메일 도메인에서는 현재 동의할 수 없습니다.',
+  'error.invalid_filter': '무효 처리 조건이 올바르지 않습니다.',
+  'error.four_eyes_required': '다른 직원의 승인이 필요합니다.',
+  'error.invalidation_not_pending': '이 무효 처리는 더 이상 대기 중이 아닙니다.',
 
   // petition creation (issue 6)
   'error.invalid_petition': '청원 내용이 운영 원칙에 맞지 않습니다. 표시된 항목을 고쳐 주십시오.',
