@@ -9,6 +9,8 @@ import { previewInvalidation, requestInvalidation } from '../src/commands/reques
 import { runInvalidation, runInvalidationBatch } from '../src/commands/run-invalidation.js';
 import { DomainError } from '../src/domain/errors.js';
 import { deriveCount, INVALIDATION_REASONS } from '../src/domain/tlog/entries.js';
+import { createApp } from '../src/http/app.js';
+import { createSite } from '../src/http/site.js';
 import { signalBuckets } from '../src/repositories/fraud-signals.js';
 import { listPublicStatements } from '../src/repositories/invalidations.js';
 import { insertFraudListEntry } from '../src/repositories/writes/fraud-lists.js';
@@ -167,6 +169,23 @@ describe(`fraud signals and accountable invalidation (${TEST_ENGINE})`, () => {
       statementIndex: 340,
     });
     expect(JSON.stringify(pub)).not.toContain('203.0.113');
+    // …and on the petition page, in plain words
+    const site = await createSite({
+      db: h.db.db,
+      deploymentProfile: 'cheongwadae',
+      now: () => h.clock.now,
+      settingsTtlMs: 0,
+    });
+    try {
+      const html = await (await createApp(site).request(`/petitions/${petitionId}`)).text();
+      expect(html).toContain('집계에서 제외된 동의');
+      expect(html).toMatch(/동의 300건을 제외했습니다 \(사유: automated-agreements, 조건 유형: network\)/);
+      expect(html).toContain('성명 항목 340번');
+      expect(html).not.toContain('203.0.113');
+      expect(html).not.toContain('mina@staff.example');
+    } finally {
+      site.close();
+    }
 
     // audited: request, approval, end
     const audit = await h.db.db

@@ -302,6 +302,11 @@ export const en: Record<MessageKey, string> = {
   'error.response_not_found': 'There is no such official response.',
   'error.dump_not_ready': 'The full data file is not ready yet.',
   'error.unknown_format': 'The file format is not recognised.',
+  'petition.invalidations.heading': 'Agreements removed from the count',
+  'petition.invalidations.item':
+    '{count} agreements removed on {date} (reason: {reason}; criteria: {criteria}), approved by a second staff member.',
+  'petition.invalidations.cancelled': 'The run was stopped before all {planned} planned.',
+  'petition.invalidations.leaf': "Statement entry {index} in this petition's log.",
   'error.invalid_record': 'A record could not be read.',
   'error.agreement_blocked': 'Agreements from this network or email domain are not accepted at the moment.',
   'error.invalid_filter': 'The invalidation filter is not valid.',

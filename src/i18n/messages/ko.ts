@@ -298,6 +298,11 @@ export const ko = {
   'error.response_not_found': '해당 답변을 찾을 수 없습니다.',
   'error.dump_not_ready': '전체 자료 파일이 아직 준비되지 않았습니다.',
   'error.unknown_format': '파일 형식을 알 수 없습니다.',
+  'petition.invalidations.heading': '집계에서 제외된 동의',
+  'petition.invalidations.item':
+    '{date}에 동의 {count}건을 제외했습니다 (사유: {reason}, 조건 유형: {criteria}). 다른 직원이 승인했습니다.',
+  'petition.invalidations.cancelled': '계획한 {planned}건을 모두 처리하기 전에 중단되었습니다.',
+  'petition.invalidations.leaf': '이 청원 기록(로그)의 성명 항목 {index}번.',
   'error.invalid_record': '읽을 수 없는 기록이 있습니다.',
   'error.agreement_blocked': '이 네트워크 또는 이메일 도메인에서는 현재 동의할 수 없습니다.',
   'error.invalid_filter': '무효 처리 조건이 올바르지 않습니다.',
