@@ -3,12 +3,15 @@
  * PostgreSQL on loopback, in one run:
  *   1. bare POST (HTTP ceiling), 2. naive insert + "+1" per request, 3. Cheongwon's one-click path,
  *   4. Cheongwon's email path (submit, then confirm — mail goes to the development mailbox table),
+ *   5. the one-click path with the transparency log off (a second server, BENCH_LOG=off): the log's cost, side by
+ *      side; during 3. the benchmark polls the petition's checkpoint and times each sampled acknowledgement until a
+ *      signed checkpoint includes its leaf (acknowledgement → signed checkpoint, p50/p99),
  * at 64 and 256 concurrent connections. After the run: acknowledged == rows == count, no duplicates.
  * The load generator (autocannon) runs on the same 2 cores as the server; compare ratios, not absolutes.
  *
  * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is created
  * and dropped), BENCH_SECONDS (default 10 per scenario), BENCH_ONLY (comma-separated scenario keys: bare, naive,
- * one-click, email; default all), BENCH_CONNECTIONS (default 64,256), BENCH_PROFILE=DIR (the server writes a V8 CPU
+ * one-click, one-click-log-off, email; default all), BENCH_CONNECTIONS (default 64,256), BENCH_PROFILE=DIR (the server writes a V8 CPU
  * profile into DIR, for `node --cpu-prof` analysis). Prints a Markdown table, with the CPU each part used during each
  * scenario (server, load generator, PostgreSQL, idle; % of one core, from /proc) and the CPU all three spent per
  * answer: where the 2 cores went explains the ratios.
@@ -18,6 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { reconcileCounts } from '../src/counting/reconcile.js';
 import { openDatabase } from '../src/db/connection.js';
@@ -32,7 +36,7 @@ const baseUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const SECRET = randomBytes(32).toString('hex');
 const root = path.resolve(import.meta.dirname, '..');
-const only = new Set((process.env.BENCH_ONLY ?? 'bare,naive,one-click,email').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'bare,naive,one-click,one-click-log-off,email').split(','));
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '64,256').split(',').map(Number);
 const profileDir = process.env.BENCH_PROFILE;
 
@@ -59,34 +63,46 @@ async function newPetition(): Promise<string> {
   return row.id;
 }
 
-const server: ChildProcess = spawn(
-  process.execPath,
-  [
-    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    '--import',
-    'tsx',
-    path.join(root, 'bench/sign-server.ts'),
-  ],
-  {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      CHEONGWON_SECRET: SECRET,
-      PORT: '3901',
-      RATE_LIMIT_ADDRESS: '100000000/1',
-      RATE_LIMIT_PETITION: '100000000/1',
-      SMTP_URL: '',
-      CHEONGWON_DEV_MAILBOX: '1',
+function startServer(port: number, extra: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      '--import',
+      'tsx',
+      path.join(root, 'bench/sign-server.ts'),
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        CHEONGWON_SECRET: SECRET,
+        PORT: String(port),
+        PUBLIC_URL: 'http://127.0.0.1:3901',
+        RATE_LIMIT_ADDRESS: '100000000/1',
+        RATE_LIMIT_PETITION: '100000000/1',
+        SMTP_URL: '',
+        CHEONGWON_DEV_MAILBOX: '1',
+        ...extra,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
-await new Promise<void>((resolve) =>
-  server.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()),
-);
+  );
+}
+const listening = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && resolve()),
+  );
+const server = startServer(3901, {});
+await listening(server);
+// the same code without the transparency log: the baseline, on its own port, started after the first (the
+// log signing keys exist by then)
+const logOffServer = only.has('one-click-log-off') ? startServer(3902, { BENCH_LOG: 'off' }) : null;
+if (logOffServer) await listening(logOffServer);
 const target = 'http://127.0.0.1:3901';
 const meter = cpuMeter(server.pid);
+const logOffMeter = logOffServer ? cpuMeter(logOffServer.pid) : null;
 
 interface Row {
   scenario: string;
@@ -106,13 +122,23 @@ async function load(
   path: string,
   nextRequest: () => { headers?: Record<string, string>; body: string },
   check: () => Promise<string>,
+  options: { base?: string; meter?: ReturnType<typeof cpuMeter>; onBody?: (body: string) => void } = {},
 ): Promise<number> {
   let acknowledged = 0;
-  meter.start();
+  // the log-on server's integrator finishes the previous scenario's entries first: no scenario pays for another's
+  for (let waited = 0; waited < 60_000; waited += 200) {
+    const behind = await sql<{ n: string }>`
+      select count(*)::text as n from petition_logs l join petitions p on p.id = l.petition_id
+      where p.log_size > l.signed_size`.execute(handle.db);
+    if (behind.rows[0]?.n === '0') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const meter_ = options.meter ?? meter;
+  meter_.start();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${target}${path}`,
+        url: `${options.base ?? target}${path}`,
         connections,
         duration: seconds,
         method: 'POST',
@@ -123,8 +149,11 @@ async function load(
               const next = nextRequest();
               return { ...req, headers: { ...req.headers, ...next.headers }, body: next.body };
             },
-            onResponse: (status: number) => {
-              if (status === 201 || status === 200) acknowledged++;
+            onResponse: (status: number, body: string) => {
+              if (status === 201 || status === 200) {
+                acknowledged++;
+                options.onBody?.(body);
+              }
             },
           },
         ],
@@ -137,7 +166,7 @@ async function load(
       renderLatencyTable: false,
     });
   });
-  const cpu = meter.stop();
+  const cpu = meter_.stop();
   const non2xx = result.non2xx;
   rows.push({
     scenario,
@@ -196,13 +225,13 @@ for (const connections of connectionCounts) {
     );
   }
 
-  if (only.has('one-click')) {
+  if (only.has('one-click-log-off') && logOffMeter) {
     const oneClick = await newPetition();
     const cookies: string[] = [];
     for (let i = 0; i < 12_000 * seconds; i++) cookies.push(sessionCookieHeader(person(), SECRET));
     let ci = 0;
     const acks = await load(
-      'Cheongwon one-click (signed in)',
+      'Cheongwon one-click, transparency log OFF (baseline)',
       connections,
       `/petitions/${oneClick}/agreements`,
       () => ({
@@ -212,6 +241,71 @@ for (const connections of connectionCounts) {
       async () => {
         const c = await countAndRows(oneClick);
         return `acknowledged ${'{acks}'} ≤ rows ${c.rows} = count ${c.count}, ${c.distinct} distinct signers`;
+      },
+      { base: 'http://127.0.0.1:3902', meter: logOffMeter },
+    );
+    const last = rows[rows.length - 1] as Row;
+    last.check = last.check.replace('{acks}', String(acks));
+  }
+
+  if (only.has('one-click')) {
+    const oneClick = await newPetition();
+    const cookies: string[] = [];
+    for (let i = 0; i < 12_000 * seconds; i++) cookies.push(sessionCookieHeader(person(), SECRET));
+    let ci = 0;
+    // acknowledgement → signed checkpoint: every 16th answer's leaf is timed until a checkpoint includes it
+    const waiting: Array<{ index: number; at: number }> = [];
+    const delays: number[] = [];
+    let sampled = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling || waiting.length > 0) {
+        await new Promise((r) => setTimeout(r, 50));
+        const res = await fetch(`${target}/log/petitions/${oneClick}/checkpoint`).catch(() => null);
+        if (res?.status !== 200) continue;
+        const size = Number((await res.text()).split('\n')[1]);
+        const seen = Date.now();
+        for (let i = waiting.length - 1; i >= 0; i--) {
+          const w = waiting[i] as { index: number; at: number };
+          if (w.index < size) {
+            delays.push(seen - w.at);
+            waiting.splice(i, 1);
+          }
+        }
+        if (!polling && Date.now() - (waiting[0]?.at ?? Date.now()) > 30_000) break; // never signed: reported
+      }
+    })();
+    const acks = await load(
+      'Cheongwon one-click, transparency log ON',
+      connections,
+      `/petitions/${oneClick}/agreements`,
+      () => ({
+        headers: { cookie: cookies[ci++ % cookies.length] as string },
+        body: 'method=oidc',
+      }),
+      async () => {
+        polling = false;
+        await poller;
+        const c = await countAndRows(oneClick);
+        const leaves = await handle.db
+          .selectFrom('log_entries')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('petition_id', '=', oneClick)
+          .executeTakeFirstOrThrow();
+        delays.sort((a, b) => a - b);
+        const q = (p: number) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))] ?? NaN;
+        return (
+          `acknowledged ${'{acks}'} ≤ rows ${c.rows} = count ${c.count} = leaves ${leaves.n}; ` +
+          `ack → signed checkpoint (${delays.length} of ${sampled} sampled${waiting.length ? `, ${waiting.length} NEVER signed` : ''}): ` +
+          `p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${delays[delays.length - 1]} ms`
+        );
+      },
+      {
+        onBody: (body) => {
+          if (sampled++ % 16 !== 0) return;
+          const index = (JSON.parse(body) as { receipt?: { leaf_index: number | null } }).receipt?.leaf_index;
+          if (typeof index === 'number') waiting.push({ index, at: Date.now() });
+        },
       },
     );
     const last = rows[rows.length - 1] as Row;
@@ -266,6 +360,10 @@ const drift = await reconcileCounts(handle.db, {
 });
 server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));
+if (logOffServer) {
+  logOffServer.kill('SIGTERM');
+  await new Promise((r) => logOffServer.on('exit', r));
+}
 await handle.close();
 const versionClient = new pg.Client({ connectionString: baseUrl });
 await versionClient.connect();

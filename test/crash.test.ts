@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reconcileCounts } from '../src/counting/reconcile.js';
+import { reconcileCounts, reconcileLogs } from '../src/counting/reconcile.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { signerKey } from '../src/domain/identity.js';
 import { sessionCookieHeader } from '../src/http/middleware/session.js';
@@ -149,6 +149,7 @@ describe(`crash safety (${TEST_ENGINE})`, () => {
         .where('id', '=', petitionId)
         .executeTakeFirstOrThrow();
       expect(String(size.log_size)).toBe(String(keys.size));
+      expect(await reconcileLogs(h.db)).toEqual([]);
     } finally {
       await h.close();
     }

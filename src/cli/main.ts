@@ -8,7 +8,7 @@ import { openDemoPetition } from '../commands/demo-petition.js';
 import { purgeExpired } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
 import { loadRuntimeSettings } from '../config/runtime-settings.js';
-import { reconcileCounts } from '../counting/reconcile.js';
+import { reconcileCounts, reconcileLogs } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
 import { recordCountEvents } from '../notifications/outbox.js';
@@ -21,6 +21,7 @@ import { importFiles } from './import-files.js';
 import { registerNotificationCommands } from './notifications.js';
 import { seedIfEmpty } from './seed.js';
 import { cliActor, registerStaffCommands } from './staff.js';
+import { registerVerifyCommands } from './verify.js';
 import { registerWitnessCommands } from './witness.js';
 import { registerWorkerCommand } from './worker.js';
 
@@ -111,7 +112,10 @@ program
 
 program
   .command('reconcile')
-  .description('recount every petition from its agreement rows and report drift (--fix sets the counts)')
+  .description(
+    'recount every petition from its agreement rows and report drift (--fix sets the counts); check each ' +
+      'transparency log against its rows and count (log size, count from the entries, leaves) and report drift',
+  )
   .option('--fix', 'set drifting counts to their recount (thresholds follow)', false)
   .action(async (opts: { fix: boolean }) => {
     const config = loadConfig();
@@ -139,6 +143,21 @@ program
           : `drift in ${drift.length} petition(s)${opts.fix ? ' — fixed' : ''}`,
       );
       unfixed = drift.length > 0 && !opts.fix;
+      // the transparency log is append-only: its drift is reported, never "fixed"
+      const logDrift = await reconcileLogs(handle.db);
+      for (const d of logDrift) {
+        log(
+          `petition ${d.petitionId} log: size ${d.logSize}, entries ${d.entries}${d.span !== d.entries ? ` (gap: highest index ${d.span - 1})` : ''}, ` +
+            `count from entries ${d.derived}, stored ${d.stored}, rows ${d.rows}, agreements without a leaf ${d.leafless}, ` +
+            `leaves without an agreement ${d.strayLeaves}${d.problems.length > 0 ? `; ${d.problems.slice(0, 5).join('; ')}` : ''}`,
+        );
+      }
+      log(
+        logDrift.length === 0
+          ? 'log drift: 0 — every log agrees with its rows and count'
+          : `log drift in ${logDrift.length} petition(s)`,
+      );
+      if (logDrift.length > 0) unfixed = true;
     } finally {
       await handle.close();
     }
@@ -325,6 +344,7 @@ registerStaffCommands(program, loadConfig, log);
 registerNotificationCommands(program, loadConfig, log);
 registerWorkerCommand(program, loadConfig, log);
 registerWitnessCommands(program, log);
+registerVerifyCommands(program, log);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof DomainError) console.error(`error [${error.code}]: ${error.message}`);

@@ -11,7 +11,7 @@ import type { Site } from '../http/site.js';
 import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
 import { storeDevMail } from '../repositories/writes/dev-mailbox.js';
-import { AgreementWriter } from '../signing/agreement-writer.js';
+import { type AgreementLog, AgreementWriter } from '../signing/agreement-writer.js';
 import { FraudLists } from '../signing/fraud-lists.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
@@ -73,12 +73,17 @@ export function deploymentMailer(db: Kysely<Database>, env: Record<string, strin
   return mailerFromEnv(env, (mail) => storeDevMail(db, mail));
 }
 
-/** Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits. */
+/**
+ * Builds the signing path of a deployment: writer, mailer (SMTP or dev mailbox), OIDC clients, rate limits.
+ * @param options.log the writer's agreement log: the transparency log unless given (only `bench:sign`'s log-off
+ *   baseline passes `NO_AGREEMENT_LOG`)
+ */
 export async function createSigning(
   config: AppConfig,
   site: Site,
   db: Kysely<Database>,
   env: Record<string, string | undefined> = process.env,
+  options: { log?: AgreementLog } = {},
 ): Promise<Signing> {
   const secret = deploymentSecret(config);
   if (Buffer.byteLength(secret) < MIN_SIGNER_SECRET_BYTES)
@@ -97,7 +102,7 @@ export async function createSigning(
     // a signer who reloads the petition page sees their agreement counted
     counted: { countsChanged: (petitionIds) => site.pages.countsChanged(petitionIds) },
     // every counted agreement's leaf is stored by the statement that counts it (issue 13)
-    log: new TransparencyAgreementLog(secret, () => site.now()),
+    log: options.log ?? new TransparencyAgreementLog(secret, () => site.now()),
   });
   const mailer = deploymentMailer(db, env);
   const providers = [];

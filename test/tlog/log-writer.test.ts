@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileLogs } from '../../src/counting/reconcile.js';
 import { parseCheckpoint } from '../../src/domain/tlog/checkpoint.js';
 import { cosignatureVerifier } from '../../src/domain/tlog/cosignature.js';
 import { decodeEntry } from '../../src/domain/tlog/entries.js';
@@ -195,5 +196,42 @@ describe(`the transparency log, database side (${TEST_ENGINE})`, () => {
       await served.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reconcile checks each log against its rows and stored count and reports drift as what it is', async () => {
+    const id = await openPetition(h.db);
+    const writer = new AgreementWriter({ db: h.db, ...writerParts, now });
+    const agreed = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => writer.agree(oneClick(id, 40_000 + i))),
+    );
+    await writer.close();
+    expect((await reconcileLogs(h.db)).filter((d) => d.petitionId === id)).toEqual([]);
+    // a leaf removed behind the log's back: a gap, an agreement without a leaf, a count from the entries too low
+    const victim = agreed[3]?.agreementId as string;
+    await h.db.deleteFrom('log_entries').where('agreement_id', '=', victim).execute();
+    const [gap] = (await reconcileLogs(h.db)).filter((d) => d.petitionId === id);
+    expect(gap).toMatchObject({
+      logSize: 10,
+      entries: 9,
+      span: 10,
+      derived: 9,
+      stored: 10,
+      rows: 10,
+      leafless: 1,
+    });
+    // the same signer's tag twice: reported by the count rule
+    const copy = await h.db
+      .selectFrom('log_entries')
+      .select(['idx', 'entry'])
+      .where('petition_id', '=', id)
+      .orderBy('idx')
+      .executeTakeFirstOrThrow();
+    await h.db
+      .insertInto('log_entries')
+      .values({ petition_id: id, idx: '10', entry: copy.entry, agreement_id: null })
+      .execute();
+    const [dup] = (await reconcileLogs(h.db)).filter((d) => d.petitionId === id);
+    expect(dup?.problems.join('\n')).toMatch(/tag appears twice/);
+    expect(dup?.span).toBe(11);
   });
 });

@@ -233,5 +233,5 @@ describe('cheongwon witness CLI', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  });
+  }, 300_000); // child processes under tsx: slow on a shared machine
 });

@@ -152,7 +152,7 @@ describe('the count rule (deriveCount)', () => {
     expect(codes(deriveCount([agreement('a'), new Uint8Array([7])]).problems)).toEqual(['1:malformed-entry']);
   });
 
-  it('derives the count of a large log quickly, with distinct tags checked', () => {
+  it('derives the count of a 200,000-agreement log, tags checked distinct even when they share 28 bytes', () => {
     const n = 200_000;
     const entries: Uint8Array[] = [];
     const commitment = new Uint8Array(32);

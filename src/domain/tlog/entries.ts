@@ -275,12 +275,23 @@ export interface DerivedCount {
  * crafted to make the verifier slow.
  */
 class TagSet {
-  private tags = new Uint8Array(32 * 1024);
-  private slots = new Int32Array(2048); // 0 = empty, else ordinal + 1
+  private tags: Uint8Array;
+  private hashes: Uint32Array; // each stored tag's mixed hash, so growing never re-reads the tags
+  private slots: Int32Array; // 0 = empty, else ordinal + 1
   private count = 0;
   private readonly seed = randomBytes(4).readUInt32LE(0) | 1;
 
-  private slotOf(tag: Uint8Array, at: number): number {
+  /** `expected`: how many tags will be added (sizes the table once; it still grows past it). */
+  constructor(expected = 1024) {
+    const cap = Math.max(1024, expected);
+    this.tags = new Uint8Array(32 * cap);
+    this.hashes = new Uint32Array(cap);
+    let slots = 2048;
+    while (slots < cap * 2) slots *= 2;
+    this.slots = new Int32Array(slots);
+  }
+
+  private mix(tag: Uint8Array, at: number): number {
     let h = this.seed;
     for (let i = 0; i < 32; i += 4) {
       const w =
@@ -291,7 +302,7 @@ class TagSet {
       h = Math.imul(h ^ w, 0x9e3779b1);
       h ^= h >>> 15;
     }
-    return (h >>> 0) & (this.slots.length - 1);
+    return h >>> 0;
   }
 
   private equalsStored(ordinal: number, tag: Uint8Array, at: number): boolean {
@@ -303,7 +314,8 @@ class TagSet {
   /** Adds the 32-byte tag at `bytes[at…at+32)`; false when it was already there. */
   add(bytes: Uint8Array, at = 0): boolean {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    let s = this.slotOf(bytes, at);
+    const hash = this.mix(bytes, at);
+    let s = hash & (this.slots.length - 1);
     for (;;) {
       const v = this.slots[s] as number;
       if (v === 0) break;
@@ -314,7 +326,11 @@ class TagSet {
       const bigger = new Uint8Array(this.tags.length * 2);
       bigger.set(this.tags);
       this.tags = bigger;
+      const moreHashes = new Uint32Array(this.hashes.length * 2);
+      moreHashes.set(this.hashes);
+      this.hashes = moreHashes;
     }
+    this.hashes[this.count] = hash;
     for (let i = 0; i < 32; i++) this.tags[this.count * 32 + i] = bytes[at + i] as number;
     this.count += 1;
     this.slots[s] = this.count;
@@ -325,7 +341,7 @@ class TagSet {
     this.slots = new Int32Array(this.slots.length * 2);
     const mask = this.slots.length - 1;
     for (let o = 0; o < this.count; o++) {
-      let s = this.slotOf(this.tags, o * 32);
+      let s = (this.hashes[o] as number) & mask;
       while (this.slots[s] !== 0) s = (s + 1) & mask;
       this.slots[s] = o + 1;
     }
@@ -338,151 +354,207 @@ const INVALIDATED = 2;
 const STATEMENT = 3;
 
 /**
- * Applies the count rule (module comment) to a log's entries in leaf order — raw bytes or decoded entries — and
- * returns the count and every rule broken (`problems`, empty for an honest log). Never throws on bad entries: a
- * malformed entry is a problem. Memory: one byte per leaf plus ~34 bytes per agreement.
+ * The count rule applied incrementally: `add` each entry in leaf order (raw bytes or decoded), then `result()`.
+ * Never throws on bad entries: a malformed entry is a problem. Memory: one byte per leaf plus ~34 bytes per
+ * agreement. deriveCount is the one-call form.
  */
-export function deriveCount(entries: Iterable<Uint8Array | LogEntry>): DerivedCount {
-  let state = new Uint8Array(1024);
-  const declared = new Map<number, number>();
-  const applied = new Map<number, number>();
-  const tags = new TagSet();
-  const problems: CountProblem[] = [];
-  let agreements = 0;
-  let invalidated = 0;
-  let reinstated = 0;
-  let statements = 0;
-  let closedAt: number | undefined;
-  let closeIndex: number | undefined;
-  let countAtClose = 0;
-  let index = 0;
-  const problem = (code: CountProblem['code'], message: string) => problems.push({ index, code, message });
-  for (const raw of entries) {
-    if (index >= state.length) {
-      const bigger = new Uint8Array(state.length * 2);
-      bigger.set(state);
-      state = bigger;
-    }
-    let e: LogEntry;
+export class CountRule {
+  private state: Uint8Array;
+  private readonly declared = new Map<number, number>();
+  private readonly applied = new Map<number, number>();
+  private readonly tags: TagSet;
+  private readonly problems: CountProblem[] = [];
+  private agreements = 0;
+  private invalidated = 0;
+  private reinstated = 0;
+  private statements = 0;
+  private closedAt: number | undefined;
+  private closeIndex: number | undefined;
+  private countAtClose = 0;
+  private index = 0;
+
+  /** `expectedSize`: the number of entries to come, when known (sizes the tables once). */
+  constructor(expectedSize = 1024) {
+    this.state = new Uint8Array(Math.max(1024, expectedSize));
+    this.tags = new TagSet(expectedSize);
+  }
+
+  /** Entries added so far. */
+  get size(): number {
+    return this.index;
+  }
+
+  /** The count so far (agreements − invalidated + reinstated). */
+  get count(): number {
+    return this.agreements - this.invalidated + this.reinstated;
+  }
+
+  private problem(code: CountProblem['code'], message: string): void {
+    this.problems.push({ index: this.index, code, message });
+  }
+
+  /** Adds the next entry (leaf `size`). */
+  add(raw: Uint8Array | LogEntry): void {
+    const index = this.index;
+    const state = this.ensure(index);
     if (
       raw instanceof Uint8Array &&
       raw.length === 65 &&
       raw[0] === ENTRY_AGREEMENT &&
-      closeIndex === undefined
+      this.closeIndex === undefined
     ) {
       // Fast path for the common entry: no decoded object per agreement.
-      if (tags.add(raw, 1)) {
+      if (this.tags.add(raw, 1)) {
         state[index] = COUNTED;
-        agreements += 1;
+        this.agreements += 1;
       } else {
-        problem('duplicate-tag', `leaf ${index}: the same signer's tag appears twice`);
+        this.problem('duplicate-tag', `leaf ${index}: the same signer's tag appears twice`);
       }
-      index += 1;
-      continue;
+      this.index += 1;
+      return;
     }
+    let e: LogEntry;
     if (raw instanceof Uint8Array) {
       try {
         e = decodeEntry(raw);
       } catch (err) {
-        problem('malformed-entry', `leaf ${index}: ${(err as Error).message}`);
-        index += 1;
-        continue;
+        this.problem('malformed-entry', `leaf ${index}: ${(err as Error).message}`);
+        this.index += 1;
+        return;
       }
     } else {
       e = raw;
     }
+    this.apply(e, index, state);
+    this.index += 1;
+  }
+
+  private ensure(index: number): Uint8Array {
+    if (index >= this.state.length) {
+      const bigger = new Uint8Array(this.state.length * 2);
+      bigger.set(this.state);
+      this.state = bigger;
+    }
+    return this.state;
+  }
+
+  private apply(e: LogEntry, index: number, state: Uint8Array): void {
     switch (e.kind) {
       case 'agreement':
-        if (closeIndex !== undefined)
-          problem('agreement-after-close', `leaf ${index}: an agreement after the close`);
-        if (!tags.add(e.tag)) {
-          problem('duplicate-tag', `leaf ${index}: the same signer's tag appears twice`);
-          break; // a duplicate is not counted
+        if (this.closeIndex !== undefined)
+          this.problem('agreement-after-close', `leaf ${index}: an agreement after the close`);
+        if (!this.tags.add(e.tag)) {
+          this.problem('duplicate-tag', `leaf ${index}: the same signer's tag appears twice`);
+          return; // a duplicate is not counted
         }
         state[index] = COUNTED;
-        agreements += 1;
-        break;
+        this.agreements += 1;
+        return;
       case 'invalidation': {
         const target = e.target < index ? state[e.target] : undefined;
         if (target !== COUNTED && target !== INVALIDATED) {
-          problem(
+          this.problem(
             'invalidation-target-not-agreement',
             `leaf ${index}: invalidates leaf ${e.target}, not an earlier agreement`,
           );
-          break;
+          return;
         }
-        if (state[e.statement] !== STATEMENT || e.statement >= index) {
-          problem(
+        if (e.statement >= index || state[e.statement] !== STATEMENT) {
+          this.problem(
             'statement-reference-not-statement',
             `leaf ${index}: names leaf ${e.statement}, not an earlier statement`,
           );
-          break;
+          return;
         }
         if (target === INVALIDATED) {
-          problem(
+          this.problem(
             'invalidation-target-not-counted',
             `leaf ${index}: leaf ${e.target} is already invalidated`,
           );
-          break;
+          return;
         }
-        const n = (applied.get(e.statement) ?? 0) + 1;
-        applied.set(e.statement, n);
-        if (n > (declared.get(e.statement) ?? 0)) {
-          problem(
+        const n = (this.applied.get(e.statement) ?? 0) + 1;
+        this.applied.set(e.statement, n);
+        if (n > (this.declared.get(e.statement) ?? 0)) {
+          this.problem(
             'statement-overrun',
-            `leaf ${index}: statement ${e.statement} declared ${declared.get(e.statement)} invalidations`,
+            `leaf ${index}: statement ${e.statement} declared ${this.declared.get(e.statement)} invalidations`,
           );
         }
         state[e.target] = INVALIDATED;
-        invalidated += 1;
-        break;
+        this.invalidated += 1;
+        return;
       }
-      case 'reinstatement': {
+      case 'reinstatement':
         if (e.target >= index || state[e.target] !== INVALIDATED) {
-          problem(
+          this.problem(
             'reinstatement-target-not-invalidated',
             `leaf ${index}: leaf ${e.target} is not an invalidated agreement`,
           );
-          break;
+          return;
         }
-        if (state[e.statement] !== STATEMENT || e.statement >= index) {
-          problem(
+        if (e.statement >= index || state[e.statement] !== STATEMENT) {
+          this.problem(
             'statement-reference-not-statement',
             `leaf ${index}: names leaf ${e.statement}, not an earlier statement`,
           );
-          break;
+          return;
         }
         state[e.target] = COUNTED;
-        reinstated += 1;
-        break;
-      }
+        this.reinstated += 1;
+        return;
       case 'statement':
         state[index] = STATEMENT;
-        declared.set(index, e.invalidates);
-        statements += 1;
-        break;
+        this.declared.set(index, e.invalidates);
+        this.statements += 1;
+        return;
       case 'close': {
-        const count = agreements - invalidated + reinstated;
-        if (e.count !== count)
-          problem('close-mismatch', `leaf ${index}: the close says ${e.count}, the entries say ${count}`);
-        closedAt = e.count;
-        closeIndex = index;
-        countAtClose = count;
-        break;
+        const count = this.count;
+        if (e.count !== count) {
+          this.problem(
+            'close-mismatch',
+            `leaf ${index}: the close says ${e.count}, the entries say ${count}`,
+          );
+        }
+        this.closedAt = e.count;
+        this.closeIndex = index;
+        this.countAtClose = count;
+        return;
       }
     }
-    index += 1;
   }
-  const count = agreements - invalidated + reinstated;
-  if (closeIndex !== undefined && count !== countAtClose) {
-    problems.push({
-      index: closeIndex,
-      code: 'count-changed-after-close',
-      message: `the count changed from ${countAtClose} to ${count} after the close at leaf ${closeIndex} without a new close entry`,
-    });
+
+  /** What the entries added so far say. */
+  result(): DerivedCount {
+    const count = this.count;
+    const problems = [...this.problems];
+    if (this.closeIndex !== undefined && count !== this.countAtClose) {
+      problems.push({
+        index: this.closeIndex,
+        code: 'count-changed-after-close',
+        message: `the count changed from ${this.countAtClose} to ${count} after the close at leaf ${this.closeIndex} without a new close entry`,
+      });
+    }
+    const out: DerivedCount = {
+      count,
+      agreements: this.agreements,
+      invalidated: this.invalidated,
+      reinstated: this.reinstated,
+      statements: this.statements,
+      problems,
+    };
+    if (this.closedAt !== undefined) out.closedAt = this.closedAt;
+    if (this.closeIndex !== undefined) out.closeIndex = this.closeIndex;
+    return out;
   }
-  const out: DerivedCount = { count, agreements, invalidated, reinstated, statements, problems };
-  if (closedAt !== undefined) out.closedAt = closedAt;
-  if (closeIndex !== undefined) out.closeIndex = closeIndex;
-  return out;
+}
+
+/**
+ * Applies the count rule (module comment) to a log's entries in leaf order — raw bytes or decoded entries — and
+ * returns the count and every rule broken (`problems`, empty for an honest log). Never throws on bad entries.
+ */
+export function deriveCount(entries: Iterable<Uint8Array | LogEntry>): DerivedCount {
+  const rule = new CountRule();
+  for (const e of entries) rule.add(e);
+  return rule.result();
 }

@@ -16,6 +16,7 @@ import type { Site } from '../site.js';
 import { registerCountRoutes } from './counts.js';
 import { registerCsvRoute } from './csv.js';
 import { registerDumpRoutes } from './dumps.js';
+import { registerLogDocs } from './log-docs.js';
 import { registerProfileRoutes } from './profiles.js';
 import { apiRateLimit, DEFAULT_API_RATE_LIMIT } from './rate-limit.js';
 import {
@@ -140,6 +141,7 @@ export function apiV1(site: Site, options: ApiOptions = {}): OpenAPIHono {
   registerCountRoutes(api, site, { ttlMs: options.countCacheMs ?? 1000 });
   registerProfileRoutes(api, site);
   registerDumpRoutes(api, options.dumpDir ?? null);
+  registerLogDocs(api);
 
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -76,3 +76,15 @@
   });
   schedule();
 })();
+
+// The signer's receipt secret (issue 13): 16 random bytes made here, in the signer's browser, sent with the agreement
+// as 32 hex characters; the server stores only its SHA-256 in the petition's public log and shows the secret back
+// on the answer page for the signer to keep. Without script the field stays empty and the server makes one.
+(() => {
+  if (!window.crypto?.getRandomValues) return;
+  for (const field of document.querySelectorAll('input[data-receipt-secret]')) {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    field.value = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+})();

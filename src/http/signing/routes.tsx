@@ -154,6 +154,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         status={shown}
         devMailbox={signing.devMailbox}
         page={pageContext(c)}
+        receipt={receiptJson(petitionId, outcome).receipt as ReceiptView | undefined}
       />,
     );
   });
@@ -242,7 +243,15 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     const fields = await formFields(c);
     await signing.limits.take(clientAddress(c), 'confirm');
     const outcome = await confirmAgreement(signing.deps, fields.token ?? '');
-    if (wantsJson(c)) return c.json({ status: outcome.status, petition_id: Number(outcome.petitionId) });
+    const leafIndex = outcome.status === 'confirmed' ? (outcome.leafIndex ?? null) : null;
+    const proofUrl = leafIndex === null ? null : `/log/petitions/${outcome.petitionId}/proof/${leafIndex}`;
+    if (wantsJson(c))
+      return c.json({
+        status: outcome.status,
+        petition_id: Number(outcome.petitionId),
+        // the receipt secret was given when the agreement was submitted; the leaf exists from now on
+        ...(leafIndex === null ? {} : { receipt: { leaf_index: Number(leafIndex), proof_url: proofUrl } }),
+      });
     const page = pageContext(c);
     const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
     return c.html(
@@ -254,6 +263,14 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
       >
         <h1>{m('confirm.doneTitle')}</h1>
         <p role="status">{m('confirm.done')}</p>
+        {proofUrl ? (
+          <p>
+            {t(page.locale, 'receipt.leaf', { index: String(leafIndex) })}{' '}
+            <a href={proofUrl} download>
+              {m('receipt.download')}
+            </a>
+          </p>
+        ) : null}
         <p>
           <a href={`/petitions/${outcome.petitionId}`}>{m('agreed.back')}</a>
         </p>
@@ -449,12 +466,49 @@ function AgreeAgainPage(props: {
   );
 }
 
+/** The receipt as `receiptJson` gives it. */
+interface ReceiptView {
+  petition_id: number;
+  receipt_secret: string;
+  leaf_index: number | null;
+  proof_url: string | null;
+}
+
+/** The signer's receipt on the answer page: the secret to keep, the leaf once sequenced, the proof download. */
+function Receipt(props: { receipt: ReceiptView; locale: PageContext['locale'] }) {
+  const { receipt, locale } = props;
+  return (
+    <section class="receipt" aria-labelledby="receipt-title">
+      <h2 id="receipt-title">{t(locale, 'receipt.title')}</h2>
+      <p>{t(locale, 'receipt.explain')}</p>
+      <dl>
+        <dt>{t(locale, 'receipt.petition')}</dt>
+        <dd>{receipt.petition_id}</dd>
+        <dt>{t(locale, 'receipt.secret')}</dt>
+        <dd>
+          <code>{receipt.receipt_secret}</code>
+        </dd>
+        <dt>{t(locale, 'receipt.index')}</dt>
+        <dd>{receipt.leaf_index === null ? t(locale, 'receipt.indexLater') : receipt.leaf_index}</dd>
+      </dl>
+      {receipt.proof_url ? (
+        <p>
+          <a href={receipt.proof_url} download>
+            {t(locale, 'receipt.download')}
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function AgreementResultPage(props: {
   site: Site;
   petitionId: string;
   status: AgreeOutcome['status'];
   devMailbox: boolean;
   page: PageContext;
+  receipt?: ReceiptView | undefined;
 }) {
   const { locale } = props.page;
   const m = (key: Parameters<typeof t>[1]) => t(locale, key);
@@ -482,6 +536,9 @@ function AgreementResultPage(props: {
       ) : (
         <p role="status">{m('agreed.already')}</p>
       )}
+      {props.receipt && props.status !== 'already_agreed' ? (
+        <Receipt receipt={props.receipt} locale={locale} />
+      ) : null}
       <p>
         <a href={`/petitions/${props.petitionId}`}>{m('agreed.back')}</a>
       </p>

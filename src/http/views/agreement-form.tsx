@@ -57,12 +57,16 @@ export function AgreementForm(props: {
       {regionError.element}
     </p>
   );
+  // the signer's receipt secret, made in their browser by the page's script (src/http/assets/live-count.js); left
+  // empty without script, when the server makes it
+  const receiptField = <input type="hidden" name="receipt_secret" value="" data-receipt-secret />;
   return (
     <section class="agree" aria-labelledby="agree-heading">
       <h2 id="agree-heading">{m('agree.heading')}</h2>
       {props.signedIn ? (
         <form method="post" action={action}>
           <input type="hidden" name="method" value="oidc" />
+          {receiptField}
           {sponsorField}
           {regionSelect}
           <button type="submit" class="button">
@@ -82,6 +86,7 @@ export function AgreementForm(props: {
           ) : null}
           <form method="post" action={action}>
             <input type="hidden" name="method" value="email" />
+            {receiptField}
             {sponsorField}
             <ContactFields
               ids={{ name: 'agree-name', email: 'agree-email' }}
