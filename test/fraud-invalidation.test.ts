@@ -7,6 +7,7 @@ import { cancelInvalidation } from '../src/commands/cancel-invalidation.js';
 import { reinstateAgreement } from '../src/commands/reinstate-agreement.js';
 import { previewInvalidation, requestInvalidation } from '../src/commands/request-invalidation.js';
 import { runInvalidation, runInvalidationBatch } from '../src/commands/run-invalidation.js';
+import { reconcileCounts, reconcileLogs } from '../src/counting/reconcile.js';
 import { DomainError } from '../src/domain/errors.js';
 import { deriveCount, INVALIDATION_REASONS } from '../src/domain/tlog/entries.js';
 import { createApp } from '../src/http/app.js';
@@ -158,6 +159,9 @@ describe(`fraud signals and accountable invalidation (${TEST_ENGINE})`, () => {
     expect(derived.problems).toEqual([]);
     expect(derived).toMatchObject({ count: 40, agreements: 340, invalidated: 300, statements: 1 });
     expect(Number(after.log_size)).toBe(340 + 1 + 300);
+    // reconcile agrees: rows, stored count, log and derived count
+    expect(await reconcileCounts(h.db.db, writerDeps)).toEqual([]);
+    expect(await reconcileLogs(h.db.db)).toEqual([]);
 
     // the public statement: how many, when, reason class, criteria class — no prefix
     const [pub] = await listPublicStatements(h.db.db, petitionId);
@@ -270,6 +274,8 @@ describe(`fraud signals and accountable invalidation (${TEST_ENGINE})`, () => {
     const derived = await logDerived();
     expect(derived.problems).toEqual([]);
     expect(derived).toMatchObject({ count: 8, invalidated: 3, reinstated: 1 });
+    expect(await reconcileCounts(h.db.db, writerDeps)).toEqual([]);
+    expect(await reconcileLogs(h.db.db)).toEqual([]);
     await expect(reinstateAgreement(deps(), joon, ids[0] as string)).rejects.toMatchObject({
       code: 'invalidation_not_pending',
     });
