@@ -99,6 +99,7 @@ describe('fraud signals', () => {
       { key: 'a', agreements: 500, peakPerMinute: 40 },
       { key: 'b', agreements: 300, peakPerMinute: 300 },
       { key: 'c', agreements: 90, peakPerMinute: 60 },
+      { key: '(none)', agreements: 900, peakPerMinute: 900 },
     ];
     expect(rateAlerts(buckets, 60).map((b) => b.key)).toEqual(['b', 'c']);
   });

@@ -304,12 +304,13 @@ export interface SignalBucket {
 }
 
 /**
- * The rate alert: the buckets whose busiest minute reached `perMinute` agreements (a runtime setting, default
- * `DEFAULT_RATE_ALERT_PER_MINUTE`), busiest first.
+ * The rate alert: the buckets whose busiest minute reached `perMinute` agreements (the staff page's `alert` level,
+ * default `DEFAULT_RATE_ALERT_PER_MINUTE`), busiest first. Buckets of agreements without the fact (keys in
+ * parentheses: '(none)', '(unknown)', '(email)') never alert: they gather unrelated people.
  */
 export function rateAlerts(buckets: readonly SignalBucket[], perMinute: number): SignalBucket[] {
   return buckets
-    .filter((b) => b.peakPerMinute >= perMinute)
+    .filter((b) => b.peakPerMinute >= perMinute && !b.key.startsWith('('))
     .sort((a, b) => b.peakPerMinute - a.peakPerMinute);
 }
 
