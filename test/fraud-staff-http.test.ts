@@ -83,11 +83,10 @@ describe(`staff fraud pages (${TEST_ENGINE})`, () => {
     expect((await joon.act(`/staff/invalidations/${id}/approve`)).status).toBe(200);
     let state = '';
     for (let i = 0; i < 200 && state !== 'done'; i++) {
-      const p = (await (await joon.get(`/staff/invalidations/${id}`, true)).json()) as {
-        state: string;
-        applied: number;
+      const list = (await (await joon.get(`/staff/invalidations?petition=${petitionId}`, true)).json()) as {
+        invalidations: Array<{ id: string; state: string }>;
       };
-      state = p.state;
+      state = list.invalidations.find((x) => Number(x.id) === id)?.state ?? '';
       if (state !== 'done') await new Promise((r) => setTimeout(r, 50));
     }
     expect(state).toBe('done');

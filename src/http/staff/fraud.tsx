@@ -13,7 +13,7 @@ import {
   type SignalDimension,
   signalBuckets,
 } from '../../repositories/fraud-signals.js';
-import { findInvalidation, listInvalidations } from '../../repositories/invalidations.js';
+import { listInvalidations } from '../../repositories/invalidations.js';
 import type { Site } from '../site.js';
 import { HorizontalBarChart } from '../views/charts.js';
 import { done, petitionIdParam, type StaffGuard, type StaffRequest, staffPage, wantsJson } from './guard.js';
@@ -241,12 +241,6 @@ export function registerFraudRoutes(site: Site, guard: StaffGuard): void {
     const result = await cancelInvalidation(deps, r.actor, invalidationIdParam(r));
     if (wantsJson(r.c)) return r.c.json(result);
     return done(r, '/staff/invalidations');
-  });
-  guard.route('GET', '/staff/invalidations/:invId', MODERATION, async (r) => {
-    const inv = await findInvalidation(site.db, invalidationIdParam(r));
-    if (!inv) throw new DomainError('not_found', 'There is no such invalidation request.');
-    if (inv.state === 'running') startRun(inv.id); // a run whose process stopped resumes where it was
-    return r.c.json({ id: Number(inv.id), state: inv.state, planned: inv.planned, applied: inv.applied });
   });
 }
 
