@@ -15,7 +15,9 @@ import {
   restoreConfirmationToken,
 } from '../repositories/writes/agreements.js';
 import type { AgreementWrites, SigningAnswer } from '../signing/agreement-batch.js';
+import type { FraudListCheck } from '../signing/fraud-lists.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
+import { screenAgreement } from './steps/fraud-screen.js';
 
 /** What the email path needs (the signing commands share this shape: see src/wiring/signing.ts). */
 export interface SigningDeps {
@@ -29,6 +31,8 @@ export interface SigningDeps {
   /** How long an emailed link stays valid (hours, default 24). */
   tokenTtlHours?: number;
   now: () => Date;
+  /** The runtime block / allow lists (src/signing/fraud-lists.ts); absent: nothing is refused by them. */
+  lists?: FraudListCheck;
 }
 
 export interface EmailAgreementInput {
@@ -42,6 +46,8 @@ export interface EmailAgreementInput {
   locale?: 'ko' | 'en';
   /** The receipt secret the signer's browser made (32 hex characters); absent: the server makes one. */
   receiptSecret?: string | undefined;
+  /** The client's address (src/http/middleware/client-address.ts): only its network prefix is kept. */
+  clientAddress?: string | undefined;
 }
 
 /** A new link for the same unconfirmed agreement is sent at most this often (ms). */
@@ -71,12 +77,14 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
   const hours = deps.tokenTtlHours ?? 24;
   const now = deps.now();
   const person = personId(deps.secret, { kind: 'email', email });
+  const signals = await screenAgreement(deps.lists, { clientAddress: input.clientAddress, email });
   const sponsor = await comesThroughSponsorLink(deps.db, input.petitionId, input.sponsorToken);
   const outcome = await deps.writer.agree({
     petitionId: input.petitionId,
     sponsor,
     signerKey: signerKey(deps.secret, input.petitionId, person),
     method: 'email',
+    ...signals,
     region,
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,

@@ -4,6 +4,7 @@ import { receiptCommitment } from '../domain/tlog/entries.js';
 import type { SigningAnswer } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 import type { SigningDeps } from './agree-by-email.js';
+import { screenAgreement } from './steps/fraud-screen.js';
 
 export interface SignedInAgreementInput {
   petitionId: string;
@@ -16,6 +17,10 @@ export interface SignedInAgreementInput {
   sponsorToken?: string | undefined;
   /** The receipt secret the signer's browser made (32 hex characters); absent: the server makes one. */
   receiptSecret?: string | undefined;
+  /** The client's address (src/http/middleware/client-address.ts): only its network prefix is kept. */
+  clientAddress?: string | undefined;
+  /** The identity provider's id (the one the session came from), when known. */
+  provider?: string | undefined;
 }
 
 /**
@@ -25,16 +30,19 @@ export interface SignedInAgreementInput {
  *   DomainError('invalid_parameter') for a malformed receipt secret
  */
 export async function agreeSignedIn(
-  deps: Pick<SigningDeps, 'db' | 'writer' | 'secret'>,
+  deps: Pick<SigningDeps, 'db' | 'writer' | 'secret' | 'lists'>,
   input: SignedInAgreementInput,
 ): Promise<SigningAnswer> {
   const secret = receiptSecret(input.receiptSecret);
+  const signals = await screenAgreement(deps.lists, { clientAddress: input.clientAddress });
   const sponsor = await comesThroughSponsorLink(deps.db, input.petitionId, input.sponsorToken);
   const outcome = await deps.writer.agree({
     petitionId: input.petitionId,
     sponsor,
     signerKey: signerKey(deps.secret, input.petitionId, input.personId),
     method: 'oidc',
+    ...signals,
+    provider: input.provider ?? null,
     region: parseRegion(input.region),
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,

@@ -250,6 +250,55 @@ export interface AgreementsTable {
   token_expires_at: Timestamp | null;
   /** SHA-256 of the receipt secret of an emailed agreement, until its confirmation makes the log leaf. */
   receipt_commitment: Buffer | null;
+  /** The client's network prefix at signing (IPv4 /24, IPv6 /48; never the address), or null. */
+  network_prefix: string | null;
+  /** The lower-cased domain of an emailed agreement's address, or null. */
+  email_domain: string | null;
+  /** The identity provider of a one-click agreement, or null. */
+  provider: string | null;
+  /** Set when an approved invalidation removed the agreement from the count (the row stays). */
+  invalidated_at: Timestamp | null;
+  invalidation_id: string | null;
+  reinstated_at: Timestamp | null;
+}
+
+/** Runtime block / allow lists (migration 2026-12-07T1370). */
+export interface FraudListEntriesTable {
+  id: Generated<string>;
+  kind: 'prefix' | 'domain';
+  value: string;
+  action: 'block' | 'allow';
+  reason: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  removed_by: string | null;
+  removed_at: Timestamp | null;
+}
+
+/** One accountable invalidation request (migration 2026-12-07T1370). */
+export interface InvalidationsTable {
+  id: Generated<string>;
+  petition_id: string;
+  filter: string;
+  criteria_class: string;
+  reason_code: number;
+  state: 'requested' | 'running' | 'done' | 'cancelled' | 'rejected';
+  planned: number;
+  applied: Generated<number>;
+  requested_by: string;
+  requested_at: Timestamp;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  ended_by: string | null;
+  ended_at: Timestamp | null;
+  statement_text: string | null;
+  statement_idx: string | null;
+}
+
+export interface InvalidationTargetsTable {
+  invalidation_id: string;
+  agreement_id: string;
+  applied_at: Timestamp | null;
 }
 
 /** A petition's transparency log: its tag key K_p (encrypted; null once destroyed) and latest signed checkpoint. */
@@ -487,6 +536,9 @@ export interface Database extends DeskTables {
   log_tiles: LogTilesTable;
   heads_entries: HeadsEntriesTable;
   heads_log: HeadsLogTable;
+  fraud_list_entries: FraudListEntriesTable;
+  invalidations: InvalidationsTable;
+  invalidation_targets: InvalidationTargetsTable;
   log_signer: LogSignerTable;
 }
 

@@ -50,7 +50,12 @@ export type ErrorCode =
   | 'case_not_found'
   | 'invalid_api_key'
   | 'insufficient_scope'
-  | 'takedown_not_found';
+  | 'takedown_not_found'
+  // fraud signals and accountable invalidation (src/domain/fraud.ts)
+  | 'agreement_blocked'
+  | 'invalid_filter'
+  | 'four_eyes_required'
+  | 'invalidation_not_pending';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

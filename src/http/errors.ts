@@ -44,6 +44,10 @@ export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   invalid_api_key: 401,
   insufficient_scope: 403,
   takedown_not_found: 404,
+  agreement_blocked: 403,
+  invalid_filter: 422,
+  four_eyes_required: 403,
+  invalidation_not_pending: 409,
 };
 
 /**

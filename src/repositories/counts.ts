@@ -29,6 +29,7 @@ export async function findCountDrift(db: Executor): Promise<CountDrift[]> {
         .selectFrom('agreements')
         .select(['petition_id', (eb) => eb.fn.countAll<string>().as('n')])
         .where('confirmed_at', 'is not', null)
+        .where('invalidated_at', 'is', null) // an invalidated agreement is kept but not counted
         .groupBy('petition_id')
         .as('a'),
       'a.petition_id',
@@ -80,7 +81,8 @@ export async function listLoggedPetitions(db: Executor): Promise<LoggedPetition[
     select p.id::text, p.log_size::text, p.agreement_count,
       (select count(*) from log_entries l where l.petition_id = p.id)::text as entries,
       (select coalesce(max(idx) + 1, 0) from log_entries l where l.petition_id = p.id)::text as span,
-      (select count(*) from agreements a where a.petition_id = p.id and a.confirmed_at is not null)::text as rows,
+      (select count(*) from agreements a where a.petition_id = p.id and a.confirmed_at is not null
+         and a.invalidated_at is null)::text as rows,
       (select count(*) from agreements a where a.petition_id = p.id and a.confirmed_at is not null
          and not exists (select 1 from log_entries l where l.agreement_id = a.id))::text as leafless,
       (select count(*) from log_entries l left join agreements a on a.id = l.agreement_id

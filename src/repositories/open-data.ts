@@ -67,7 +67,7 @@ export async function agreementsByDay(
   const result = await sql<{ day: string; count: string }>`
     select to_char((confirmed_at at time zone ${timeZone})::date, 'YYYY-MM-DD') as day, count(*) as count
     from agreements
-    where petition_id = ${petitionId} and confirmed_at is not null
+    where petition_id = ${petitionId} and confirmed_at is not null and invalidated_at is null
     group by 1
     order by 1`.execute(db);
   return result.rows.map((r) => ({ day: r.day, count: Number(r.count) }));
@@ -89,6 +89,7 @@ export async function agreementsByRegion(db: Executor, petitionId: string): Prom
     .select(['region', (eb) => eb.fn.countAll<string>().as('count')])
     .where('petition_id', '=', petitionId)
     .where('confirmed_at', 'is not', null)
+    .where('invalidated_at', 'is', null)
     .groupBy('region')
     .execute();
   return rows.map((r) => ({ region: r.region, count: Number(r.count) }));

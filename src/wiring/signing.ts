@@ -12,6 +12,7 @@ import { type Mailer, mailerFromEnv } from '../notifications/mailer.js';
 import { notificationWrites } from '../notifications/outbox.js';
 import { storeDevMail } from '../repositories/writes/dev-mailbox.js';
 import { type AgreementLog, AgreementWriter } from '../signing/agreement-writer.js';
+import { FraudLists } from '../signing/fraud-lists.js';
 import { createOidcClient } from '../signing/oidc.js';
 import { parseRateSpec, SigningRateLimits } from '../signing/rate-limits.js';
 import { TransparencyAgreementLog } from '../transparency/agreement-log.js';
@@ -119,7 +120,15 @@ export async function createSigning(
     providers.push({ id: p.id, label: p.label, client });
   }
   const context: SigningContext = {
-    deps: { db, writer, mailer, secret, publicUrl: config.publicUrl, now: () => site.now() },
+    deps: {
+      db,
+      writer,
+      mailer,
+      secret,
+      publicUrl: config.publicUrl,
+      now: () => site.now(),
+      lists: new FraudLists(db),
+    },
     limits: new SigningRateLimits({
       perAddress: parseRateSpec(config.rateLimitAddress, 'RATE_LIMIT_ADDRESS'),
       perPetition: parseRateSpec(config.rateLimitPetition, 'RATE_LIMIT_PETITION'),

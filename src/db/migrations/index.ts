@@ -11,6 +11,7 @@ import * as lifecycleSchedule from './2026-12-04T1900_lifecycle_schedule.js';
 import * as searchColumns from './2026-12-04T2100_search_columns.js';
 import * as archivedAggregates from './2026-12-04T2200_archived_aggregates.js';
 import * as transparencyLog from './2026-12-07T1330_transparency_log.js';
+import * as fraudInvalidation from './2026-12-07T1370_fraud_invalidation.js';
 import * as responseDesk from './2026-12-07T1400_response_desk.js';
 
 /**
@@ -31,5 +32,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T2100_search_columns': searchColumns,
   '2026-12-04T2200_archived_aggregates': archivedAggregates,
   '2026-12-07T1330_transparency_log': transparencyLog,
+  '2026-12-07T1370_fraud_invalidation': fraudInvalidation,
   '2026-12-07T1400_response_desk': responseDesk,
 };

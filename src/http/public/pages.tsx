@@ -6,6 +6,7 @@ import { withheldReason } from '../../domain/moderation.js';
 import { hasPublicPage, PUBLIC_STATES } from '../../domain/petition-states.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import { CATALOGS, formatList, type MessageKey, t } from '../../i18n/index.js';
+import { listPublicStatements } from '../../repositories/invalidations.js';
 import { loadModerationSettings } from '../../repositories/moderation-settings.js';
 import {
   agreementsByDay,
@@ -168,9 +169,10 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
     if (!row || !hasPublicPage(row.state)) {
       throw new DomainError('petition_not_found', t(page.locale, 'errorPage.noSuchPetition', { id }));
     }
-    const [withheld, responses] = await Promise.all([
+    const [withheld, responses, invalidations] = await Promise.all([
       loadModerationSettings(site.db, row.profile).then((settings) => withheldReason(settings, row.category)),
       responsesForPetition(site.db, row.id),
+      listPublicStatements(site.db, row.id),
     ]);
     const extras = await responseExtras(
       site.db,
@@ -199,6 +201,7 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
         byRegion={series?.byRegion}
         areaCounts={areaCounts}
         publicUrl={publicUrl}
+        invalidations={invalidations}
       />
     ).toString();
     return String(await html);

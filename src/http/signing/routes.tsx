@@ -100,6 +100,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         locale: c.var.locale,
         sponsorToken: fields.sponsor_token,
         receiptSecret: fields.receipt_secret,
+        clientAddress: clientAddress(c),
       });
     } else {
       method = 'email';
@@ -113,6 +114,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           locale: c.var.locale,
           sponsorToken: fields.sponsor_token,
           receiptSecret: fields.receipt_secret,
+          clientAddress: clientAddress(c),
         });
       } catch (error) {
         // a refused field: the form again, with what was typed and the refusal tied to its field

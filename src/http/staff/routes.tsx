@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Site } from '../site.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerAuditRoutes } from './audit.js';
+import { registerFraudRoutes } from './fraud.js';
 import { createStaffGuard, type StaffContext, type StaffRouteRegistrar } from './guard.js';
 import { registerQueueRoutes } from './queue.js';
 import { registerResponsesDueRoutes } from './responses-due.js';
@@ -46,5 +47,6 @@ export function registerStaffRoutes(app: Hono, site: Site, staff: StaffContext):
   registerAuditRoutes(site, guard);
   registerAccountRoutes(site, staff, guard);
   registerSettingsRoutes(site, guard);
+  registerFraudRoutes(site, guard);
   return guard.route;
 }

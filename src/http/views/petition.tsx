@@ -7,6 +7,7 @@ import { hasResponseBadge, isPublic } from '../../domain/petition-states.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
 import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
+import type { PublicStatement } from '../../repositories/invalidations.js';
 import type { ArchivedAreaCount, DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
 import { siteAssets } from '../assets.js';
@@ -16,6 +17,7 @@ import { AgreementForm } from './agreement-form.js';
 import { ArchivedAreaCounts } from './archived-areas.js';
 import { AgreementsOverTimeChart, type ChartText, HorizontalBarChart } from './charts.js';
 import { stateLabel } from './components.js';
+import { InvalidationStatements } from './invalidation-statements.js';
 import { Layout } from './layout.js';
 import { OfficialResponses, Paragraphs, ResponseTrack } from './official-response.js';
 
@@ -96,6 +98,8 @@ export function PetitionPage(props: {
   areaCounts?: ArchivedAreaCount[] | undefined;
   /** Absolute base URL for share links and Open Graph (PUBLIC_URL), if known. */
   publicUrl?: string | null | undefined;
+  /** Public statements of approved invalidations (issue 13), oldest first. */
+  invalidations?: PublicStatement[] | undefined;
 }) {
   const { row, responses, site } = props;
   const locale: Locale = props.page?.locale ?? 'ko';
@@ -337,6 +341,11 @@ export function PetitionPage(props: {
             locale={locale}
           />
         ) : null}
+        <InvalidationStatements
+          statements={props.invalidations ?? []}
+          locale={locale}
+          zone={profile.timeZone}
+        />
         <OfficialResponses
           row={row}
           responses={responses}

@@ -311,6 +311,11 @@ export const en: Record<MessageKey, string> = {
   'error.response_not_found': 'There is no such official response.',
   'error.dump_not_ready': 'The full data file is not ready yet.',
   'error.unknown_format': 'The file format is not recognised.',
+  'petition.invalidations.heading': 'Agreements removed from the count',
+  'petition.invalidations.item':
+    '{count} agreements removed on {date} (reason: {reason}; criteria: {criteria}), approved by a second staff member.',
+  'petition.invalidations.cancelled': 'The run was stopped before all {planned} planned.',
+  'petition.invalidations.leaf': "Statement entry {index} in this petition's log.",
   'error.invalid_record': 'A record could not be read.',
   'error.invalid_hash':
     'The hash is not well formed (a PDQ hash is 64 hexadecimal characters, not all zeros).',
@@ -318,6 +323,10 @@ export const en: Record<MessageKey, string> = {
   'error.invalid_api_key': 'The API key is missing or not valid.',
   'error.insufficient_scope': 'This API key may not do that.',
   'error.takedown_not_found': 'There is no such takedown request.',
+  'error.agreement_blocked': 'Agreements from this network or email domain are not accepted at the moment.',
+  'error.invalid_filter': 'The invalidation filter is not valid.',
+  'error.four_eyes_required': 'A second staff member must approve this.',
+  'error.invalidation_not_pending': 'This invalidation is no longer waiting.',
   // petition creation (issue 6)
   'error.invalid_petition': 'The petition breaks the rules: correct the fields marked.',
   'create.title': 'Start a petition',

@@ -307,12 +307,21 @@ export const ko = {
   'error.response_not_found': '해당 답변을 찾을 수 없습니다.',
   'error.dump_not_ready': '전체 자료 파일이 아직 준비되지 않았습니다.',
   'error.unknown_format': '파일 형식을 알 수 없습니다.',
+  'petition.invalidations.heading': '집계에서 제외된 동의',
+  'petition.invalidations.item':
+    '{date}에 동의 {count}건을 제외했습니다 (사유: {reason}, 조건 유형: {criteria}). 다른 직원이 승인했습니다.',
+  'petition.invalidations.cancelled': '계획한 {planned}건을 모두 처리하기 전에 중단되었습니다.',
+  'petition.invalidations.leaf': '이 청원 기록(로그)의 성명 항목 {index}번.',
   'error.invalid_record': '읽을 수 없는 기록이 있습니다.',
   'error.invalid_hash': '해시 형식이 올바르지 않습니다. (PDQ 해시는 0이 아닌 16진수 64자입니다.)',
   'error.case_not_found': '사건 번호나 PIN이 맞지 않습니다.',
   'error.invalid_api_key': 'API 키가 없거나 유효하지 않습니다.',
   'error.insufficient_scope': '이 API 키로는 할 수 없는 일입니다.',
   'error.takedown_not_found': '그런 삭제 요청이 없습니다.',
+  'error.agreement_blocked': '이 네트워크 또는 이메일 도메인에서는 현재 동의할 수 없습니다.',
+  'error.invalid_filter': '무효 처리 조건이 올바르지 않습니다.',
+  'error.four_eyes_required': '다른 직원의 승인이 필요합니다.',
+  'error.invalidation_not_pending': '이 무효 처리는 더 이상 대기 중이 아닙니다.',
 
   // petition creation (issue 6)
   'error.invalid_petition': '청원 내용이 운영 원칙에 맞지 않습니다. 표시된 항목을 고쳐 주십시오.',

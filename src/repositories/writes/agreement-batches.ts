@@ -129,6 +129,13 @@ export interface AgreementToInsert {
    * confirmation makes the leaf; the secret itself is never stored.
    */
   receiptCommitment: Uint8Array;
+  /**
+   * Fraud signals kept on the row (src/domain/fraud.ts): the client's network prefix (IPv4 /24, IPv6 /48 — never
+   * the address), the email domain of an emailed agreement, the identity provider of a one-click one. Staff only.
+   */
+  networkPrefix?: string | null;
+  emailDomain?: string | null;
+  provider?: string | null;
 }
 
 /**
@@ -234,16 +241,21 @@ export async function writeAgreementBatch(
         ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[],
         ${r.map((a) => (a.confirmation ? bytes(a.receiptCommitment) : null))}::bytea[],
         ${r.map((_, i) => bytes(log?.entries[i]))}::bytea[],
-        ${r.map(() => randomInt(2 ** 31))}::int[])
+        ${r.map(() => randomInt(2 ** 31))}::int[],
+        ${r.map((a) => a.networkPrefix ?? null)}::text[], ${r.map((a) => a.emailDomain ?? null)}::text[],
+        ${r.map((a) => a.provider ?? null)}::text[])
         as u (petition_id, signer_key, method, region, locale, notify, counted, confirmation_token_hash,
-              token_expires_at, sponsor, contact_email, contact_name, receipt_commitment, entry, rank)
+              token_expires_at, sponsor, contact_email, contact_name, receipt_commitment, entry, rank,
+              network_prefix, email_domain, provider)
     ),
     ins as (
       insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
-                              confirmation_token_hash, token_expires_at, receipt_commitment)
+                              confirmation_token_hash, token_expires_at, receipt_commitment, network_prefix,
+                              email_domain, provider)
       select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, ${at}::timestamptz,
              case when u.counted is not null then ${at}::timestamptz end,
-             u.confirmation_token_hash, u.token_expires_at, u.receipt_commitment
+             u.confirmation_token_hash, u.token_expires_at, u.receipt_commitment, u.network_prefix,
+             u.email_domain, u.provider
       from u
       join petitions p on p.id = u.petition_id
         and (p.state = any(${states(PUBLIC_AGREEMENT_STATES)}::text[])

@@ -32,6 +32,7 @@ export async function lockForRecount(trx: Transaction<Database>, petitionId: str
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('petition_id', '=', petitionId)
     .where('confirmed_at', 'is not', null)
+    .where('invalidated_at', 'is', null) // an invalidated agreement is kept but not counted
     .executeTakeFirstOrThrow();
   return { petition, confirmed: Number(counted.n) };
 }
