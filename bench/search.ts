@@ -11,11 +11,16 @@
  * multi-row `insert … select from unnest(…)` of 2,000, with the GIN (search) indexes dropped during the load and
  * built after it (timed).
  *
- * Usage: npm run bench:search [-- --rows 1100000 --body-words 120 --keep]
+ * Usage: npm run bench:search [-- --rows 1100000 --body-words 120 --runs 3 --keep]
+ *        npm run bench:search -- --reuse postgres://…/cheongwon_bench_search_… [--baseline FILE]
+ * --keep keeps the database (its URL is printed); --reuse URL searches a kept one without generating (the same
+ * queries: they draw from their own generator); --baseline FILE also times FILE's `listPetitions` (a copy of an
+ * earlier src/repositories/petitions.ts) on the same queries, alternating with this code's, in the same run.
  * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test): a scratch database is created
  * on that server and dropped afterwards (kept with --keep, its URL printed).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
@@ -33,6 +38,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const ROWS = Number(args.rows);
@@ -148,8 +154,20 @@ try {
     ['three words (from one title)', Array.from({ length: 20 }, () => titleRun(3).join(' '))],
     ['two words, any order (reversed)', Array.from({ length: 20 }, () => titleRun(2).reverse().join(' '))],
   ];
-  const search = (q: string) =>
-    listPetitions(db, {
+  // --baseline: another implementation of listPetitions (a copy of an earlier src/repositories/petitions.ts,
+  // e.g. `git show REV:src/repositories/petitions.ts > src/repositories/baseline-petitions.ts`), timed on the same
+  // queries in the same run, alternating with this one query by query, so that a shared machine's load falls on both
+  const baseline: typeof listPetitions | null = args.baseline
+    ? (await import(path.resolve(args.baseline))).listPetitions
+    : null;
+  const variants: Array<[string, typeof listPetitions]> = baseline
+    ? [
+        ['this code', listPetitions],
+        ['baseline', baseline],
+      ]
+    : [['this code', listPetitions]];
+  const search = (list: typeof listPetitions, q: string) =>
+    list(db, {
       states: ['open', 'closed'],
       text: q,
       titlesOnly: false,
@@ -159,26 +177,36 @@ try {
     });
   const table: string[] = [];
   for (const [label, queries] of sets) {
-    for (const q of queries) await search(q); // warm the cache once
-    const times: number[] = [];
-    const totals: string[] = [];
+    for (const [, list] of variants) for (const q of queries) await search(list, q); // warm the cache once
+    const times = variants.map(() => [] as number[]);
+    const totals = variants.map(() => [] as string[]);
     const slowest = new Map<string, number>();
     for (let r = 0; r < RUNS; r++) {
-      for (const q of queries) {
-        const t0 = performance.now();
-        const page = await search(q);
-        const ms = performance.now() - t0;
-        times.push(ms);
-        slowest.set(q, Math.max(ms, slowest.get(q) ?? 0));
-        if (r === 0) totals.push(`${page.total.toLocaleString('en')}${page.totalIsLowerBound ? '+' : ''}`);
+      for (const [qi, q] of queries.entries()) {
+        // alternate which goes first, so neither always meets a cache the other warmed
+        const order = variants.map((_, i) => i);
+        if ((r + qi) % 2 === 1) order.reverse();
+        for (const v of order) {
+          const t0 = performance.now();
+          const page = await search((variants[v] as [string, typeof listPetitions])[1], q);
+          const ms = performance.now() - t0;
+          (times[v] as number[]).push(ms);
+          if (v === 0) slowest.set(q, Math.max(ms, slowest.get(q) ?? 0));
+          if (r === 0)
+            (totals[v] as string[]).push(
+              `${page.total.toLocaleString('en')}${page.totalIsLowerBound ? '+' : ''}`,
+            );
+        }
       }
     }
-    times.sort((a, b) => a - b);
-    const p = (q: number) =>
-      (times[Math.min(times.length - 1, Math.floor(q * times.length))] as number).toFixed(0);
-    const line = `| ${label} | ${queries.length} × ${RUNS} | ${p(0.5)} | ${p(0.95)} | ${(times.at(-1) as number).toFixed(0)} | ${totals.slice(0, 3).join(', ')} |`;
-    table.push(line);
-    console.log(line);
+    for (const [v, [name]] of variants.entries()) {
+      const sorted = (times[v] as number[]).sort((a, b) => a - b);
+      const p = (q: number) =>
+        (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number).toFixed(0);
+      const line = `| ${label}${baseline ? ` — ${name}` : ''} | ${queries.length} × ${RUNS} | ${p(0.5)} | ${p(0.95)} | ${(sorted.at(-1) as number).toFixed(0)} | ${(totals[v] as string[]).slice(0, 3).join(', ')} |`;
+      table.push(line);
+      console.log(line);
+    }
     const worst = [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 3);
     console.log(`  slowest: ${worst.map(([q, ms]) => `${q} (${ms.toFixed(0)} ms)`).join(' · ')}`);
   }
