@@ -71,9 +71,10 @@ export function likePattern(text: string): string {
  * rest — then by agreements. A number also finds its petitions when no text matches.
  *
  * A search counts its matches up to `SEARCH_COUNT_CAP` (an exact count of a common word over a national archive
- * would take seconds). With more than `RANK_ALL_LIMIT` matches the title tiers still come first, and the petitions
- * matching in the body only follow by agreements (ranking every body of a word in 40 % of a national archive is
- * what would be slow); pages past the cap are empty. Ties are broken by id (newest first) so pages are stable. Petitions of categories
+ * would take seconds). With more than `RANK_ALL_LIMIT` matches the number and the exact title still come first, then
+ * the title tiers ranked among the most agreed title matches (`titleTiers`), and the petitions matching in the body
+ * only follow by agreements (ranking every body of a word in 40 % of a national archive is what would be slow);
+ * pages past the cap are empty. Ties are broken by id (newest first) so pages are stable. Petitions of categories
  * withheld by the election-period switch (moderation_settings) are left out.
  * @returns the page's rows (whole petition rows), the number of matching petitions over all pages and whether it is
  *   a lower bound; an empty page when `query.states` is empty or the text holds nothing searchable
