@@ -28,6 +28,7 @@ import { parseArchiveFile } from '../src/archive/parse-file.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { searchColumns, searchGrams, searchText } from '../src/domain/search-text.js';
+import { pageQuerySchema, toPetitionListQuery } from '../src/http/list-query.js';
 import { listPetitions } from '../src/repositories/petitions.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
 
@@ -166,15 +167,9 @@ try {
         ['baseline', baseline],
       ]
     : [['this code', listPetitions]];
+  // the query exactly as the search page and the API build it (public states, titles only for one-character words)
   const search = (list: typeof listPetitions, q: string) =>
-    list(db, {
-      states: ['open', 'closed'],
-      text: q,
-      titlesOnly: false,
-      sort: 'relevance',
-      page: 1,
-      perPage: 20,
-    });
+    list(db, toPetitionListQuery(pageQuerySchema.parse({ q, per_page: '20' }), 'relevance'));
   const table: string[] = [];
   for (const [label, queries] of sets) {
     for (const [, list] of variants) for (const q of queries) await search(list, q); // warm the cache once

@@ -137,7 +137,8 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
   if (n <= RANK_ALL_LIMIT || query.titlesOnly) {
     const rows = await matching
       .selectAll()
-      .orderBy(relevanceTier(search, byNumber, n <= RANK_ALL_LIMIT))
+      // one term: every body match holds it "as a phrase", so the body tiers would only read each body again
+      .orderBy(relevanceTier(search, byNumber, n <= RANK_ALL_LIMIT && search.terms.length > 1))
       .orderBy('public_count', 'desc')
       .orderBy('id', 'desc')
       .limit(query.perPage)
