@@ -116,16 +116,42 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
   const inTitle = searchMatches(search, 'title');
   const found = query.titlesOnly ? inTitle : searchMatches(search, 'document');
   const matching = base.where(byNumber ? sql<boolean>`(${found} or ${byNumber})` : found);
-  const counted = await db
-    .selectFrom(
-      matching
-        .select(sql`1`.as('one'))
-        .limit(SEARCH_COUNT_CAP + 1)
-        .as('m'),
-    )
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const n = Number(counted.n);
+  // relevance, first pass: up to SEARCH_COUNT_CAP + 1 matches with their tier read from titles only — the count,
+  // and for one term (or titles only), where no body tier can reorder them, the page itself
+  const titleTier = relevanceTier(search, byNumber, false);
+  const firstPass =
+    query.sort === 'relevance'
+      ? await db
+          .selectFrom(
+            matching
+              .select(['petitions.id', 'petitions.public_count', titleTier.as('tier')])
+              .limit(SEARCH_COUNT_CAP + 1)
+              .as('m'),
+          )
+          .select(['m.id', sql<string>`count(*) over ()`.as('n')])
+          .orderBy('m.tier')
+          .orderBy('m.public_count', 'desc')
+          .orderBy('m.id', 'desc')
+          .limit(query.perPage)
+          .offset(offset)
+          .execute()
+      : [];
+  const n =
+    firstPass.length > 0
+      ? Number(firstPass[0]?.n)
+      : Number(
+          (
+            await db
+              .selectFrom(
+                matching
+                  .select(sql`1`.as('one'))
+                  .limit(SEARCH_COUNT_CAP + 1)
+                  .as('m'),
+              )
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
   const capped = n > SEARCH_COUNT_CAP;
   const total = capped ? SEARCH_COUNT_CAP : n;
   const page = (rows: PetitionRow[]) => ({ rows, total, totalIsLowerBound: capped });
@@ -134,11 +160,17 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
       await orderRows(matching.selectAll(), query.sort).limit(query.perPage).offset(offset).execute(),
     );
   }
-  if (n <= RANK_ALL_LIMIT || query.titlesOnly) {
+  if (n <= RANK_ALL_LIMIT && (search.terms.length === 1 || query.titlesOnly)) {
+    const ids = firstPass.map((r) => r.id);
+    if (ids.length === 0) return page([]);
+    const rows = await db.selectFrom('petitions').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return page(ids.flatMap((id) => byId.get(id) ?? []));
+  }
+  if (n <= RANK_ALL_LIMIT) {
     const rows = await matching
       .selectAll()
-      // one term: every body match holds it "as a phrase", so the body tiers would only read each body again
-      .orderBy(relevanceTier(search, byNumber, n <= RANK_ALL_LIMIT && search.terms.length > 1))
+      .orderBy(relevanceTier(search, byNumber, true))
       .orderBy('public_count', 'desc')
       .orderBy('id', 'desc')
       .limit(query.perPage)
