@@ -11,18 +11,24 @@
  * multi-row `insert … select from unnest(…)` of 2,000, with the GIN (search) indexes dropped during the load and
  * built after it (timed).
  *
- * Usage: npm run bench:search [-- --rows 1100000 --body-words 120 --keep]
+ * Usage: npm run bench:search [-- --rows 1100000 --body-words 120 --runs 3 --keep]
+ *        npm run bench:search -- --reuse postgres://…/cheongwon_bench_search_… [--baseline FILE]
+ * --keep keeps the database (its URL is printed); --reuse URL searches a kept one without generating (the same
+ * queries: they draw from their own generator); --baseline FILE also times FILE's `listPetitions` (a copy of an
+ * earlier src/repositories/petitions.ts) on the same queries, alternating with this code's, in the same run.
  * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test): a scratch database is created
  * on that server and dropped afterwards (kept with --keep, its URL printed).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { sql } from 'kysely';
 import { parseArchiveFile } from '../src/archive/parse-file.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { searchColumns, searchText } from '../src/domain/search-text.js';
+import { searchColumns, searchGrams, searchText } from '../src/domain/search-text.js';
+import { pageQuerySchema, toPetitionListQuery } from '../src/http/list-query.js';
 import { listPetitions } from '../src/repositories/petitions.js';
 import { createScratchDatabase } from '../test/support/scratch-database.js';
 
@@ -32,6 +38,8 @@ const { values: args } = parseArgs({
     'body-words': { type: 'string', default: '120' },
     runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const ROWS = Number(args.rows);
@@ -58,6 +66,9 @@ function random(seed: number): () => number {
 }
 const rnd = random(20_200_318);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+/** The queries draw from their own generator, so a reused database (--reuse) is searched with the same queries. */
+const queryRnd = random(586_819);
+const pickQuery = <T>(xs: readonly T[]): T => xs[Math.floor(queryRnd() * xs.length)] as T;
 
 // 1. the real distributions
 const titleWords: string[] = [];
@@ -110,19 +121,117 @@ function petition(i: number) {
   };
 }
 
-const scratch = await createScratchDatabase(pgUrl, 'cheongwon_bench_search');
+const scratch = args.reuse
+  ? { url: args.reuse, drop: async () => {} }
+  : await createScratchDatabase(pgUrl, 'cheongwon_bench_search');
 const handle = await openDatabase({ url: scratch.url, poolSize: 4 });
 const db = handle.db;
 try {
-  await migrateToLatest(db);
+  // the common word: of the real words in 20–60 % of real petitions, the one nearest 40 % of generated ones
+  const trial = Array.from({ length: 3000 }, (_, k) => petition(k).search_document);
+  const share = (w: string) => trial.filter((d) => d.includes(w)).length / trial.length;
+  const common = wordsBetween(0.2, 0.6)
+    .map((w) => ({ w, d: Math.abs(share(w) - 0.4) }))
+    .sort((a, b) => a.d - b.d)[0]?.w as string;
+  let commonShare = share(common);
+  let loadSeconds = 0;
+  let indexSeconds = 0;
+  if (!args.reuse) {
+    await migrateToLatest(db);
+    ({ loadSeconds, indexSeconds, commonShare } = await generate(common));
+  }
+  const size = await sql<{
+    size: string;
+  }>`select pg_size_pretty(pg_total_relation_size('petitions')) as size`.execute(db);
+
+  // 3. the queries: real words and runs of real title words
+  const singles = Array.from({ length: 20 }, () => pickQuery(wordsBetween(0.001, 0.05)));
+  const titleRun = (n: number) =>
+    run(titleWords, Math.floor(queryRnd() * titleWords.length), n).map((w) => w.replace(/["“”]/g, ''));
+  const sets: Array<[string, string[]]> = [
+    ['single word (0.1–5 % of petitions)', singles],
+    [`common word (“${common}”, ${(100 * commonShare).toFixed(0)} % of petitions)`, [common]],
+    ['two words (from one title)', Array.from({ length: 20 }, () => titleRun(2).join(' '))],
+    ['three words (from one title)', Array.from({ length: 20 }, () => titleRun(3).join(' '))],
+    ['two words, any order (reversed)', Array.from({ length: 20 }, () => titleRun(2).reverse().join(' '))],
+  ];
+  // --baseline: another implementation of listPetitions (a copy of an earlier src/repositories/petitions.ts,
+  // e.g. `git show REV:src/repositories/petitions.ts > src/repositories/baseline-petitions.ts`), timed on the same
+  // queries in the same run, alternating with this one query by query, so that a shared machine's load falls on both
+  const baseline: typeof listPetitions | null = args.baseline
+    ? (await import(path.resolve(args.baseline))).listPetitions
+    : null;
+  const variants: Array<[string, typeof listPetitions]> = baseline
+    ? [
+        ['this code', listPetitions],
+        ['baseline', baseline],
+      ]
+    : [['this code', listPetitions]];
+  // the query exactly as the search page and the API build it (public states, titles only for one-character words)
+  const search = (list: typeof listPetitions, q: string) =>
+    list(db, toPetitionListQuery(pageQuerySchema.parse({ q, per_page: '20' }), 'relevance'));
+  const table: string[] = [];
+  for (const [label, queries] of sets) {
+    for (const [, list] of variants) for (const q of queries) await search(list, q); // warm the cache once
+    const times = variants.map(() => [] as number[]);
+    const totals = variants.map(() => [] as string[]);
+    const slowest = new Map<string, number>();
+    for (let r = 0; r < RUNS; r++) {
+      for (const [qi, q] of queries.entries()) {
+        // alternate which goes first, so neither always meets a cache the other warmed
+        const order = variants.map((_, i) => i);
+        if ((r + qi) % 2 === 1) order.reverse();
+        for (const v of order) {
+          const t0 = performance.now();
+          const page = await search((variants[v] as [string, typeof listPetitions])[1], q);
+          const ms = performance.now() - t0;
+          (times[v] as number[]).push(ms);
+          if (v === 0) slowest.set(q, Math.max(ms, slowest.get(q) ?? 0));
+          if (r === 0)
+            (totals[v] as string[]).push(
+              `${page.total.toLocaleString('en')}${page.totalIsLowerBound ? '+' : ''}`,
+            );
+        }
+      }
+    }
+    for (const [v, [name]] of variants.entries()) {
+      const sorted = (times[v] as number[]).sort((a, b) => a - b);
+      const p = (q: number) =>
+        (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number).toFixed(0);
+      const line = `| ${label}${baseline ? ` — ${name}` : ''} | ${queries.length} × ${RUNS} | ${p(0.5)} | ${p(0.95)} | ${(sorted.at(-1) as number).toFixed(0)} | ${(totals[v] as string[]).slice(0, 3).join(', ')} |`;
+      table.push(line);
+      console.log(line);
+    }
+    const worst = [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    console.log(`  slowest: ${worst.map(([q, ms]) => `${q} (${ms.toFixed(0)} ms)`).join(' · ')}`);
+  }
+  console.log(`
+Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.platform()} ${os.release()}
+Rows: ${ROWS.toLocaleString('en')} (bodies capped at ${BODY_WORDS_CAP} words), table + indexes ${size.rows[0]?.size}
+Load: ${args.reuse ? 'reused' : `${loadSeconds.toFixed(0)} s`} (${Math.round(ROWS / loadSeconds).toLocaleString('en')} petitions/s); GIN indexes built in ${indexSeconds.toFixed(0)} s
+
+| query | queries × runs | p50 ms | p95 ms | max ms | results (first three) |
+| --- | --- | --- | --- | --- | --- |
+${table.join('\n')}`);
+  if (args.keep) console.log(`kept: ${scratch.url}`);
+} finally {
+  await handle.close();
+  if (!args.keep) await scratch.drop();
+}
+
+/**
+ * Loads ROWS generated petitions with the GIN indexes dropped, then builds them. The bigram lists go over the wire
+ * as space-separated text and become tsvectors on the server (`array_to_tsvector(string_to_array(…))`: a bigram
+ * never holds a space, searchText folds all white space), which skips quoting and the tsvector literal parser.
+ * @returns seconds spent loading and building the indexes, and the share of generated petitions holding `common`
+ */
+async function generate(common: string) {
   const indexes = await sql<{
     indexname: string;
     indexdef: string;
   }>`select indexname, indexdef from pg_indexes
     where tablename = 'petitions' and indexdef like '%USING gin%'`.execute(db);
   for (const ix of indexes.rows) await sql`drop index ${sql.id(ix.indexname)}`.execute(db);
-
-  // 2. generate and load
   const BATCH = 2_000;
   const bar = new SingleBar({
     format: 'generating {bar} {value}/{total} petitions | {rate}/s | eta {eta}s',
@@ -133,12 +242,7 @@ try {
   const loadStarted = performance.now();
   bar.start(ROWS, 0, { rate: 0 });
   let commonHits = 0;
-  // the common word: of the real words in 20–60 % of real petitions, the one nearest 40 % of generated ones
-  const trial = Array.from({ length: 3000 }, (_, k) => petition(k).search_document);
-  const share = (w: string) => trial.filter((d) => d.includes(w)).length / trial.length;
-  const common = wordsBetween(0.2, 0.6)
-    .map((w) => ({ w, d: Math.abs(share(w) - 0.4) }))
-    .sort((a, b) => a.d - b.d)[0]?.w as string;
+  const spaced = (document: string) => searchGrams(document).join(' ');
   let pending: Promise<unknown> = Promise.resolve();
   for (let done = 0; done < ROWS; done += BATCH) {
     const rows = Array.from({ length: Math.min(BATCH, ROWS - done) }, (_, k) => petition(done + k));
@@ -147,11 +251,12 @@ try {
     pending = sql`insert into petitions (profile, category, title, body, search_title, search_document,
         search_title_grams, search_grams, state, response_state, archived_agreement_count, archived_count_final,
         opened_at, closes_at, closed_at, archive_source, archive_source_id, imported_at)
-      select 'cheongwadae', 'other', t, b, st, sd, stg::tsvector, sg::tsvector, 'closed', 'none', n, true, o,
+      select 'cheongwadae', 'other', t, b, st, sd, array_to_tsvector(string_to_array(stg, ' ')),
+        array_to_tsvector(string_to_array(sg, ' ')), 'closed', 'none', n, true, o,
         o + interval '30 days', o + interval '30 days', 'cwd', id, now()
       from unnest(${rows.map((r) => r.title)}::text[], ${rows.map((r) => r.body)}::text[],
         ${rows.map((r) => r.search_title)}::text[], ${rows.map((r) => r.search_document)}::text[],
-        ${rows.map((r) => r.search_title_grams)}::text[], ${rows.map((r) => r.search_grams)}::text[],
+        ${rows.map((r) => spaced(r.search_title))}::text[], ${rows.map((r) => spaced(r.search_document))}::text[],
         ${rows.map((r) => r.count)}::int[], ${rows.map((r) => r.opened)}::timestamptz[],
         ${rows.map((r) => r.source_id)}::text[]) as u(t, b, st, sd, stg, sg, n, o, id)`.execute(db);
     const seconds = (performance.now() - loadStarted) / 1000;
@@ -161,72 +266,14 @@ try {
   bar.stop();
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const indexStarted = performance.now();
-  await sql`set maintenance_work_mem = '1GB'`.execute(db);
-  for (const ix of indexes.rows) {
-    process.stderr.write(`building ${ix.indexname}…\n`);
-    await sql.raw(ix.indexdef).execute(db);
-  }
-  await sql`analyze petitions`.execute(db);
-  const indexSeconds = (performance.now() - indexStarted) / 1000;
-  const size = await sql<{
-    size: string;
-  }>`select pg_size_pretty(pg_total_relation_size('petitions')) as size`.execute(db);
-
-  // 3. the queries: real words and runs of real title words
-  const singles = Array.from({ length: 20 }, () => pick(wordsBetween(0.001, 0.05)));
-  const titleRun = (n: number) =>
-    run(titleWords, Math.floor(rnd() * titleWords.length), n).map((w) => w.replace(/["“”]/g, ''));
-  const sets: Array<[string, string[]]> = [
-    ['single word (0.1–5 % of petitions)', singles],
-    [`common word (“${common}”, ${((100 * commonHits) / ROWS).toFixed(0)} % of petitions)`, [common]],
-    ['two words (from one title)', Array.from({ length: 20 }, () => titleRun(2).join(' '))],
-    ['three words (from one title)', Array.from({ length: 20 }, () => titleRun(3).join(' '))],
-    ['two words, any order (reversed)', Array.from({ length: 20 }, () => titleRun(2).reverse().join(' '))],
-  ];
-  const search = (q: string) =>
-    listPetitions(db, {
-      states: ['open', 'closed'],
-      text: q,
-      titlesOnly: false,
-      sort: 'relevance',
-      page: 1,
-      perPage: 20,
-    });
-  const table: string[] = [];
-  for (const [label, queries] of sets) {
-    for (const q of queries) await search(q); // warm the cache once
-    const times: number[] = [];
-    const totals: string[] = [];
-    const slowest = new Map<string, number>();
-    for (let r = 0; r < RUNS; r++) {
-      for (const q of queries) {
-        const t0 = performance.now();
-        const page = await search(q);
-        const ms = performance.now() - t0;
-        times.push(ms);
-        slowest.set(q, Math.max(ms, slowest.get(q) ?? 0));
-        if (r === 0) totals.push(`${page.total.toLocaleString('en')}${page.totalIsLowerBound ? '+' : ''}`);
-      }
+  await db.connection().execute(async (c) => {
+    await sql`set maintenance_work_mem = '1GB'`.execute(c);
+    for (const ix of indexes.rows) {
+      process.stderr.write(`building ${ix.indexname}…\n`);
+      await sql.raw(ix.indexdef).execute(c);
     }
-    times.sort((a, b) => a - b);
-    const p = (q: number) =>
-      (times[Math.min(times.length - 1, Math.floor(q * times.length))] as number).toFixed(0);
-    const line = `| ${label} | ${queries.length} × ${RUNS} | ${p(0.5)} | ${p(0.95)} | ${(times.at(-1) as number).toFixed(0)} | ${totals.slice(0, 3).join(', ')} |`;
-    table.push(line);
-    console.log(line);
-    const worst = [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 3);
-    console.log(`  slowest: ${worst.map(([q, ms]) => `${q} (${ms.toFixed(0)} ms)`).join(' · ')}`);
-  }
-  console.log(`
-Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.platform()} ${os.release()}
-Rows: ${ROWS.toLocaleString('en')} (bodies capped at ${BODY_WORDS_CAP} words), table + indexes ${size.rows[0]?.size}
-Load: ${loadSeconds.toFixed(0)} s (${Math.round(ROWS / loadSeconds).toLocaleString('en')} petitions/s); GIN indexes built in ${indexSeconds.toFixed(0)} s
-
-| query | queries × runs | p50 ms | p95 ms | max ms | results (first three) |
-| --- | --- | --- | --- | --- | --- |
-${table.join('\n')}`);
-  if (args.keep) console.log(`kept: ${scratch.url}`);
-} finally {
-  await handle.close();
-  if (!args.keep) await scratch.drop();
+  });
+  await sql`vacuum analyze petitions`.execute(db);
+  const indexSeconds = (performance.now() - indexStarted) / 1000;
+  return { loadSeconds, indexSeconds, commonShare: commonHits / ROWS };
 }

@@ -169,6 +169,66 @@ describe(`search (${TEST_ENGINE})`, () => {
     }
   });
 
+  it('with more matches than the count cap: "1,000+", the exact title first, titles above bodies, phrases above words apart', async () => {
+    // 1,030 petitions holding the word 늘보검색 (none in the sample): 20 in the title, the rest in the body only
+    const word = '늘보검색';
+    const rows = Array.from({ length: 1030 }, (_, i) => {
+      const inTitle = i < 20;
+      const title = inTitle ? `${i % 2 ? `${word} 바다 확인` : `바다 모래 ${word}`} ${i}` : `다른 제목 ${i}`;
+      const body = inTitle ? '본문' : `본문에 ${word} 바다 낱말`;
+      // body-only matches are the most agreed: relevance must still put every title match first
+      const count = inTitle ? i : 10_000 + i;
+      return {
+        profile: 'cheongwadae',
+        title,
+        body,
+        ...searchColumns(title, body),
+        state: 'closed' as const,
+        archive_source: 'cwd',
+        archive_source_id: `cap-${i}`,
+        archived_agreement_count: count,
+        archived_count_final: true,
+      };
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < rows.length; i += 200) {
+      const inserted = await t.handle.db
+        .insertInto('petitions')
+        .values(rows.slice(i, i + 200))
+        .returning('id')
+        .execute();
+      ids.push(...inserted.map((r) => r.id));
+    }
+    const exact = await insertPetition(word);
+    ids.push(exact);
+    try {
+      const one = await search(word);
+      expect(one.meta).toMatchObject({ total: 1000, total_is_lower_bound: true });
+      expect(one.data[0].id).toBe(Number(exact));
+      const titles = one.data.slice(1).map((p: any) => p.title);
+      expect(titles).toHaveLength(19);
+      for (const title of titles) expect(title).toContain(word);
+      // title matches by agreements (19, 18, …), then body-only ones by agreements
+      expect(titles[0]).toMatch(/ 19$/);
+      const next = await search(word, 40);
+      expect(next.data.slice(21).map((p: any) => p.title)).toEqual(
+        Array.from({ length: 19 }, (_, k) => `다른 제목 ${1029 - k}`),
+      );
+      // two words: the titles holding them as a phrase ("늘보검색 바다") rank above the ones holding them apart
+      const two = await search(`${word} 바다`, 20);
+      expect(two.meta.total_is_lower_bound).toBe(true);
+      const order = two.data.map((p: any) => p.title as string);
+      expect(order.slice(0, 10).every((title: string) => title.startsWith(`${word} 바다`))).toBe(true);
+      expect(order.slice(10, 20).every((title: string) => title.startsWith('바다 모래'))).toBe(true);
+      // past the cap, pages are empty
+      expect(
+        (await json(`/api/v1/petitions?q=${encodeURIComponent(word)}&per_page=100&page=11`)).data,
+      ).toEqual([]);
+    } finally {
+      await t.handle.db.deleteFrom('petitions').where('id', 'in', ids).execute();
+    }
+  });
+
   it('finds every title of the shipped sample when it is searched verbatim', async () => {
     const rows = await t.handle.db.selectFrom('petitions').select(['id', 'title']).execute();
     expect(rows.length).toBe(2784);

@@ -1,12 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArchiveFile } from '../src/commands/import-archive.js';
 import type { DatabaseHandle } from '../src/db/connection.js';
 import { createApp } from '../src/http/app.js';
 import { createSite, type Site } from '../src/http/site.js';
+import { writeDump } from '../src/open-data/dump.js';
 import { archivedPetitionDetails } from '../src/repositories/open-data.js';
 import { findArchivedPetition } from '../src/repositories/petitions.js';
 import { freshDatabase, TEST_ENGINE } from './support/databases.js';
@@ -253,3 +255,107 @@ describe.skipIf(!HAS_SHARED_DATA)(
     }
   },
 );
+
+describe(`UK archived aggregates in the open-data dump (${TEST_ENGINE})`, () => {
+  const dumpDir = path.join(dir, 'dump');
+  const dumpLines = () => {
+    const [name] = readdirSync(dumpDir).filter((f) => f.endsWith('.jsonl.gz'));
+    return gunzipSync(readFileSync(path.join(dumpDir, name as string)))
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+  };
+
+  it('the dump carries the area counts marked "source": "archive", and importing it restores them', async () => {
+    const file = path.join(dir, 'uk_700004.json');
+    const doc = ukDoc();
+    doc.data.id = 700004;
+    writeFileSync(file, JSON.stringify(doc));
+    await importArchiveFile(h.db, file, { now });
+    const live = await openPetition(h.db);
+    const manifest = await writeDump(h.db, { dir: dumpDir, now, profile: site.profile });
+    const records = dumpLines().map((l) => JSON.parse(l));
+    const uk = records.find((r) => r.archive?.source === 'uk' && r.archive.source_id === '700004');
+    expect(uk.archived_area_counts).toEqual({
+      source: 'archive',
+      country: [
+        { code: 'GB', name: 'United Kingdom', mp: null, count: 149_000 },
+        { code: 'FR', name: 'France', mp: null, count: 1000 },
+      ],
+      constituency: [
+        { code: 'E14000530', name: 'Aldershot', mp: 'A. Member MP', count: 90_000 },
+        { code: 'S14000022', name: 'Edinburgh East', mp: null, count: 40_000 },
+        { code: 'W07000050', name: 'Cardiff Central', mp: null, count: 19_000 },
+      ],
+      region: [
+        { code: 'J', name: 'South East', mp: null, count: 90_000 },
+        { code: 'S', name: 'Scotland', mp: null, count: 40_000 },
+      ],
+    });
+    // a live petition's agreements are not archived aggregates: nothing to carry
+    expect(records.find((r) => r.id === Number(live)).archived_area_counts).toBeNull();
+
+    // the dump read back into another database brings them back, in the source's order
+    const copy = await freshDatabase();
+    try {
+      const dumpFile = path.join(dumpDir, manifest.file);
+      const summary = await importArchiveFile(copy.db, dumpFile, { now });
+      expect(summary.skipped).toEqual([]);
+      const ukIds = records
+        .filter((r) => r.record === 'petition' && r.archived_area_counts !== null)
+        .map((r) => r.archive.source_id);
+      expect(ukIds).toContain('700004');
+      for (const sourceId of ukIds) {
+        const restored = await findArchivedPetition(copy.db, 'uk', sourceId);
+        const rows = await copy.db
+          .selectFrom('archived_area_counts')
+          .select(['scope', 'position', 'code', 'name', 'mp', 'signature_count'])
+          .where('petition_id', '=', restored?.id as string)
+          .orderBy('scope')
+          .orderBy('position')
+          .execute();
+        const original = await areaRows((await findArchivedPetition(h.db, 'uk', sourceId))?.id as string);
+        expect(rows, sourceId).toEqual(
+          original.map(({ scope, position, code, name, mp, signature_count }) => ({
+            scope,
+            position,
+            code,
+            name,
+            mp,
+            signature_count,
+          })),
+        );
+      }
+      // the same dump again adds nothing
+      const again = await importArchiveFile(copy.db, dumpFile, { now });
+      expect(again).toMatchObject({ inserted: 0, merged: 0 });
+    } finally {
+      await copy.close();
+    }
+  });
+
+  it('a dump line with malformed area counts is reported by line and nothing of it is stored', async () => {
+    const lines = dumpLines();
+    const broken = JSON.parse(lines.find((l) => l.includes('"source_id":"700004"')) as string);
+    broken.archived_area_counts.country[0].count = -5;
+    const single = path.join(dir, 'broken-dump.jsonl');
+    writeFileSync(single, `${lines[0]}\n${JSON.stringify(broken)}\n`);
+    const copy = await freshDatabase();
+    try {
+      const summary = await importArchiveFile(copy.db, single, { now });
+      expect(summary.inserted).toBe(0);
+      expect(summary.skipped).toHaveLength(1);
+      expect(summary.skipped[0]?.line).toBe(2);
+      expect(summary.skipped[0]?.reason).toContain('archived_area_counts.country[0].count');
+      broken.archived_area_counts.country[0].count = 1000;
+      broken.archived_area_counts.source = 'agreements';
+      writeFileSync(single, `${lines[0]}\n${JSON.stringify(broken)}\n`);
+      const second = await importArchiveFile(copy.db, single, { now });
+      expect(second.inserted).toBe(0);
+      expect(second.skipped[0]?.reason).toContain('archived_area_counts.source');
+      expect(await copy.db.selectFrom('archived_area_counts').selectAll().execute()).toEqual([]);
+    } finally {
+      await copy.close();
+    }
+  });
+});

@@ -25,14 +25,22 @@ export const DOCUMENT_SEPARATOR = '\n';
  * searchText(body); the bigrams of each (`gramsVector`).
  */
 export function searchColumns(title: string, body: string | null | undefined): SearchColumns {
-  const t = searchText(title);
-  const document = t + bodySearchSuffix(body);
+  const { search_title, search_document } = searchForms(title, body);
   return {
-    search_title: t,
-    search_document: document,
-    search_title_grams: gramsVector(t),
-    search_grams: gramsVector(document),
+    search_title,
+    search_document,
+    search_title_grams: gramsVector(search_title),
+    search_grams: gramsVector(search_document),
   };
+}
+
+/** The two text columns of `searchColumns` (the bulk loader derives the bigrams from them with `gramsText`). */
+export function searchForms(
+  title: string,
+  body: string | null | undefined,
+): Pick<SearchColumns, 'search_title' | 'search_document'> {
+  const t = searchText(title);
+  return { search_title: t, search_document: t + bodySearchSuffix(body) };
 }
 
 /** The derived search columns of a petition (see `searchColumns`). */
@@ -69,6 +77,16 @@ function lexeme(gram: string): string {
 /** The bigrams of `text` (already in the search form) as a tsvector literal, for the `search_grams` column. */
 export function gramsVector(text: string): string {
   return searchGrams(text).map(lexeme).join(' ');
+}
+
+/**
+ * The bigrams of `text` (already in the search form) separated by single spaces, for bulk loads: a bigram never
+ * holds white space (`searchText` folds it all to spaces, `searchGrams` splits there), so the database turns this
+ * into the same tsvector as `gramsVector` with `array_to_tsvector(string_to_array(…, ' '))`, without quoting here
+ * and the tsvector literal parser there.
+ */
+export function gramsText(text: string): string {
+  return searchGrams(text).join(' ');
 }
 
 /**

@@ -14,7 +14,9 @@
  *   line 1: `{"schema":"cheongwon-dump/1","record":"header","generated_at":…,"publisher":…,"licence":…,
  *            "attribution":…}` — the attribution travels with the data;
  *   then, in petition id order: `{"schema":"cheongwon-dump/1","record":"petition", …}` with exactly the fields of
- *   the API's `Petition` object (GET /api/v1/petitions/{id}) plus `answered_at` and `archive.category_label`.
+ *   the API's `Petition` object (GET /api/v1/petitions/{id}) plus `answered_at`, `archive.category_label` and
+ *   `archived_area_counts` (see `DumpAreaCounts`: the signatures per area an archive source published, UK
+ *   petitions only, marked `"source": "archive"` as in the API's /agreements/by-* answers; null otherwise).
  * No per-signer data: counts only. `cheongwon import` reads a dump back (src/archive/formats/dump.ts).
  */
 import { createHash } from 'node:crypto';
@@ -31,7 +33,12 @@ import { type ModerationSettings, withheldReason } from '../domain/moderation.js
 import { PUBLIC_STATES } from '../domain/petition-states.js';
 import { type PetitionJson, presentPetition } from '../presenters/petitions.js';
 import { loadModerationSettings } from '../repositories/moderation-settings.js';
-import { countPetitions, petitionsAfter } from '../repositories/open-data.js';
+import {
+  type ArchivedAreaCount,
+  archivedAreaCountsFor,
+  countPetitions,
+  petitionsAfter,
+} from '../repositories/open-data.js';
 import { responsesForPetitions } from '../repositories/petitions.js';
 
 /** Version of the dump's record format; a reader refuses versions it does not know. */
@@ -71,6 +78,43 @@ export interface DumpPetition extends Omit<PetitionJson, 'archive'> {
   record: 'petition';
   answered_at: string | null;
   archive: (NonNullable<PetitionJson['archive']> & { category_label: string | null }) | null;
+  /** Signatures per area as the archive source published them; null when it published none (every live petition). */
+  archived_area_counts: DumpAreaCounts | null;
+}
+
+/** One area's count in a dump (the API's /agreements/by-country|by-constituency shape). */
+export interface DumpAreaCount {
+  /** ISO 3166 alpha-2 for a country, ONS code for a constituency or region, as the source gave it. */
+  code: string;
+  name: string;
+  /** The constituency's MP when the source counted; null otherwise. */
+  mp: string | null;
+  count: number;
+}
+
+/**
+ * Imported aggregates (UK signatures by country, constituency, region), in the source's order within each scope.
+ * `source: 'archive'`: numbers the source published, with no agreement rows behind them (nothing here can be
+ * checked against the count log), as the API marks them.
+ */
+export interface DumpAreaCounts {
+  source: 'archive';
+  country: DumpAreaCount[];
+  constituency: DumpAreaCount[];
+  region: DumpAreaCount[];
+}
+
+/** The dump form of a petition's imported area counts (`archivedAreaCountsFor`), or null when it has none. */
+export function dumpAreaCounts(counts: readonly ArchivedAreaCount[]): DumpAreaCounts | null {
+  if (counts.length === 0) return null;
+  const of = (scope: ArchivedAreaCount['scope']) =>
+    counts.filter((c) => c.scope === scope).map(({ code, name, mp, count }) => ({ code, name, mp, count }));
+  return {
+    source: 'archive',
+    country: of('country'),
+    constituency: of('constituency'),
+    region: of('region'),
+  };
 }
 
 export interface WriteDumpOptions {
@@ -92,13 +136,14 @@ export interface WriteDumpOptions {
 
 /**
  * The dump record of one petition; `withheld` (the election switch's public reason) empties its text, as the API
- * and the page do.
+ * and the page do; `areaCounts`: its imported area counts (`archivedAreaCountsFor`), [] for none.
  */
 export function dumpRecord(
   row: PetitionRow,
   responses: Parameters<typeof presentPetition>[1],
   profile: ProfileView,
   withheld: string | null = null,
+  areaCounts: readonly ArchivedAreaCount[] = [],
 ): DumpPetition {
   const presented = presentPetition(row, responses, profile, withheld);
   return {
@@ -107,6 +152,7 @@ export function dumpRecord(
     ...presented,
     answered_at: row.answered_at ? row.answered_at.toISOString() : null,
     archive: presented.archive ? { ...presented.archive, category_label: row.archive_category_label } : null,
+    archived_area_counts: dumpAreaCounts(areaCounts),
   };
 }
 
@@ -152,10 +198,10 @@ export async function writeDump(db: Kysely<Database>, options: WriteDumpOptions)
     for (;;) {
       const rows = await petitionsAfter(db, PUBLIC_STATES, after, pageSize);
       if (rows.length === 0) break;
-      const responses = await responsesForPetitions(
-        db,
-        rows.map((r) => r.id),
-      );
+      const ids = rows.map((r) => r.id);
+      const responses = await responsesForPetitions(db, ids);
+      const archived = rows.filter((r) => r.archived_agreement_count !== null).map((r) => r.id);
+      const areaCounts = await archivedAreaCountsFor(db, archived);
       let chunk = '';
       for (const row of rows) {
         const record = dumpRecord(
@@ -163,6 +209,7 @@ export async function writeDump(db: Kysely<Database>, options: WriteDumpOptions)
           responses.get(row.id) ?? [],
           options.profile(row.profile),
           await withheld(row),
+          areaCounts.get(row.id),
         );
         chunk += `${JSON.stringify(record)}\n`;
       }

@@ -124,6 +124,34 @@ export async function archivedAreaCounts(
   return rows;
 }
 
+/**
+ * The imported area counts of many archived petitions at once (a dump page), in one query: per petition, ordered
+ * by scope name (constituency, country, region) then the source's order, as `archivedAreaCounts` gives them.
+ * @param petitionIds decimal petition numbers
+ * @returns petition id → its area counts (petitions without any are absent)
+ */
+export async function archivedAreaCountsFor(
+  db: Executor,
+  petitionIds: readonly string[],
+): Promise<Map<string, ArchivedAreaCount[]>> {
+  const out = new Map<string, ArchivedAreaCount[]>();
+  if (petitionIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('archived_area_counts')
+    .select(['petition_id', 'scope', 'code', 'name', 'mp', 'signature_count as count'])
+    .where('petition_id', 'in', [...petitionIds])
+    .orderBy('petition_id')
+    .orderBy('scope')
+    .orderBy('position')
+    .execute();
+  for (const { petition_id, ...count } of rows) {
+    const list = out.get(petition_id) ?? [];
+    list.push(count);
+    out.set(petition_id, list);
+  }
+  return out;
+}
+
 /** What an archive source said about a petition beyond its columns (UK debate, departments, …), or null. */
 export async function archivedPetitionDetails(
   db: Executor,

@@ -33,8 +33,12 @@ export interface PetitionListQuery {
   perPage: number;
 }
 
-/** A search counts its matches up to this many; beyond it the total is said as "10,000+" (`totalIsLowerBound`). */
-export const SEARCH_COUNT_CAP = 10_000;
+/**
+ * A search counts its matches up to this many; beyond it the total is said as "1,000+" (`totalIsLowerBound`).
+ * Counting is reading: each match is a row (and, for a word longer than two characters, its document) read, so
+ * the cap bounds a search's work. 10,000 cost a national archive ~0.3–1 s per common search (BENCHMARKS.md).
+ */
+export const SEARCH_COUNT_CAP = 1_000;
 
 /**
  * Up to this many matches every tier is computed for every match (the body tiers read every matching body); with
@@ -67,9 +71,10 @@ export function likePattern(text: string): string {
  * rest — then by agreements. A number also finds its petitions when no text matches.
  *
  * A search counts its matches up to `SEARCH_COUNT_CAP` (an exact count of a common word over a national archive
- * would take seconds). With more than `RANK_ALL_LIMIT` matches the title tiers still come first, and the petitions
- * matching in the body only follow by agreements (ranking every body of a word in 40 % of a national archive is
- * what would be slow); pages past the cap are empty. Ties are broken by id (newest first) so pages are stable. Petitions of categories
+ * would take seconds). With more than `RANK_ALL_LIMIT` matches the number and the exact title still come first, then
+ * the title tiers ranked among the most agreed title matches (`titleTiers`), and the petitions matching in the body
+ * only follow by agreements (ranking every body of a word in 40 % of a national archive is what would be slow);
+ * pages past the cap are empty. Ties are broken by id (newest first) so pages are stable. Petitions of categories
  * withheld by the election-period switch (moderation_settings) are left out.
  * @returns the page's rows (whole petition rows), the number of matching petitions over all pages and whether it is
  *   a lower bound; an empty page when `query.states` is empty or the text holds nothing searchable
@@ -111,16 +116,42 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
   const inTitle = searchMatches(search, 'title');
   const found = query.titlesOnly ? inTitle : searchMatches(search, 'document');
   const matching = base.where(byNumber ? sql<boolean>`(${found} or ${byNumber})` : found);
-  const counted = await db
-    .selectFrom(
-      matching
-        .select(sql`1`.as('one'))
-        .limit(SEARCH_COUNT_CAP + 1)
-        .as('m'),
-    )
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const n = Number(counted.n);
+  // relevance, first pass: up to SEARCH_COUNT_CAP + 1 matches with their tier read from titles only — the count,
+  // and for one term (or titles only), where no body tier can reorder them, the page itself
+  const titleTier = relevanceTier(search, byNumber, false);
+  const firstPass =
+    query.sort === 'relevance'
+      ? await db
+          .selectFrom(
+            matching
+              .select(['petitions.id', 'petitions.public_count', titleTier.as('tier')])
+              .limit(SEARCH_COUNT_CAP + 1)
+              .as('m'),
+          )
+          .select(['m.id', sql<string>`count(*) over ()`.as('n')])
+          .orderBy('m.tier')
+          .orderBy('m.public_count', 'desc')
+          .orderBy('m.id', 'desc')
+          .limit(query.perPage)
+          .offset(offset)
+          .execute()
+      : [];
+  const n =
+    firstPass.length > 0
+      ? Number(firstPass[0]?.n)
+      : Number(
+          (
+            await db
+              .selectFrom(
+                matching
+                  .select(sql`1`.as('one'))
+                  .limit(SEARCH_COUNT_CAP + 1)
+                  .as('m'),
+              )
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
   const capped = n > SEARCH_COUNT_CAP;
   const total = capped ? SEARCH_COUNT_CAP : n;
   const page = (rows: PetitionRow[]) => ({ rows, total, totalIsLowerBound: capped });
@@ -129,10 +160,17 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
       await orderRows(matching.selectAll(), query.sort).limit(query.perPage).offset(offset).execute(),
     );
   }
-  if (n <= RANK_ALL_LIMIT || query.titlesOnly) {
+  if (n <= RANK_ALL_LIMIT && (search.terms.length === 1 || query.titlesOnly)) {
+    const ids = firstPass.map((r) => r.id);
+    if (ids.length === 0) return page([]);
+    const rows = await db.selectFrom('petitions').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return page(ids.flatMap((id) => byId.get(id) ?? []));
+  }
+  if (n <= RANK_ALL_LIMIT) {
     const rows = await matching
       .selectAll()
-      .orderBy(relevanceTier(search, byNumber, n <= RANK_ALL_LIMIT))
+      .orderBy(relevanceTier(search, byNumber, true))
       .orderBy('public_count', 'desc')
       .orderBy('id', 'desc')
       .limit(query.perPage)
@@ -140,16 +178,9 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
       .execute();
     return page(rows);
   }
-  // many matches: the title tiers (titles are short), then body-only matches by agreements
+  // many matches: the title tiers, ranked among a bounded set of candidates, then body-only matches by agreements
   if (offset >= SEARCH_COUNT_CAP) return page([]);
-  const titled = await base
-    .where(byNumber ? sql<boolean>`(${inTitle} or ${byNumber})` : inTitle)
-    .selectAll()
-    .orderBy(relevanceTier(search, byNumber, false))
-    .orderBy('public_count', 'desc')
-    .orderBy('id', 'desc')
-    .limit(offset + query.perPage)
-    .execute();
+  const titled = await titleTiers(db, base, search, byNumber, inTitle, offset + query.perPage);
   if (titled.length === offset + query.perPage) return page(titled.slice(offset));
   const fromBodies = await base
     .where(found)
@@ -161,6 +192,58 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
     .offset(Math.max(0, offset - titled.length))
     .execute();
   return page([...titled.slice(offset), ...fromBodies]);
+}
+
+/**
+ * Of a search with many matches (more than `RANK_ALL_LIMIT`), the most agreed title matches that are ranked by
+ * tier: with several terms, the phrase in a title ranks above the words apart only among these many.
+ */
+export const TITLE_CANDIDATES = 200;
+
+/**
+ * The first `limit` title-tier matches of a search with many matches (more than `RANK_ALL_LIMIT`), in relevance
+ * order: the petitions with the query's number and the title equal to the query (index lookups: the primary key,
+ * `archive_source_id`, the hash index on `search_title`), then the most agreed petitions holding every term in
+ * the title — `limit` of them for one term (all in one tier), `TITLE_CANDIDATES` for several, ranked by tier
+ * (phrase in the title above words apart) — then agreements. Bounding the candidates is what keeps a common word
+ * fast: ranking every title that holds it reads tens of thousands of rows (0.5 s at 200,000 petitions, shared
+ * machine), while the most agreed ones are read in agreement order (index `petitions_public_count`) until enough
+ * are found. A title with the phrase beyond the `TITLE_CANDIDATES` most agreed title matches is ranked with them
+ * by agreements rather than above them.
+ */
+async function titleTiers(
+  db: Executor,
+  base: SelectQueryBuilder<Database, 'petitions', object>,
+  search: SearchQuery,
+  byNumber: RawBuilder<boolean> | null,
+  inTitle: RawBuilder<boolean>,
+  limit: number,
+): Promise<PetitionRow[]> {
+  const firsts = base
+    .where(
+      byNumber
+        ? sql<boolean>`(${byNumber} or search_title = ${search.text})`
+        : sql<boolean>`search_title = ${search.text}`,
+    )
+    .select('petitions.id');
+  const candidates = base
+    .where(inTitle)
+    .select('petitions.id')
+    .orderBy('public_count', 'desc')
+    .orderBy('id', 'desc')
+    // one term: every title holding it is in the same tier, so the most agreed `limit` of them are the page
+    .limit(search.terms.length === 1 ? limit : Math.max(limit, TITLE_CANDIDATES));
+  return db
+    .selectFrom('petitions')
+    .selectAll()
+    .where(
+      sql<boolean>`petitions.id in (select id from (${candidates}) as c union all select id from (${firsts}) as f)`,
+    )
+    .orderBy(relevanceTier(search, byNumber, false))
+    .orderBy('public_count', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Orders a list by one of the non-relevance sorts (relevance without a text: agreements), ties by id. */

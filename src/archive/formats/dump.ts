@@ -8,14 +8,21 @@
  *    the source's category label) and its exact instants, so import → dump → import gives the same public fields;
  *  - a petition created on the dumping deployment (`archive: null`) becomes source `cheongwon`, id = its number
  *    there, source state = its state then ('open' marks a count taken before close);
- *  - its total becomes the archived total; the first (oldest) official response is kept, like the other formats.
+ *  - its total becomes the archived total; the first (oldest) official response is kept, like the other formats;
+ *  - its `archived_area_counts` (UK signatures by country, constituency, region, `"source": "archive"`) become the
+ *    record's area counts again (absent or null: none).
  * Texts are taken as written (the dump holds already-cleaned text); nothing is decoded twice.
  */
 import { localDate } from '../../domain/closing-dates.js';
 import { isAnswered, isResponseState } from '../../domain/petition-states.js';
 import { getProfile, isProfileCode } from '../../domain/policy-profiles.js';
 import { buildRecord, reject, requireCount, requireDate } from '../build.js';
-import { ARCHIVE_SOURCES, type ArchivedPetitionRecord, type ArchiveSource } from '../record.js';
+import {
+  ARCHIVE_SOURCES,
+  type ArchivedAreaCount,
+  type ArchivedPetitionRecord,
+  type ArchiveSource,
+} from '../record.js';
 import { isObject, show } from '../text.js';
 
 /** The dump schema versions this reader knows. */
@@ -96,6 +103,7 @@ export function mapDumpLine(o: Record<string, unknown>): ArchivedPetitionRecord 
     };
   }
   const responseState = text(o, 'response_state');
+  const areaCounts = dumpAreaCounts(o.archived_area_counts);
 
   return buildRecord({
     source,
@@ -114,5 +122,36 @@ export function mapDumpLine(o: Record<string, unknown>): ArchivedPetitionRecord 
     answeredAt: instant(o, 'answered_at'),
     response,
     sourceUrl,
+    ...(areaCounts.length > 0 ? { areaCounts } : {}),
   });
+}
+
+const AREA_SCOPES = ['country', 'constituency', 'region'] as const;
+
+/**
+ * A dump line's `archived_area_counts` as record area counts (in each scope's order); [] when absent or null.
+ * @throws RowRejection when it is not `{ source: 'archive', country: […], constituency: […], region: […] }` with
+ *   `{ code, name, mp, count }` entries
+ */
+function dumpAreaCounts(raw: unknown): ArchivedAreaCount[] {
+  if (raw === null || raw === undefined) return [];
+  if (!isObject(raw)) reject(`archived_area_counts is not an object: ${show(raw)}`);
+  if (raw.source !== 'archive') reject(`archived_area_counts.source is not "archive": ${show(raw.source)}`);
+  const out: ArchivedAreaCount[] = [];
+  for (const scope of AREA_SCOPES) {
+    const list = raw[scope] ?? [];
+    if (!Array.isArray(list)) reject(`archived_area_counts.${scope} is not a list`);
+    list.forEach((entry: unknown, i: number) => {
+      const field = `archived_area_counts.${scope}[${i}]`;
+      if (!isObject(entry)) reject(`${field} is not an object`);
+      out.push({
+        scope,
+        code: text(entry, 'code'),
+        name: text(entry, 'name'),
+        mp: optText(entry, 'mp'),
+        count: requireCount(entry.count, `${field}.count`),
+      });
+    });
+  }
+  return out;
 }

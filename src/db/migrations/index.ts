@@ -10,6 +10,7 @@ import * as countGuard from './2026-11-29T2300_count_guard.js';
 import * as lifecycleSchedule from './2026-12-04T1900_lifecycle_schedule.js';
 import * as searchColumns from './2026-12-04T2100_search_columns.js';
 import * as archivedAggregates from './2026-12-04T2200_archived_aggregates.js';
+import * as searchTitleHash from './2026-12-07T1200_search_title_hash.js';
 import * as transparencyLog from './2026-12-07T1330_transparency_log.js';
 import * as fraudInvalidation from './2026-12-07T1370_fraud_invalidation.js';
 import * as responseDesk from './2026-12-07T1400_response_desk.js';
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1900_lifecycle_schedule': lifecycleSchedule,
   '2026-12-04T2100_search_columns': searchColumns,
   '2026-12-04T2200_archived_aggregates': archivedAggregates,
+  '2026-12-07T1200_search_title_hash': searchTitleHash,
   '2026-12-07T1330_transparency_log': transparencyLog,
   '2026-12-07T1370_fraud_invalidation': fraudInvalidation,
   '2026-12-07T1400_response_desk': responseDesk,

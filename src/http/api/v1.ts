@@ -59,7 +59,7 @@ const listRoute = createRoute({
                   description: `Matching petitions over all pages; a search counts at most ${SEARCH_COUNT_CAP.toLocaleString('en')}`,
                 }),
               total_is_lower_bound: z.boolean().openapi({
-                description: `true when a search found more than ${SEARCH_COUNT_CAP.toLocaleString('en')} petitions: total is then that cap ("10,000+")`,
+                description: `true when a search found more than ${SEARCH_COUNT_CAP.toLocaleString('en')} petitions: total is then that cap ("${SEARCH_COUNT_CAP.toLocaleString('en')}+")`,
               }),
             }),
           }),

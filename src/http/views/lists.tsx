@@ -98,7 +98,7 @@ export function ListPage(props: {
   /** Short explanations shown above the list (how the search was done). */
   notes?: string[];
   empty: string;
-  /** True when `total` is the search's count cap ("10,000+"), not the count. */
+  /** True when `total` is the search's count cap ("1,000+"), not the count. */
   totalIsLowerBound?: boolean;
   /** A refused search text: the message goes under the search box, tied to it, and the error code is shown. */
   searchError?: { code: string; message: string };
