@@ -433,7 +433,7 @@ describe(`the read API stays locale-neutral (${TEST_ENGINE})`, () => {
 });
 
 describe(`KRDS stylesheet and fonts from our own server (${TEST_ENGINE})`, () => {
-  it('links one content-hashed stylesheet, cached for a year, with the Pretendard GOV fonts and KRDS icons', async () => {
+  it('links one content-hashed stylesheet, cached for a year, with the KRDS icons it uses and no font download', async () => {
     const page = await (await get('/')).text();
     const href = /<link rel="stylesheet" href="(\/assets\/krds\.[0-9a-f]{12}\.css)"/.exec(page)?.[1];
     expect(href).toBeDefined();
@@ -446,12 +446,11 @@ describe(`KRDS stylesheet and fonts from our own server (${TEST_ENGINE})`, () =>
     expect(text).toContain('.krds-btn');
     expect(text).toContain('--krds-light-color-text-basic');
     expect(text).not.toContain('@import');
-    const font = /url\((\/assets\/PretendardGOV-Regular\.subset\.[0-9a-f]{12}\.woff2)\)/.exec(text)?.[1];
+    // Pretendard GOV from the visitor's system only (scripts/build-assets.ts says why): nothing to download
+    expect(text).toMatch(/@font-face\{font-family:Pretendard GOV;[^}]*src:local\(/);
+    expect(text).not.toMatch(/\.woff2?\b/);
     const icon = /url\((\/assets\/ico_angle\.[0-9a-f]{12}\.svg)\)/.exec(text)?.[1];
-    for (const [url, type] of [
-      [font, 'font/woff2'],
-      [icon, 'image/svg+xml'],
-    ]) {
+    for (const [url, type] of [[icon, 'image/svg+xml']]) {
       const res = await get(url as string);
       expect(res.status, url).toBe(200);
       expect(res.headers.get('content-type'), url).toBe(type);
@@ -468,7 +467,9 @@ describe(`KRDS stylesheet and fonts from our own server (${TEST_ENGINE})`, () =>
     const again = await get(href, { 'If-None-Match': etag });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
-    const gzip = await get(href, { 'Accept-Encoding': 'gzip, br' });
+    const br = await get(href, { 'Accept-Encoding': 'gzip, br' });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const gzip = await get(href, { 'Accept-Encoding': 'gzip' });
     expect(gzip.headers.get('content-encoding')).toBe('gzip');
     const legacy = await get('/assets/style.css');
     expect(legacy.status).toBe(200);

@@ -5,6 +5,8 @@ export const en: Record<MessageKey, string> = {
   // the frame
   'site.name': 'Cheongwon',
   'site.tagline': 'Open e-petitions',
+  'site.description':
+    'Cheongwon: start or agree to a petition, follow the official answer, and read the archive of the Blue House petition board.',
   'site.documentTitle': '{title} | Cheongwon',
   'layout.skipLink': 'Skip to main content',
   'layout.searchLabel': 'Search petitions',

@@ -9,6 +9,8 @@ export const ko = {
   // the frame
   'site.name': '청원',
   'site.tagline': '열린 전자청원',
+  'site.description':
+    '청원: 누구나 청원을 올리고 동의하며 공식 답변을 확인하는 열린 전자청원, 청와대 국민청원 기록 보관.',
   'site.documentTitle': '{title} | 청원',
   'layout.skipLink': '본문 바로가기',
   'layout.searchLabel': '청원 검색',
