@@ -61,6 +61,12 @@ interface Scores {
   bestPractices: number;
   seo: number;
   cls: number;
+  /** First and largest contentful paint, speed index, total blocking time, server response (ms, simulated). */
+  fcp: number;
+  lcp: number;
+  si: number;
+  tbt: number;
+  ttfb: number;
 }
 interface PageResult {
   page: string;
@@ -151,6 +157,7 @@ async function firstVisitBytes(url: string): Promise<{ bytes: number; byType: Re
   }
 }
 
+const ms = (n: number) => `${Math.round(n)} ms`;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
@@ -178,6 +185,11 @@ async function lighthouseMedian(url: string): Promise<{ scores: Scores; failing:
         bestPractices: score('best-practices'),
         seo: score('seo'),
         cls: Number(audits['cumulative-layout-shift']?.numericValue ?? Number.NaN),
+        fcp: Number(audits['first-contentful-paint']?.numericValue ?? Number.NaN),
+        lcp: Number(audits['largest-contentful-paint']?.numericValue ?? Number.NaN),
+        si: Number(audits['speed-index']?.numericValue ?? Number.NaN),
+        tbt: Number(audits['total-blocking-time']?.numericValue ?? Number.NaN),
+        ttfb: Number(audits['server-response-time']?.numericValue ?? Number.NaN),
       });
       for (const id of ['accessibility', 'best-practices', 'seo']) {
         for (const ref of categories[id]?.auditRefs ?? []) {
@@ -198,6 +210,11 @@ async function lighthouseMedian(url: string): Promise<{ scores: Scores; failing:
       bestPractices: pick('bestPractices'),
       seo: pick('seo'),
       cls: pick('cls'),
+      fcp: pick('fcp'),
+      lcp: pick('lcp'),
+      si: pick('si'),
+      tbt: pick('tbt'),
+      ttfb: pick('ttfb'),
     },
     failing: [...failing],
   };
@@ -215,7 +232,8 @@ async function audit(label: string, root: string, port: number): Promise<PageRes
       results.push({ page: spec.name, ...weight, scores, failing });
       console.log(
         `${label} ${spec.name}: ${(weight.bytes / 1024).toFixed(1)} KB, perf ${scores.performance}, a11y ${scores.accessibility}, ` +
-          `BP ${scores.bestPractices}, SEO ${scores.seo}, CLS ${scores.cls.toFixed(3)}${failing.length ? ` (failing: ${failing.join(', ')})` : ''}`,
+          `BP ${scores.bestPractices}, SEO ${scores.seo}, CLS ${scores.cls.toFixed(3)}, FCP ${ms(scores.fcp)}, LCP ${ms(scores.lcp)}, ` +
+          `SI ${ms(scores.si)}, TBT ${ms(scores.tbt)}, server ${ms(scores.ttfb)}${failing.length ? ` (failing: ${failing.join(', ')})` : ''}`,
       );
     }
   } finally {
@@ -256,8 +274,8 @@ const lines = [
     `${machine()}, shared with other engineers' work (scores vary with load).`,
   `Before = ${before ? before.commit : '—'}, after = ${head} (+ working tree), same run.`,
   '',
-  '| page | version | first visit (KB) | performance | accessibility | best practices | SEO | CLS |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| page | version | first visit (KB) | performance | accessibility | best practices | SEO | CLS | FCP / LCP (ms) | server (ms) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
 for (const spec of PAGES) {
   for (const [label, results] of [
@@ -268,7 +286,7 @@ for (const spec of PAGES) {
     if (!r) continue;
     const s = r.scores;
     lines.push(
-      `| ${spec.name} | ${label} | ${kb(r.bytes)} | ${s.performance} | ${s.accessibility} | ${s.bestPractices} | ${s.seo} | ${s.cls.toFixed(3)} |`,
+      `| ${spec.name} | ${label} | ${kb(r.bytes)} | ${s.performance} | ${s.accessibility} | ${s.bestPractices} | ${s.seo} | ${s.cls.toFixed(3)} | ${Math.round(s.fcp)} / ${Math.round(s.lcp)} | ${Math.round(s.ttfb)} |`,
     );
   }
 }

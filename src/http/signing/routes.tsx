@@ -15,7 +15,7 @@ import { errorMessage, type Locale, t } from '../../i18n/index.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import { formatDate } from '../../presenters/format.js';
 import { latestDevMail } from '../../repositories/dev-mailbox.js';
-import { findSponsorPagePetition } from '../../repositories/signing.js';
+import { findConfirmationLink, findSponsorPagePetition, petitionTitle } from '../../repositories/signing.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/oidc.js';
 import type { SigningRateLimits } from '../../signing/rate-limits.js';
@@ -185,30 +185,45 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     );
   });
 
-  app.get('/agreements/confirm', (c) => {
+  app.get('/agreements/confirm', async (c) => {
     const token = c.req.query('token') ?? '';
     // a link that cannot be one of ours says so at once, rather than after the button
     if (!isTokenShaped(token)) {
       throw new DomainError('invalid_token', t(localeOf(c), 'error.invalid_token'));
     }
     // shows a button, changes nothing: link scanners that prefetch it confirm nothing
+    const link = await findConfirmationLink(site.db, hashToken(token));
+    if (!link) throw new DomainError('invalid_token', t(localeOf(c), 'error.invalid_token'));
     const page = pageContext(c);
-    const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
+    const { locale } = page;
+    const title = <q lang={locale !== 'ko' && HANGUL.test(link.title) ? 'ko' : undefined}>{link.title}</q>;
     return c.html(
       <Layout
-        title={m('confirm.title')}
-        categories={site.categories(page.locale)}
-        locale={page.locale}
+        title={t(locale, link.confirmed ? 'confirm.usedTitle' : 'confirm.title')}
+        categories={site.categories(locale)}
+        locale={locale}
         url={page.url}
       >
-        <h1>{m('confirm.title')}</h1>
-        <p>{m('confirm.explain')}</p>
-        <form method="post" action="/agreements/confirm">
-          <input type="hidden" name="token" value={token} />
-          <button type="submit" class="button">
-            {m('confirm.button')}
-          </button>
-        </form>
+        <h1>{t(locale, link.confirmed ? 'confirm.usedTitle' : 'confirm.title')}</h1>
+        <p class="confirm-petition">
+          {t(locale, 'confirm.petition')} {title}
+        </p>
+        {link.confirmed ? (
+          <p role="status">{t(locale, 'confirm.used')}</p>
+        ) : (
+          <>
+            <p>{t(locale, 'confirm.explain')}</p>
+            <form method="post" action="/agreements/confirm">
+              <input type="hidden" name="token" value={token} />
+              <button type="submit" class="button">
+                {t(locale, 'confirm.button')}
+              </button>
+            </form>
+          </>
+        )}
+        <p>
+          <a href={`/petitions/${link.petitionId}`}>{t(locale, 'confirm.readPetition')}</a>
+        </p>
       </Layout>,
     );
   });
@@ -220,15 +235,22 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     if (wantsJson(c)) return c.json({ status: outcome.status, petition_id: Number(outcome.petitionId) });
     const page = pageContext(c);
     const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
+    // a second press of a used button says so, rather than "added" again
+    const used = outcome.status === 'already_confirmed';
+    const title = await petitionTitle(site.db, outcome.petitionId);
     return c.html(
       <Layout
-        title={m('confirm.doneTitle')}
+        title={m(used ? 'confirm.usedTitle' : 'confirm.doneTitle')}
         categories={site.categories(page.locale)}
         locale={page.locale}
         url={page.url}
       >
-        <h1>{m('confirm.doneTitle')}</h1>
-        <p role="status">{m('confirm.done')}</p>
+        <h1>{m(used ? 'confirm.usedTitle' : 'confirm.doneTitle')}</h1>
+        <p class="confirm-petition">
+          {m('confirm.petition')}{' '}
+          <q lang={page.locale !== 'ko' && HANGUL.test(title) ? 'ko' : undefined}>{title}</q>
+        </p>
+        <p role="status">{m(used ? 'confirm.used' : 'confirm.done')}</p>
         <p>
           <a href={`/petitions/${outcome.petitionId}`}>{m('agreed.back')}</a>
         </p>
