@@ -16,7 +16,7 @@
  * The Markdown table is printed and appended to BENCHMARKS.md.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
@@ -36,6 +36,8 @@ const FLAGS = [
   '--no-first-run',
 ];
 const RUNS = Number(process.env.AUDIT_RUNS ?? 3);
+/** AUDIT_AFTER=0 measures only "before" (with AUDIT_BEFORE=none, only "after"): each half stays under 10 minutes. */
+const MEASURE_AFTER = process.env.AUDIT_AFTER !== '0';
 const BEFORE =
   process.env.AUDIT_BEFORE ??
   execFileSync('git', ['merge-base', 'HEAD', 'main'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -86,24 +88,38 @@ function runCli(root: string, args: string[], env: NodeJS.ProcessEnv): string {
   });
 }
 
-/** `cheongwon serve` of the tree at `root`, on a fresh PGlite with the sample and a demo petition. */
+const SECRET = 'audit-secret-audit-secret-audit-secret-0123';
+
+/**
+ * One PGlite database with the bundled sample and a demonstration petition, made once by this checkout's CLI and
+ * copied for each version measured (loading the sample takes minutes on a busy machine; the schema is the same).
+ */
+function seedOnce(): { dataDir: string; demoId: string; remove: () => void } {
+  const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'cheongwon-audit-seed-')), 'pglite');
+  const out = runCli(ROOT, ['demo-petition'], { CHEONGWON_DATA_DIR: dataDir, CHEONGWON_SECRET: SECRET });
+  const demoId = /demo petition (\d+) is open/.exec(out)?.[1];
+  if (!demoId) throw new Error(`demo-petition said:\n${out}`);
+  return { dataDir, demoId, remove: () => rmSync(path.dirname(dataDir), { recursive: true, force: true }) };
+}
+
+/** `cheongwon serve` of the tree at `root`, on a copy of the seeded database. */
 async function startServer(
   root: string,
   port: number,
+  seed: { dataDir: string; demoId: string },
 ): Promise<{ url: string; demoId: string; stop: () => Promise<void> }> {
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'cheongwon-audit-')), 'pglite');
+  cpSync(seed.dataDir, dataDir, { recursive: true });
   const url = `http://127.0.0.1:${port}`;
   const env = {
     CHEONGWON_DATA_DIR: dataDir,
-    CHEONGWON_SECRET: 'audit-secret-audit-secret-audit-secret-0123',
+    CHEONGWON_SECRET: SECRET,
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_URL: url,
     CHEONGWON_DUMPS: 'off',
   };
-  const out = runCli(root, ['demo-petition'], env);
-  const demoId = /demo petition (\d+) is open/.exec(out)?.[1];
-  if (!demoId) throw new Error(`demo-petition said:\n${out}`);
+  const demoId = seed.demoId;
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve'],
@@ -191,6 +207,17 @@ async function lighthouseMedian(url: string): Promise<{ scores: Scores; failing:
         tbt: Number(audits['total-blocking-time']?.numericValue ?? Number.NaN),
         ttfb: Number(audits['server-response-time']?.numericValue ?? Number.NaN),
       });
+      if (process.env.AUDIT_DEBUG) {
+        for (const id of [
+          'mainthread-work-breakdown',
+          'long-tasks',
+          'bootup-time',
+          'render-blocking-resources',
+        ]) {
+          const items = (audits[id]?.details as { items?: unknown[] } | undefined)?.items ?? [];
+          console.log(id, audits[id]?.displayValue ?? '', JSON.stringify(items.slice(0, 8)));
+        }
+      }
       for (const id of ['accessibility', 'best-practices', 'seo']) {
         for (const ref of categories[id]?.auditRefs ?? []) {
           const audit = audits[ref.id];
@@ -220,9 +247,14 @@ async function lighthouseMedian(url: string): Promise<{ scores: Scores; failing:
   };
 }
 
-async function audit(label: string, root: string, port: number): Promise<PageResult[]> {
+async function audit(
+  label: string,
+  root: string,
+  port: number,
+  seed: { dataDir: string; demoId: string },
+): Promise<PageResult[]> {
   console.log(`${label}: starting serve from ${root} …`);
-  const server = await startServer(root, port);
+  const server = await startServer(root, port, seed);
   const results: PageResult[] = [];
   try {
     for (const spec of PAGES) {
@@ -254,15 +286,18 @@ function extract(ref: string): { root: string; commit: string; remove: () => voi
 const kb = (n: number) => (n / 1024).toFixed(1);
 const started = Date.now();
 await buildAssets();
+console.log('loading the sample and a demonstration petition once (minutes on a busy machine) …');
+const seed = seedOnce();
 const before = BEFORE === 'none' ? null : extract(BEFORE);
 const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
 let beforeResults: PageResult[] = [];
 try {
-  if (before) beforeResults = await audit(`before (${before.commit})`, before.root, 3911);
+  if (before) beforeResults = await audit(`before (${before.commit})`, before.root, 3911, seed);
 } finally {
   before?.remove();
 }
-const afterResults = await audit(`after (${head} + working tree)`, ROOT, 3912);
+const afterResults = MEASURE_AFTER ? await audit(`after (${head} + working tree)`, ROOT, 3912, seed) : [];
+seed.remove();
 
 const lines = [
   `## Public pages: first-visit weight and Lighthouse (issue 15) — ${new Date().toISOString().slice(0, 10)}`,
@@ -272,7 +307,7 @@ const lines = [
   `(simulated throttling), median of ${RUNS} runs per page; first-visit bytes = everything the page loads with an empty cache,`,
   'as transferred (compressed), at 360 px. Machine: ' +
     `${machine()}, shared with other engineers' work (scores vary with load).`,
-  `Before = ${before ? before.commit : '—'}, after = ${head} (+ working tree), same run.`,
+  `Before = ${before ? before.commit : '—'}, after = ${MEASURE_AFTER ? `${head} (+ working tree)` : '—'}.`,
   '',
   '| page | version | first visit (KB) | performance | accessibility | best practices | SEO | CLS | FCP / LCP (ms) | server (ms) |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
