@@ -161,20 +161,31 @@ describe(`Korean and English pages (${TEST_ENGINE})`, () => {
       // nothing Korean in the content (the frame's only Korean is the switch back, marked lang="ko")
       expect(mainOf(page), path).not.toMatch(HANGUL);
     }
-    for (const [q, headers, message] of [
-      ['%00', english, 'Bad request: a search text has at most 100 characters and no control characters.'],
-      ['가'.repeat(101), {}, '잘못된 요청입니다: 검색어는 100자 이하로, 제어 문자 없이 입력하십시오.'],
-    ] as Array<[string, Record<string, string>, string]>) {
+    for (const [q, headers, message, kept] of [
+      [
+        '%00',
+        english,
+        'Bad request: a search text has at most 100 characters and no control characters.',
+        '',
+      ],
+      [
+        '가'.repeat(101),
+        {},
+        '잘못된 요청입니다: 검색어는 100자 이하로, 제어 문자 없이 입력하십시오.',
+        '가'.repeat(101),
+      ],
+    ] as Array<[string, Record<string, string>, string, string]>) {
       const res = await get(`/search?q=${q}`, headers);
       const page = await res.text();
       expect(res.status).toBe(400);
-      // a form error: announced, tied to the search box, the refused text not echoed back
+      // a form error: announced, tied to the search box, the refused text kept there to correct (less control
+      // characters)
       expect(page).toContain('aria-invalid="true" aria-describedby="search-q-error"/>');
       expect(page).toContain(
         `<p id="search-q-error" class="form-hint search-error" role="alert">${message}</p>`,
       );
       expect(page).toContain('<code>invalid_parameter</code>');
-      expect(page).toContain('value=""');
+      expect(page).toContain(`name="q" value="${kept}"`);
     }
     const ko = await (await get('/search?page=0&per_page=1000')).text();
     expect(ko).toContain('잘못된 요청입니다: ‘페이지’ 및 ‘페이지당 개수’ 값이 올바르지 않습니다.');

@@ -228,6 +228,22 @@ describe(`agreeing by email (${TEST_ENGINE})`, () => {
     expect(await agreementRows(id)).toBe(0);
   });
 
+  it('an empty form reports every missing field at once, name and email', async () => {
+    const id = await openPetition(h.db);
+    const res = await new Browser().post(`/petitions/${id}/agreements`, {
+      method: 'email',
+      name: '',
+      email: '',
+    });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('<a href="#agree-name">');
+    expect(page).toContain('<a href="#agree-email">');
+    expect(page).toMatch(/<input id="agree-name"[^>]*aria-invalid="true"/);
+    expect(page).toMatch(/<input id="agree-email"[^>]*aria-invalid="true"/);
+    expect(await agreementRows(id)).toBe(0);
+  });
+
   it('a double-clicked submit gives one agreement, one email and the same page twice', async () => {
     const id = await openPetition(h.db);
     const b = new Browser();

@@ -7,7 +7,7 @@ import { agreeSignedIn } from '../../commands/agree-signed-in.js';
 import { confirmAgreement } from '../../commands/confirm-agreement.js';
 import { SPONSOR_PAGE_STATES, takesPreAgreements } from '../../domain/admission.js';
 import { DomainError } from '../../domain/errors.js';
-import { personId } from '../../domain/identity.js';
+import { canonicalEmail, displayName, parseRegion, personId } from '../../domain/identity.js';
 import { isReviewable } from '../../domain/petition-states.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import { hashToken, isTokenShaped } from '../../domain/tokens.js';
@@ -112,7 +112,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             signing={signing}
             sponsorToken={fields.sponsor_token}
             values={{ name: fields.name, email: fields.email, region: fields.region, notify }}
-            errors={[{ field, message }]}
+            errors={allAgreeErrors(page.locale, fields, { field, message })}
           />,
           HTTP_STATUS[(error as DomainError).code],
         );
@@ -403,6 +403,33 @@ const AGREE_FIELD_OF: Partial<Record<string, AgreeField>> = {
   invalid_email: 'agree-email',
   invalid_region: 'agree-region',
 };
+
+/**
+ * Every refusal of the agree form at once, in the form's order (name, email, region): the command stops at its
+ * first, so the other fields are checked here with the same domain rules (`displayName`, `canonicalEmail`,
+ * `parseRegion`), and the command's own refusal is kept (e.g. an address the mail server refused).
+ */
+function allAgreeErrors(
+  locale: Locale,
+  fields: { name?: string | undefined; email?: string | undefined; region?: string | undefined },
+  refused: FieldError<AgreeField>,
+): FieldError<AgreeField>[] {
+  const checks: Array<[AgreeField, () => unknown]> = [
+    ['agree-name', () => displayName(fields.name ?? '')],
+    ['agree-email', () => canonicalEmail(fields.email ?? '')],
+    ['agree-region', () => parseRegion(fields.region)],
+  ];
+  return checks.flatMap(([field, check]): FieldError<AgreeField>[] => {
+    if (field === refused.field) return [refused];
+    try {
+      check();
+      return [];
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return [{ field, message: errorMessage(locale, error.code, error.message) }];
+    }
+  });
+}
 
 /**
  * The agree form shown again after a refused field: an error summary (announced, focused, linking to the field),
