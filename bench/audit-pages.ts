@@ -303,7 +303,7 @@ const lines = [
   `## Public pages: first-visit weight and Lighthouse (issue 15) — ${new Date().toISOString().slice(0, 10)}`,
   '',
   `\`npm run audit:pages\` (bench/audit-pages.ts): the real \`cheongwon serve\` on PGlite with the bundled sample and a`,
-  `demonstration petition; Debian's Chromium ${execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim()}; Lighthouse 12 mobile preset`,
+  `demonstration petition; ${execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim()}; Lighthouse 12 mobile preset`,
   `(simulated throttling), median of ${RUNS} runs per page; first-visit bytes = everything the page loads with an empty cache,`,
   'as transferred (compressed), at 360 px. Machine: ' +
     `${machine()}, shared with other engineers' work (scores vary with load).`,
