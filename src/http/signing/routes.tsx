@@ -344,11 +344,10 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
                 })}
               </p>
               <pre class="mail-text">{m.text}</pre>
-              {/confirm\?token=/.test(m.text) ? (
+              {/* agreement and petition-creation mails alike: the first confirmation link of the text */}
+              {confirmLinkIn(m.text) ? (
                 <p>
-                  <a href={/https?:\/\/\S+\/agreements\/confirm\?token=\S+/.exec(m.text)?.[0] ?? '#'}>
-                    {msg('mailbox.openLink')}
-                  </a>
+                  <a href={confirmLinkIn(m.text)}>{msg('mailbox.openLink')}</a>
                 </p>
               ) : null}
             </article>
@@ -390,6 +389,11 @@ function fromThisMachine(c: Context): boolean {
   for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip', 'via'])
     if (c.req.header(header)) return false;
   return isLoopback(clientAddress(c));
+}
+
+/** The confirmation link in a mail's text (agreeing, or starting a petition), if it has one. */
+function confirmLinkIn(text: string): string | undefined {
+  return /https?:\/\/\S+\/(?:agreements|petitions\/new)\/confirm\?token=\S+/.exec(text)?.[0];
 }
 
 /** A same-site path to return to after login; anything else becomes '/'. */
