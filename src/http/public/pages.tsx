@@ -99,7 +99,10 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
       const page = pageContext(c);
       // a refused text stays in the box to be corrected (control characters dropped, at most 200 characters)
       const typed = searchError
-        ? [...(c.req.query('q') ?? '').replace(/[\u0000-\u001f\u007f]/g, '')].slice(0, 200).join('')
+        ? [...(c.req.query('q') ?? '')]
+            .filter((ch) => (ch.codePointAt(0) ?? 0) >= 0x20 && ch !== '\u007f')
+            .slice(0, 200)
+            .join('')
         : undefined;
       return c.html(
         <ListPage
