@@ -59,4 +59,21 @@ describe(`the development mailbox (${TEST_ENGINE})`, () => {
       expect(await relayed.text()).not.toContain('minji@example.kr');
     }
   });
+
+  it('links the confirmation of a petition-creation mail too, not a dead #', async () => {
+    const token = 'C'.repeat(43);
+    await h.db
+      .insertInto('dev_mailbox')
+      .values({
+        recipient: 'creator@example.kr',
+        subject: '[청원] 청원 등록을 확인해 주십시오',
+        text: `청원을 등록하려면 다음 링크를 여십시오:\nhttp://localhost:3000/petitions/new/confirm?token=${token}\n`,
+        html: '',
+        sent_at: new Date(),
+      })
+      .execute();
+    const page = await (await app.request('/dev/mailbox')).text();
+    expect(page).toContain(`<a href="http://localhost:3000/petitions/new/confirm?token=${token}">`);
+    expect(page).not.toContain('href="#"');
+  });
 });

@@ -148,7 +148,11 @@ describe(`agreeing by email (${TEST_ENGINE})`, () => {
     // a mail scanner prefetching the link confirms nothing
     const prefetch = await new Browser().request(link);
     expect(prefetch.status).toBe(200);
-    expect(await prefetch.text()).toContain('동의 확인');
+    const confirmPage = await prefetch.text();
+    expect(confirmPage).toContain('동의 확인');
+    // the page names the petition being confirmed and says what the button does
+    expect(confirmPage).toContain('디지털 성범죄 처벌 강화');
+    expect(confirmPage).toContain('아래 단추를 누르면 청원 동의가 확인되어 참여인원에 더해집니다.');
     expect(await count(id)).toBe(0);
 
     const token = new URL(link, PUBLIC_URL).searchParams.get('token') as string;
@@ -158,8 +162,15 @@ describe(`agreeing by email (${TEST_ENGINE})`, () => {
     const again = await minji.post('/agreements/confirm', { token });
     expect(again.status).toBe(200);
     const againText = await again.text();
-    expect(againText).toContain('동의가 확인되었습니다');
+    // a second press says the link was used, not "added" again
+    expect(againText).toContain('이미 확인된 동의입니다');
+    expect(againText).not.toContain('동의가 확인되었습니다');
+    expect(againText).toContain('디지털 성범죄 처벌 강화');
     expect(await count(id)).toBe(1);
+    // and the used link, opened again, says so without a button
+    const reopened = await (await new Browser().request(link)).text();
+    expect(reopened).toContain('이미 확인된 동의입니다');
+    expect(reopened).not.toContain('name="token"');
     // the confirmation page shows nobody's name or address
     expect(againText).not.toContain('minji@example.kr');
   });
@@ -214,6 +225,22 @@ describe(`agreeing by email (${TEST_ENGINE})`, () => {
     expect(page).toMatch(/<option value="seoul" selected=""/);
     expect(page).toMatch(/<input id="agree-notify"[^>]*checked=""/);
     expect(page).toContain(`href="/petitions/${id}"`);
+    expect(await agreementRows(id)).toBe(0);
+  });
+
+  it('an empty form reports every missing field at once, name and email', async () => {
+    const id = await openPetition(h.db);
+    const res = await new Browser().post(`/petitions/${id}/agreements`, {
+      method: 'email',
+      name: '',
+      email: '',
+    });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('<a href="#agree-name">');
+    expect(page).toContain('<a href="#agree-email">');
+    expect(page).toMatch(/<input id="agree-name"[^>]*aria-invalid="true"/);
+    expect(page).toMatch(/<input id="agree-email"[^>]*aria-invalid="true"/);
     expect(await agreementRows(id)).toBe(0);
   });
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { SingleBar } from 'cli-progress';
@@ -11,6 +12,7 @@ import { loadRuntimeSettings } from '../config/runtime-settings.js';
 import { reconcileCounts, reconcileLogs } from '../counting/reconcile.js';
 import { DomainError } from '../domain/errors.js';
 import { effectiveSettings, getProfile, PROFILE_CODES, SETTING_KEYS } from '../domain/policy-profiles.js';
+import { answerOversizedRequests } from '../http/oversized-requests.js';
 import { recordCountEvents } from '../notifications/outbox.js';
 import { writeDump } from '../open-data/dump.js';
 import { loadProfileOverrides } from '../repositories/profile-settings.js';
@@ -51,6 +53,8 @@ program
       const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
       log(`Cheongwon (${site.deploymentProfile}) listening on http://${host}:${info.port}`);
     });
+    // an over-long request line or header gets the API's JSON envelope or an error page, not a bare 431
+    answerOversizedRequests(server as Server);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

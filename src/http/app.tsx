@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { contextStorage } from 'hono/context-storage';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError } from '../domain/errors.js';
@@ -14,6 +15,7 @@ import { registerSupportPages } from './desk/support.js';
 import { registerTransparencyReport } from './desk/transparency.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import { clientAddressFrom } from './middleware/client-address.js';
+import { compressResponses } from './middleware/compression.js';
 import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
 import { sameOriginWrites } from './middleware/same-origin.js';
 import { registerPublicPages } from './public/pages.js';
@@ -24,6 +26,13 @@ import { registerDeskStaffRoutes } from './staff/desk.js';
 import { registerResponseRoutes } from './staff/responses.js';
 import { registerStaffRoutes, type StaffContext } from './staff/routes.js';
 import { ErrorPage } from './views/lists.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** PUBLIC_URL's origin, else the request's: what absolute links in pages start with. */
+    publicOrigin: string;
+  }
+}
 
 /**
  * The whole web application: public pages (server-rendered HTML in Korean or English — `localeMiddleware` — on
@@ -39,11 +48,37 @@ export function createApp(
   desk?: DeskContext,
 ): Hono {
   const app = new Hono();
+  app.use(compressResponses);
   app.use(
     secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'] },
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        // no page of ours is framed, no <base> is needed, and every form posts to this site (sign-in with a
+        // provider starts from a link, not a form, so its redirect needs no form-action source)
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+      },
+      permissionsPolicy: {
+        camera: [],
+        microphone: [],
+        geolocation: [],
+        payment: [],
+        usb: [],
+        serial: [],
+        bluetooth: [],
+        hid: [],
+      },
     }),
   );
+  // views read the request through AsyncLocalStorage (the Layout's absolute canonical and hreflang links)
+  app.use(contextStorage());
+  const configuredOrigin = site.publicUrl ? new URL(site.publicUrl).origin : null;
+  app.use(async (c, next) => {
+    c.set('publicOrigin', configuredOrigin ?? new URL(c.req.url).origin);
+    await next();
+  });
   app.use(localeMiddleware);
   app.use(rejectMalformedUrls);
   app.use(clientAddressFrom(site.trustedProxies));

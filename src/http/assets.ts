@@ -3,34 +3,37 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import type { Context, Hono } from 'hono';
 import { BROWSER_BUNDLES, type BrowserBundleName, bundleBrowserScript } from './browser-bundles.js';
 
-/** One static file as served: its bytes, a gzip copy when that is smaller, type and a strong ETag (SHA-256). */
+/** One static file as served: its bytes, brotli and gzip copies when smaller, type and a strong ETag (SHA-256). */
 interface Asset {
   body: Buffer;
+  br: Buffer | null;
   gzip: Buffer | null;
   type: string;
   etag: string;
 }
 
 /**
- * The site's static files, read once at start and kept in memory (about 1.5 MB): the KRDS stylesheet bundle (the
- * `krds-uiux` package's tokens, common and component CSS, then our small `src/http/assets/site.css` for what KRDS
- * lacks), the self-hosted Pretendard GOV fonts and the KRDS icons the CSS uses. The content security policy
- * (default-src 'self') allows no CDN, so everything comes from here. Hashed URLs
- * (`/assets/krds.<sha256 prefix>.css`) are cached for a year as immutable; a new package version or stylesheet
- * edit gives a new URL.
+ * The site's static files, read once at start and kept in memory: the stylesheet built by `scripts/build-assets.ts`
+ * into `dist/assets/` (the `krds-uiux` package's tokens, common and component CSS with our small
+ * `src/http/assets/site.css`, reduced to what the pages use and minified), the Pretendard GOV font slices it made,
+ * the KRDS icons the CSS uses, and our enhancement scripts. The content security policy (default-src 'self')
+ * allows no CDN, so everything comes from here. Hashed URLs (`/assets/site.<sha256 prefix>.css`) are cached for a
+ * year as immutable; a new build gives new URLs. Text files are sent brotli- or gzip-compressed when accepted.
  */
 export interface SiteAssets {
-  /** The URL pages link the stylesheet bundle with. */
+  /** The URL pages link the stylesheet with. */
   stylesheetUrl: string;
   /** Hashed URLs of the enhancement scripts (progressive: every page works without them). */
   scripts: Record<(typeof SCRIPTS)[number], string>;
   /** Hashed URLs of the bundled browser scripts (src/http/browser-bundles.ts): `pdq-worker`, the victim page's hasher. */
   bundles: Record<BrowserBundleName, string>;
-  /** Registers `GET /assets/*` (and the legacy `/assets/style.css`, the same bundle with a one-hour cache). */
+  /** Hashed URLs of the favicon (SVG), the touch icon (PNG) and the web app manifest. */
+  icons: { svg: string; png: string; manifest: string };
+  /** Registers `GET /assets/*`, `/favicon.ico` and the legacy `/assets/style.css` (one-hour cache). */
   register(app: Hono): void;
 }
 
@@ -38,88 +41,110 @@ const KRDS = path.join(
   path.dirname(createRequire(import.meta.url).resolve('krds-uiux/package.json')),
   'resources',
 );
-// src/http/assets/site.css in both layouts: src/http/assets.ts and dist/http/assets.js sit two levels below the root
-const SITE_CSS = new URL('../../src/http/assets/site.css', import.meta.url);
+// dist/assets/ (the build's output) and src/http/assets/ in both layouts: src/http/assets.ts and
+// dist/http/assets.js sit two levels below the root
+const BUILT = fileURLToPath(new URL('../../dist/assets/', import.meta.url));
+const SOURCE = fileURLToPath(new URL('../../src/http/assets/', import.meta.url));
 /** Same-origin enhancement scripts in src/http/assets/ (the CSP allows no inline or foreign script). */
 const SCRIPTS = ['live-count', 'petition-form', 'support'] as const;
-const KRDS_CSS = ['css/token/krds_tokens.css', 'css/common/common.css', 'css/component/component.css'];
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
   '.png': 'image/png',
+  '.ico': 'image/x-icon',
   '.js': 'text/javascript; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
 };
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 function makeAsset(body: Buffer, type: string): Asset {
-  const compressible = type.startsWith('text/') || type === 'image/svg+xml';
-  const gzip = compressible ? gzipSync(body, { level: 9 }) : null;
-  return { body, gzip: gzip && gzip.length < body.length ? gzip : null, type, etag: `"${sha256(body)}"` };
+  const compressible = type.startsWith('text/') || type === 'image/svg+xml' || type.includes('json');
+  const smaller = (b: Buffer) => (b.length < body.length ? b : null);
+  return {
+    body,
+    br: compressible
+      ? smaller(brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }))
+      : null,
+    gzip: compressible ? smaller(gzipSync(body, { level: 9 })) : null,
+    type,
+    etag: `"${sha256(body)}"`,
+  };
 }
 
 /**
- * Reads the KRDS package and our stylesheet, rewrites every `url(…)` in the CSS to a hashed URL of ours, and
- * bundles them. In `site.css`, `url(krds-uiux/fonts/…)` names a file of the package's resources.
- * @throws Error when the `krds-uiux` package or `site.css` is missing (an installation error)
+ * Reads the built stylesheet and our scripts and icons, rewrites every `url(…)` in the CSS to a hashed URL of ours
+ * (`krds-uiux/…` names a file of that package, `fonts/…` a font slice of the build).
+ * @throws Error when `dist/assets/manifest.json` is missing: run `npm run build` (or `npm run build:assets`)
  */
 export function loadSiteAssets(): SiteAssets {
   const files = new Map<string, Asset>();
+  const manifestFile = path.join(BUILT, 'manifest.json');
+  if (!existsSync(manifestFile))
+    throw new Error(
+      `${manifestFile} is missing: build the stylesheet and fonts first (npm run build:assets)`,
+    );
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { stylesheet: string };
 
-  /** Registers a package file under a content-hashed name and returns its URL. */
-  const packageFile = (file: string): string => {
-    const body = readFileSync(file);
+  /** Registers a file under a content-hashed name and returns its URL. */
+  const addFile = (file: string, body: Buffer = readFileSync(file)): string => {
     const ext = path.extname(file);
     const url = `/assets/${path.basename(file, ext)}.${sha256(body).slice(0, 12)}${ext}`;
     if (!files.has(url)) files.set(url, makeAsset(body, TYPES[ext] ?? 'application/octet-stream'));
     return url;
   };
 
-  /** `css` with each url() that names an existing file (relative to `base`, or `krds-uiux/…`) pointing to ours. */
-  const rewrite = (css: string, base: string): string =>
-    css
-      .replace(/@import\s+[^;]+;/g, '')
-      .replace(/url\((['"]?)([^'")]+)\1\)/g, (whole, _quote: string, ref: string) => {
-        if (ref.startsWith('data:') || ref.startsWith('/') || ref.startsWith('#')) return whole;
-        const file = ref.startsWith('krds-uiux/')
-          ? path.join(KRDS, ref.slice('krds-uiux/'.length))
-          : // component.css of krds-uiux 1.1.0 says ../../img/img/…: the icons are at ../../img/…
-            path.resolve(base, ref.replace('/img/img/', '/img/'));
-        return existsSync(file) ? `url(${packageFile(file)})` : whole;
-      });
-
-  const parts = KRDS_CSS.map((rel) => {
-    const file = path.join(KRDS, rel);
-    return `/* krds-uiux: ${rel} */\n${rewrite(readFileSync(file, 'utf8'), path.dirname(file))}`;
-  });
-  parts.push(`/* Cheongwon: src/http/assets/site.css */\n${rewrite(readFileSync(SITE_CSS, 'utf8'), KRDS)}`);
-  const bundle = Buffer.from(parts.join('\n'), 'utf8');
-  const stylesheetUrl = `/assets/krds.${sha256(bundle).slice(0, 12)}.css`;
-  const stylesheet = makeAsset(bundle, TYPES['.css'] as string);
-  files.set(stylesheetUrl, stylesheet);
+  const css = readFileSync(path.join(BUILT, manifest.stylesheet), 'utf8').replace(
+    /url\((['"]?)([^'")]+)\1\)/g,
+    (whole, _quote: string, ref: string) => {
+      if (ref.startsWith('data:') || ref.startsWith('/') || ref.startsWith('#')) return whole;
+      const file = ref.startsWith('krds-uiux/')
+        ? path.join(KRDS, ref.slice('krds-uiux/'.length))
+        : path.join(BUILT, ref);
+      return existsSync(file) ? `url(${addFile(file)})` : whole;
+    },
+  );
+  const stylesheet = Buffer.from(css, 'utf8');
+  const stylesheetUrl = addFile('krds.css', stylesheet);
+  const stylesheetAsset = files.get(stylesheetUrl) as Asset;
   const scripts = Object.fromEntries(
-    SCRIPTS.map((name) => [
-      name,
-      packageFile(fileURLToPath(new URL(`../../src/http/assets/${name}.js`, import.meta.url))),
-    ]),
+    SCRIPTS.map((name) => [name, addFile(path.join(SOURCE, `${name}.js`))]),
   ) as SiteAssets['scripts'];
   const bundles = Object.fromEntries(
-    (Object.keys(BROWSER_BUNDLES) as BrowserBundleName[]).map((name) => {
-      const body = bundleBrowserScript(name);
-      const url = `/assets/${name}.${sha256(body).slice(0, 12)}.js`;
-      files.set(url, makeAsset(body, TYPES['.js'] as string));
-      return [name, url];
-    }),
+    (Object.keys(BROWSER_BUNDLES) as BrowserBundleName[]).map((name) => [
+      name,
+      addFile(`${name}.js`, bundleBrowserScript(name)),
+    ]),
   ) as SiteAssets['bundles'];
+  const svg = addFile(path.join(SOURCE, 'icon.svg'));
+  const png = addFile(path.join(BUILT, 'icon-192.png'));
+  const manifestBody = Buffer.from(
+    JSON.stringify({
+      name: '청원 Cheongwon',
+      short_name: '청원',
+      start_url: '/',
+      display: 'browser',
+      background_color: '#ffffff',
+      theme_color: '#256ef4',
+      icons: [
+        { src: svg, type: 'image/svg+xml', sizes: 'any' },
+        { src: png, type: 'image/png', sizes: '192x192' },
+      ],
+    }),
+  );
+  const webManifest = addFile('manifest.webmanifest', manifestBody);
+  const favicon = makeAsset(readFileSync(path.join(BUILT, 'favicon.ico')), TYPES['.ico'] as string);
 
   return {
     stylesheetUrl,
     scripts,
     bundles,
+    icons: { svg, png, manifest: webManifest },
     register(app) {
-      app.get('/assets/style.css', (c) => serve(c, stylesheet, 'public, max-age=3600'));
+      app.get('/assets/style.css', (c) => serve(c, stylesheetAsset, 'public, max-age=3600'));
+      app.get('/favicon.ico', (c) => serve(c, favicon, 'public, max-age=86400'));
       app.get('/assets/:file', (c, next) => {
         const asset = files.get(c.req.path);
         return asset ? serve(c, asset, 'public, max-age=31536000, immutable') : next();
@@ -136,7 +161,7 @@ export function siteAssets(): SiteAssets {
   return loaded;
 }
 
-/** Answers with the asset: 304 when `If-None-Match` has its ETag, gzip when the client accepts it. */
+/** Answers with the asset: 304 when `If-None-Match` has its ETag, brotli or gzip when the client accepts it. */
 function serve(c: Context, asset: Asset, cacheControl: string): Response {
   c.header('Cache-Control', cacheControl);
   c.header('ETag', asset.etag);
@@ -144,7 +169,12 @@ function serve(c: Context, asset: Asset, cacheControl: string): Response {
   const ifNoneMatch = c.req.header('if-none-match');
   if (ifNoneMatch?.split(',').some((tag) => tag.trim() === asset.etag)) return c.body(null, 304);
   c.header('Content-Type', asset.type);
-  if (asset.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+  const accepted = c.req.header('accept-encoding') ?? '';
+  if (asset.br && /\bbr\b/.test(accepted)) {
+    c.header('Content-Encoding', 'br');
+    return c.body(new Uint8Array(asset.br));
+  }
+  if (asset.gzip && /\bgzip\b/.test(accepted)) {
     c.header('Content-Encoding', 'gzip');
     return c.body(new Uint8Array(asset.gzip));
   }

@@ -62,3 +62,28 @@ export async function petitionTitle(db: Executor, petitionId: string): Promise<s
     .executeTakeFirstOrThrow();
   return row.title;
 }
+
+/** What the page of an emailed confirmation link says before its button is pressed. */
+export interface ConfirmationLink {
+  petitionId: string;
+  title: string;
+  /** The agreement was already confirmed (the link was used). */
+  confirmed: boolean;
+}
+
+/**
+ * The petition and state of the email agreement whose confirmation link token hashes to `tokenHash` (SHA-256 hex);
+ * undefined when no agreement has that link (never sent, or deleted after it expired unconfirmed).
+ */
+export async function findConfirmationLink(
+  db: Executor,
+  tokenHash: string,
+): Promise<ConfirmationLink | undefined> {
+  const row = await db
+    .selectFrom('agreements as a')
+    .innerJoin('petitions as p', 'p.id', 'a.petition_id')
+    .select(['a.petition_id', 'p.title', 'a.confirmed_at'])
+    .where('a.confirmation_token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row && { petitionId: row.petition_id, title: row.title, confirmed: row.confirmed_at !== null };
+}

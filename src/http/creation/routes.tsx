@@ -395,6 +395,7 @@ function CreateForm(props: {
         {cat.element}
         <select
           id="category"
+          class="krds-form-select medium"
           name="category"
           required
           aria-invalid={cat.error ? 'true' : undefined}

@@ -98,10 +98,18 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
     /** The search page with no results to show: an empty form, or a refused search text said under the box. */
     const noResults = (perPage: number, empty: string, searchError?: { code: string; message: string }) => {
       const page = pageContext(c);
+      // a refused text stays in the box to be corrected (control characters dropped, at most 200 characters)
+      const typed = searchError
+        ? [...(c.req.query('q') ?? '')]
+            .filter((ch) => (ch.codePointAt(0) ?? 0) >= 0x20 && ch !== '\u007f')
+            .slice(0, 200)
+            .join('')
+        : undefined;
       return c.html(
         <ListPage
           site={site}
           page={page}
+          query={typed}
           heading={t(page.locale, 'list.search')}
           rows={[]}
           total={0}

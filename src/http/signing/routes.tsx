@@ -7,7 +7,7 @@ import { agreeSignedIn } from '../../commands/agree-signed-in.js';
 import { confirmAgreement } from '../../commands/confirm-agreement.js';
 import { SPONSOR_PAGE_STATES, takesPreAgreements } from '../../domain/admission.js';
 import { DomainError } from '../../domain/errors.js';
-import { personId } from '../../domain/identity.js';
+import { canonicalEmail, displayName, parseRegion, personId } from '../../domain/identity.js';
 import { isReviewable } from '../../domain/petition-states.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import { hashToken, isTokenShaped } from '../../domain/tokens.js';
@@ -15,7 +15,7 @@ import { errorMessage, type Locale, t } from '../../i18n/index.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import { formatDate } from '../../presenters/format.js';
 import { latestDevMail } from '../../repositories/dev-mailbox.js';
-import { findSponsorPagePetition } from '../../repositories/signing.js';
+import { findConfirmationLink, findSponsorPagePetition, petitionTitle } from '../../repositories/signing.js';
 import type { SigningAnswer } from '../../signing/agreement-batch.js';
 import type { AgreeOutcome } from '../../signing/agreement-writer.js';
 import type { OidcClient, PendingLogin, VerifiedIdentity } from '../../signing/oidc.js';
@@ -134,7 +134,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             signing={signing}
             sponsorToken={fields.sponsor_token}
             values={{ name: fields.name, email: fields.email, region: fields.region, notify }}
-            errors={[{ field, message }]}
+            errors={allAgreeErrors(page.locale, fields, { field, message })}
           />,
           HTTP_STATUS[(error as DomainError).code],
         );
@@ -211,30 +211,45 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     );
   });
 
-  app.get('/agreements/confirm', (c) => {
+  app.get('/agreements/confirm', async (c) => {
     const token = c.req.query('token') ?? '';
     // a link that cannot be one of ours says so at once, rather than after the button
     if (!isTokenShaped(token)) {
       throw new DomainError('invalid_token', t(localeOf(c), 'error.invalid_token'));
     }
     // shows a button, changes nothing: link scanners that prefetch it confirm nothing
+    const link = await findConfirmationLink(site.db, hashToken(token));
+    if (!link) throw new DomainError('invalid_token', t(localeOf(c), 'error.invalid_token'));
     const page = pageContext(c);
-    const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
+    const { locale } = page;
+    const title = <q lang={locale !== 'ko' && HANGUL.test(link.title) ? 'ko' : undefined}>{link.title}</q>;
     return c.html(
       <Layout
-        title={m('confirm.title')}
-        categories={site.categories(page.locale)}
-        locale={page.locale}
+        title={t(locale, link.confirmed ? 'confirm.usedTitle' : 'confirm.title')}
+        categories={site.categories(locale)}
+        locale={locale}
         url={page.url}
       >
-        <h1>{m('confirm.title')}</h1>
-        <p>{m('confirm.explain')}</p>
-        <form method="post" action="/agreements/confirm">
-          <input type="hidden" name="token" value={token} />
-          <button type="submit" class="button">
-            {m('confirm.button')}
-          </button>
-        </form>
+        <h1>{t(locale, link.confirmed ? 'confirm.usedTitle' : 'confirm.title')}</h1>
+        <p class="confirm-petition">
+          {t(locale, 'confirm.petition')} {title}
+        </p>
+        {link.confirmed ? (
+          <p role="status">{t(locale, 'confirm.used')}</p>
+        ) : (
+          <>
+            <p>{t(locale, 'confirm.explain')}</p>
+            <form method="post" action="/agreements/confirm">
+              <input type="hidden" name="token" value={token} />
+              <button type="submit" class="button">
+                {t(locale, 'confirm.button')}
+              </button>
+            </form>
+          </>
+        )}
+        <p>
+          <a href={`/petitions/${link.petitionId}`}>{t(locale, 'confirm.readPetition')}</a>
+        </p>
       </Layout>,
     );
   });
@@ -254,15 +269,22 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
       });
     const page = pageContext(c);
     const m = (key: Parameters<typeof t>[1]) => t(page.locale, key);
+    // a second press of a used button says so, rather than "added" again
+    const used = outcome.status === 'already_confirmed';
+    const title = await petitionTitle(site.db, outcome.petitionId);
     return c.html(
       <Layout
-        title={m('confirm.doneTitle')}
+        title={m(used ? 'confirm.usedTitle' : 'confirm.doneTitle')}
         categories={site.categories(page.locale)}
         locale={page.locale}
         url={page.url}
       >
-        <h1>{m('confirm.doneTitle')}</h1>
-        <p role="status">{m('confirm.done')}</p>
+        <h1>{m(used ? 'confirm.usedTitle' : 'confirm.doneTitle')}</h1>
+        <p class="confirm-petition">
+          {m('confirm.petition')}{' '}
+          <q lang={page.locale !== 'ko' && HANGUL.test(title) ? 'ko' : undefined}>{title}</q>
+        </p>
+        <p role="status">{m(used ? 'confirm.used' : 'confirm.done')}</p>
         {proofUrl ? (
           <p>
             {t(page.locale, 'receipt.leaf', { index: String(leafIndex) })}{' '}
@@ -364,11 +386,10 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
                 })}
               </p>
               <pre class="mail-text">{m.text}</pre>
-              {/confirm\?token=/.test(m.text) ? (
+              {/* agreement and petition-creation mails alike: the first confirmation link of the text */}
+              {confirmLinkIn(m.text) ? (
                 <p>
-                  <a href={/https?:\/\/\S+\/agreements\/confirm\?token=\S+/.exec(m.text)?.[0] ?? '#'}>
-                    {msg('mailbox.openLink')}
-                  </a>
+                  <a href={confirmLinkIn(m.text)}>{msg('mailbox.openLink')}</a>
                 </p>
               ) : null}
             </article>
@@ -412,6 +433,11 @@ function fromThisMachine(c: Context): boolean {
   return isLoopback(clientAddress(c));
 }
 
+/** The confirmation link in a mail's text (agreeing, or starting a petition), if it has one. */
+function confirmLinkIn(text: string): string | undefined {
+  return /https?:\/\/\S+\/(?:agreements|petitions\/new)\/confirm\?token=\S+/.exec(text)?.[0];
+}
+
 /** A same-site path to return to after login; anything else becomes '/'. */
 function safeReturnPath(raw: string | undefined): string {
   return raw && /^\/(?![/\\])[\x21-\x7e]*$/.test(raw) ? raw : '/';
@@ -423,6 +449,33 @@ const AGREE_FIELD_OF: Partial<Record<string, AgreeField>> = {
   invalid_email: 'agree-email',
   invalid_region: 'agree-region',
 };
+
+/**
+ * Every refusal of the agree form at once, in the form's order (name, email, region): the command stops at its
+ * first, so the other fields are checked here with the same domain rules (`displayName`, `canonicalEmail`,
+ * `parseRegion`), and the command's own refusal is kept (e.g. an address the mail server refused).
+ */
+function allAgreeErrors(
+  locale: Locale,
+  fields: { name?: string | undefined; email?: string | undefined; region?: string | undefined },
+  refused: FieldError<AgreeField>,
+): FieldError<AgreeField>[] {
+  const checks: Array<[AgreeField, () => unknown]> = [
+    ['agree-name', () => displayName(fields.name ?? '')],
+    ['agree-email', () => canonicalEmail(fields.email ?? '')],
+    ['agree-region', () => parseRegion(fields.region)],
+  ];
+  return checks.flatMap(([field, check]): FieldError<AgreeField>[] => {
+    if (field === refused.field) return [refused];
+    try {
+      check();
+      return [];
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return [{ field, message: errorMessage(locale, error.code, error.message) }];
+    }
+  });
+}
 
 /**
  * The agree form shown again after a refused field: an error summary (announced, focused, linking to the field),

@@ -46,7 +46,7 @@ export function AgreementForm(props: {
   const regionSelect = (
     <p>
       <label for="agree-region">{m('agree.region')}</label>
-      <select id="agree-region" name="region" {...regionError.attrs}>
+      <select id="agree-region" class="krds-form-select medium" name="region" {...regionError.attrs}>
         <option value="">{m('agree.regionNone')}</option>
         {REGIONS.map((r) => (
           <option value={r.code} selected={values.region === r.code}>

@@ -24,9 +24,14 @@ export interface ChartText {
   tableLabel: string;
 }
 
-const WIDTH = 640;
-const HEIGHT = 240;
-const MARGIN = { top: 12, right: 16, bottom: 28, left: 64 };
+/**
+ * Charts are drawn in user units close to CSS pixels at a phone's width: a 360 px screen has about 328 px for
+ * content, so a 320-unit-wide chart is drawn at scale ≥ 1 there and its 13-unit text renders at 13 px or more (the
+ * stylesheet caps the width at 48rem, scale 1.5, on larger screens). Wider viewBoxes shrank the labels to ~6 px.
+ */
+const WIDTH = 320;
+const HEIGHT = 200;
+const MARGIN = { top: 12, right: 8, bottom: 26, left: 64 };
 
 /**
  * Agreements over time: the running total as an area with its line, new agreements per day as bars beneath.
@@ -63,7 +68,7 @@ export function AgreementsOverTimeChart(props: {
   const linePath = line<(typeof points)[number]>()
     .x((p) => mid(p.day))
     .y((p) => y(p.total))(points);
-  const step = Math.max(1, Math.ceil(points.length / 6)); // at most ~6 day labels
+  const step = Math.max(1, Math.ceil(points.length / 3)); // at most ~3 day labels: each is ~60 units wide
   return (
     <ChartFigure
       id={props.id}
@@ -102,45 +107,52 @@ export function AgreementsOverTimeChart(props: {
 
 /**
  * One horizontal bar per named row, largest first: agreements by region (시·도), petitions by category or state.
+ * Each row's name stands above its bar, so long names need no margin and the bars keep the chart's whole width at
+ * 360 px. With `whole`, bars are drawn against that total and the value says its share (`1,234 (56%)`): a part that
+ * is alone in the chart (every petition answered) no longer fills the width as if it were everything.
  * @param rows name and count per row; rows with nothing are left out
+ * @param whole the total the rows are parts of (default: bars scaled to the largest row)
  */
 export function HorizontalBarChart(props: {
   rows: Array<{ name: string; count: number }>;
   text: ChartText;
   id: string;
+  whole?: number;
 }) {
   const rows = [...props.rows].filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
   if (rows.length === 0) return null;
-  const barHeight = 22;
-  const height = MARGIN.top + rows.length * barHeight + 8;
-  // room for the longest name at the axis's 12 px: Hangul and other wide letters about 12 px each, the rest ~7 px
-  const left = Math.min(
-    280,
-    Math.max(
-      64,
-      ...rows.map((r) => 16 + [...r.name].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 12 : 7), 0)),
-    ),
-  );
+  const rowHeight = 40; // name (16) + bar (16) + gap (8)
+  const height = 8 + rows.length * rowHeight;
+  const whole = props.whole && props.whole > 0 ? props.whole : null;
+  const valueText = (count: number) => {
+    const value = props.text.formatNumber(count);
+    return whole ? `${value} (${Math.round((count / whole) * 100)}%)` : value;
+  };
+  const valueRoom = whole ? 104 : 72;
   const x = scaleLinear()
-    .domain([0, rows[0]?.count ?? 1])
-    .range([left, WIDTH - MARGIN.right - 72]);
+    .domain([0, whole ?? rows[0]?.count ?? 1])
+    .range([0, WIDTH - valueRoom]);
   return (
     <ChartFigure
       id={props.id}
       text={props.text}
       height={height}
-      table={rows.map((r) => [r.name, props.text.formatNumber(r.count)])}
+      table={rows.map((r) => [r.name, valueText(r.count)])}
     >
       {rows.map((r, i) => {
-        const top = MARGIN.top + i * barHeight;
+        const top = 4 + i * rowHeight;
+        const width = Math.max(1, x(r.count));
         return (
           <g>
-            <text class="chart-axis" x={left - 8} y={top + barHeight / 2} dy="0.32em" text-anchor="end">
+            <text class="chart-axis" x={0} y={top + 13}>
               {r.name}
             </text>
-            <rect class="chart-bar" x={left} y={top + 3} width={x(r.count) - left} height={barHeight - 6} />
-            <text class="chart-value" x={x(r.count) + 6} y={top + barHeight / 2} dy="0.32em">
-              {props.text.formatNumber(r.count)}
+            {whole ? (
+              <rect class="chart-track" x={0} y={top + 18} width={WIDTH - valueRoom} height={14} />
+            ) : null}
+            <rect class="chart-bar" x={0} y={top + 18} width={width} height={14} />
+            <text class="chart-value" x={(whole ? WIDTH - valueRoom : width) + 6} y={top + 29}>
+              {valueText(r.count)}
             </text>
           </g>
         );

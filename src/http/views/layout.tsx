@@ -1,4 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
+import { getContext } from 'hono/context-storage';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { DEFAULT_LOCALE, type Locale, otherLocale, t } from '../../i18n/index.js';
@@ -17,6 +19,8 @@ export interface LayoutProps {
   locale?: Locale;
   /** This page's path and query, for the switch to the same page in the other language (default: the home page). */
   url?: string;
+  /** What the page is, in a sentence (`<meta name="description">`); default: the site's own description. */
+  description?: string | undefined;
   /** Extra <head> content (Open Graph etc.). */
   head?: Child;
   children?: Child;
@@ -33,6 +37,9 @@ export function Layout(props: LayoutProps) {
   const locale = props.locale ?? DEFAULT_LOCALE;
   const other = otherLocale(locale);
   const m = (key: Parameters<typeof t>[1]) => t(locale, key);
+  const here = props.url ?? '/';
+  const origin = requestOrigin();
+  const assets = siteAssets();
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -41,8 +48,17 @@ export function Layout(props: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{t(locale, 'site.documentTitle', { title: props.title })}</title>
-          <link rel="stylesheet" href={siteAssets().stylesheetUrl} />
-          <link rel="alternate" hreflang={other} href={withLanguage(props.url ?? '/', other)} />
+          <meta name="description" content={props.description ?? m('site.description')} />
+          <link rel="stylesheet" href={assets.stylesheetUrl} />
+          <link rel="canonical" href={`${origin}${canonicalUrl(here)}`} />
+          <link rel="alternate" hreflang="ko" href={`${origin}${withLanguage(canonicalPath(here), 'ko')}`} />
+          <link rel="alternate" hreflang="en" href={`${origin}${withLanguage(canonicalPath(here), 'en')}`} />
+          <link rel="alternate" hreflang="x-default" href={`${origin}${canonicalPath(here)}`} />
+          <link rel="icon" href="/favicon.ico" sizes="32x32" />
+          <link rel="icon" href={assets.icons.svg} type="image/svg+xml" />
+          <link rel="apple-touch-icon" href={assets.icons.png} />
+          <link rel="manifest" href={assets.icons.manifest} />
+          <meta name="theme-color" content="#256ef4" />
           {props.head}
         </head>
         <body>
@@ -60,7 +76,7 @@ export function Layout(props: LayoutProps) {
               </a>
               <a
                 class="krds-btn small tertiary lang-switch"
-                href={withLanguage(props.url ?? '/', other)}
+                href={withLanguage(here, other)}
                 hreflang={other}
                 lang={other}
                 aria-label={m('layout.languageSwitchLabel')}
@@ -136,4 +152,36 @@ export function Layout(props: LayoutProps) {
       </html>
     </>
   );
+}
+
+/**
+ * The origin links in `<head>` are made absolute with (canonical, hreflang): PUBLIC_URL's when the deployment set
+ * it, else the request's own (the app sets `publicOrigin` for every request; see `createApp`). Empty outside a
+ * request (a view rendered by a unit test), which leaves the links relative.
+ */
+function requestOrigin(): string {
+  try {
+    return getContext().var.publicOrigin ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** `url` without the `lang` parameter. */
+function canonicalPath(url: string): string {
+  const [path, query = ''] = url.split('?', 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  params.delete('lang');
+  const rest = params.toString();
+  return rest ? `${path}?${rest}` : path;
+}
+
+/**
+ * The page's canonical address: its path and query without parameters other than `lang`, kept as asked — so a page
+ * asked with `?lang=en` is its English address, and one asked without is the default (`x-default`) address.
+ */
+function canonicalUrl(url: string): string {
+  const lang = new URLSearchParams(url.split('?', 2)[1] ?? '').get('lang');
+  const path = canonicalPath(url);
+  return lang === 'ko' || lang === 'en' ? withLanguage(path, lang) : path;
 }

@@ -139,6 +139,7 @@ export function PetitionPage(props: {
       categories={site.categories(locale)}
       locale={locale}
       url={props.page?.url ?? `/petitions/${row.id}`}
+      description={pageDescription(row, locale, Boolean(props.withheld))}
       head={
         <>
           <meta property="og:type" content="article" />
@@ -187,6 +188,13 @@ export function PetitionPage(props: {
             {formatCount(locale, row.public_count)}
           </dd>
         </dl>
+        {props.agree ? (
+          <p class="agree-jump">
+            <a class="krds-btn medium primary" href="#agree-heading">
+              {m('agree.heading')}
+            </a>
+          </p>
+        ) : null}
         {threshold !== null ? (
           <div class="threshold">
             <label for="threshold-progress">
@@ -274,14 +282,6 @@ export function PetitionPage(props: {
           </p>
         ) : null}
         {row.hidden_in_part ? <p class="notice">{m('petition.hiddenInPart')}</p> : null}
-        {props.agree ? (
-          <AgreementForm
-            petitionId={row.id}
-            signedIn={props.agree.signedIn}
-            providers={props.agree.providers}
-            locale={locale}
-          />
-        ) : null}
         <section class="petition-body" aria-labelledby="body-heading">
           <h2 id="body-heading">{m('petition.bodyHeading')}</h2>
           {!isPublic(row.state) || props.withheld ? (
@@ -301,6 +301,15 @@ export function PetitionPage(props: {
             <p class="empty">{m('petition.bodyMissing')}</p>
           )}
         </section>
+        {/* the text first, then the form: people read before they are asked to sign */}
+        {props.agree ? (
+          <AgreementForm
+            petitionId={row.id}
+            signedIn={props.agree.signedIn}
+            providers={props.agree.providers}
+            locale={locale}
+          />
+        ) : null}
         {peak ? (
           <AgreementsOverTimeChart
             id="agreements-by-day"
@@ -385,4 +394,16 @@ export function PetitionPage(props: {
       </article>
     </Layout>
   );
+}
+
+/**
+ * The petition page's `<meta name="description">`: its count and the start of its text (about 150 characters, cut
+ * at a word), or only the count where the text is not shown (rejected, withheld).
+ */
+function pageDescription(row: PetitionRow, locale: Locale, withheld: boolean): string {
+  const count = t(locale, 'petition.ogDescription', { count: row.public_count });
+  const text = isPublic(row.state) && !withheld && row.body ? row.body.replace(/\s+/g, ' ').trim() : '';
+  if (!text) return `${row.title} — ${count}`;
+  const cut = text.length > 150 ? `${text.slice(0, 150).replace(/\s+\S*$/, '')}…` : text;
+  return `${count} · ${cut}`;
 }

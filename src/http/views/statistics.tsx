@@ -19,10 +19,16 @@ export function StatisticsPage(props: { site: Site; page: PageContext; stats: Pe
   const categoryName = (code: string | null) =>
     code === null ? t(locale, 'stats.noCategory') : profile.categoryName(code, locale);
   const largestCategory = stats.byCategory[0];
+  // every part of the whole: the petitions that owed no answer too, so answered petitions are seen as the share
+  // they are (a chart of the answered alone was one full-width bar)
   const answerRows = [
     { name: t(locale, 'response.answered'), count: stats.responses.answered },
     { name: t(locale, 'response.awaiting'), count: stats.responses.awaiting - stats.responses.overdue },
     { name: t(locale, 'stats.overdue'), count: stats.responses.overdue },
+    {
+      name: t(locale, 'stats.noAnswerDue'),
+      count: stats.responses.none,
+    },
   ];
   return (
     <Layout
@@ -35,6 +41,7 @@ export function StatisticsPage(props: { site: Site; page: PageContext; stats: Pe
       <p>{t(locale, 'stats.intro', { total: stats.total })}</p>
       <HorizontalBarChart
         id="stats-categories"
+        whole={stats.total}
         rows={stats.byCategory.map((c) => ({ name: categoryName(c.category), count: c.petitions }))}
         text={{
           title: t(locale, 'stats.byCategory'),
@@ -50,6 +57,7 @@ export function StatisticsPage(props: { site: Site; page: PageContext; stats: Pe
       />
       <HorizontalBarChart
         id="stats-states"
+        whole={stats.total}
         rows={stats.byState.map((s) => ({ name: stateLabel(locale, s.state), count: s.petitions }))}
         text={{
           title: t(locale, 'stats.byState'),
@@ -61,6 +69,7 @@ export function StatisticsPage(props: { site: Site; page: PageContext; stats: Pe
       />
       <HorizontalBarChart
         id="stats-answers"
+        whole={stats.total}
         rows={answerRows}
         text={{
           title: t(locale, 'stats.answers'),

@@ -5,6 +5,8 @@ export const en: Record<MessageKey, string> = {
   // the frame
   'site.name': 'Cheongwon',
   'site.tagline': 'Open e-petitions',
+  'site.description':
+    'Cheongwon: start or agree to a petition, follow the official answer, and read the archive of the Blue House petition board.',
   'site.documentTitle': '{title} | Cheongwon',
   'layout.skipLink': 'Skip to main content',
   'layout.searchLabel': 'Search petitions',
@@ -97,6 +99,11 @@ export const en: Record<MessageKey, string> = {
   'confirm.button': 'Confirm my agreement',
   'confirm.doneTitle': 'Your agreement is confirmed',
   'confirm.done': 'Your agreement has been confirmed and added to the count. Thank you for taking part.',
+  'confirm.petition': 'Petition:',
+  'confirm.usedTitle': 'This agreement was already confirmed',
+  'confirm.used':
+    'The agreement of this link was already confirmed and is in the count. There is nothing more to do.',
+  'confirm.readPetition': 'Read the petition',
   'agree.heading': 'Agree with this petition',
   'agree.region': 'Region (optional, used for statistics only)',
   'agree.regionNone': 'Not given',
@@ -192,6 +199,7 @@ export const en: Record<MessageKey, string> = {
   'stats.intro': 'Figures over {total, plural, one {# public petition} other {# public petitions}}.',
   'stats.noCategory': 'No category',
   'stats.overdue': 'Answer overdue',
+  'stats.noAnswerDue': 'No answer due',
   'stats.byCategory': 'Petitions by category',
   'stats.byCategorySummary':
     'Of {categories, number} categories, {largest} has the most petitions: {count, number}.',

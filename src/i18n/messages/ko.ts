@@ -9,6 +9,8 @@ export const ko = {
   // the frame
   'site.name': '청원',
   'site.tagline': '열린 전자청원',
+  'site.description':
+    '청원: 누구나 청원을 올리고 동의하며 공식 답변을 확인하는 열린 전자청원, 청와대 국민청원 기록 보관.',
   'site.documentTitle': '{title} | 청원',
   'layout.skipLink': '본문 바로가기',
   'layout.searchLabel': '청원 검색',
@@ -99,6 +101,10 @@ export const ko = {
   'confirm.button': '동의 확인',
   'confirm.doneTitle': '동의가 확인되었습니다',
   'confirm.done': '청원 동의가 확인되어 참여인원에 더해졌습니다. 참여해 주셔서 감사합니다.',
+  'confirm.petition': '청원:',
+  'confirm.usedTitle': '이미 확인된 동의입니다',
+  'confirm.used': '이 링크의 동의는 이미 확인되어 참여인원에 포함되어 있습니다. 다시 누를 필요가 없습니다.',
+  'confirm.readPetition': '청원 읽기',
   'agree.heading': '이 청원에 동의하기',
   'agree.region': '지역 (선택, 통계에만 쓰입니다)',
   'agree.regionNone': '선택하지 않음',
@@ -190,6 +196,7 @@ export const ko = {
   'stats.intro': '공개된 청원 {total, number}건의 통계입니다.',
   'stats.noCategory': '분야 없음',
   'stats.overdue': '답변 기한 지남',
+  'stats.noAnswerDue': '답변 대상 아님',
   'stats.byCategory': '분야별 청원',
   'stats.byCategorySummary':
     '{categories, number}개 분야 가운데 {largest} 분야의 청원이 {count, number}건으로 가장 많습니다.',
