@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
-import { canonicalEmail, displayName, parseRegion, personId, signerKey } from '../domain/identity.js';
+import { canonicalEmail, displayName, personId, signerKey } from '../domain/identity.js';
+import { type PlaceTaxonomy, parsePlace } from '../domain/places.js';
 import { hashToken, TOKEN_BYTES, tokenFromBytes } from '../domain/tokens.js';
 import { MailDeliveryError, type Mailer } from '../notifications/mailer.js';
 import { agreementConfirmationMail } from '../notifications/templates/agreement-confirmation.js';
@@ -36,6 +37,8 @@ export interface EmailAgreementInput {
   name: string;
   email: string;
   region?: string | null;
+  /** The site's place taxonomy (its profile's `places`); default the Korean 시·도. */
+  places?: PlaceTaxonomy;
   notify?: boolean;
   locale?: 'ko' | 'en';
 }
@@ -61,7 +64,7 @@ const RESEND_PAUSE_MS = 10 * 60_000;
 export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput): Promise<AgreeOutcome> {
   const email = canonicalEmail(input.email);
   const name = displayName(input.name);
-  const region = parseRegion(input.region);
+  const region = parsePlace(input.places ?? 'kr_sido', input.region);
   const token = tokenFromBytes(randomBytes(TOKEN_BYTES));
   const hours = deps.tokenTtlHours ?? 24;
   const now = deps.now();

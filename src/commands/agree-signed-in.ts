@@ -1,4 +1,5 @@
-import { parseRegion, signerKey } from '../domain/identity.js';
+import { signerKey } from '../domain/identity.js';
+import { type PlaceTaxonomy, parsePlace } from '../domain/places.js';
 import type { AgreeOutcome } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 import type { SigningDeps } from './agree-by-email.js';
@@ -8,6 +9,8 @@ export interface SignedInAgreementInput {
   /** The pseudonymous id from the session (`personId` of src/domain/identity.ts). */
   personId: string;
   region?: string | null;
+  /** The site's place taxonomy (its profile's `places`); default the Korean 시·도. */
+  places?: PlaceTaxonomy;
   notify?: boolean;
   locale?: 'ko' | 'en';
   /** The token of the creator's private pre-agreement link, when the person came through it. */
@@ -29,7 +32,7 @@ export async function agreeSignedIn(
     sponsor,
     signerKey: signerKey(deps.secret, input.petitionId, input.personId),
     method: 'oidc',
-    region: parseRegion(input.region),
+    region: parsePlace(input.places ?? 'kr_sido', input.region),
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,
   });

@@ -11,7 +11,7 @@ import { siteAssets } from './assets.js';
 import { registerCreateRoutes } from './creation/routes.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import { clientAddressFrom } from './middleware/client-address.js';
-import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
+import { createLocaleMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
 import { sameOriginWrites } from './middleware/same-origin.js';
 import { registerPublicPages } from './public/pages.js';
 import { registerNotificationRoutes } from './public/unsubscribe.js';
@@ -35,7 +35,8 @@ export function createApp(
 ): Hono {
   const app = new Hono();
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
-  app.use(localeMiddleware);
+  // pages open in the deployment profile's language (UK: English) unless the visitor chose another
+  app.use(createLocaleMiddleware(site.profile(site.deploymentProfile).locale));
   app.use(rejectMalformedUrls);
   app.use(clientAddressFrom(site.trustedProxies));
   // forms are posted by this site's own pages only (CSRF); programs without browser headers may post too

@@ -10,6 +10,7 @@ import * as countGuard from './2026-11-29T2300_count_guard.js';
 import * as lifecycleSchedule from './2026-12-04T1900_lifecycle_schedule.js';
 import * as searchColumns from './2026-12-04T2100_search_columns.js';
 import * as archivedAggregates from './2026-12-04T2200_archived_aggregates.js';
+import * as profileTracks from './2026-12-07T1700_profile_tracks.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1900_lifecycle_schedule': lifecycleSchedule,
   '2026-12-04T2100_search_columns': searchColumns,
   '2026-12-04T2200_archived_aggregates': archivedAggregates,
+  '2026-12-07T1700_profile_tracks': profileTracks,
 };

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { REGIONS } from '../../domain/identity.js';
 import { isPublic } from '../../domain/petition-states.js';
+import { findPlace } from '../../domain/places.js';
 import { presentPetitionCount } from '../../presenters/petitions.js';
 import {
   agreementsByDay,
@@ -234,7 +235,8 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
         count_source: 'live' as const,
         source: 'agreements' as const,
         data: counts.map(({ region, count }) => {
-          const known = region === null ? undefined : REGIONS.find((r) => r.code === region);
+          const known =
+            region === null ? undefined : findPlace(site.profile(row.profile).profile.places, region);
           return { region, name_ko: known?.ko ?? null, name_en: known?.en ?? null, count };
         }),
       },

@@ -270,13 +270,17 @@ function textError(locale: Locale, profile: PolicyProfile, issue: PetitionTextIs
         : 'create.error.bodyTooLong'
       : issue.problem === 'control_character'
         ? 'create.error.controlCharacter'
-        : issue.problem === 'unknown_category'
-          ? 'create.error.unknownCategory'
-          : field === 'category'
-            ? 'create.error.categoryMissing'
-            : field === 'title'
-              ? 'create.error.titleMissing'
-              : 'create.error.bodyMissing';
+        : issue.problem === 'link'
+          ? 'create.error.titleLink'
+          : issue.problem === 'formula_prefix'
+            ? 'create.error.titleFormula'
+            : issue.problem === 'unknown_category'
+              ? 'create.error.unknownCategory'
+              : field === 'category'
+                ? 'create.error.categoryMissing'
+                : field === 'title'
+                  ? 'create.error.titleMissing'
+                  : 'create.error.bodyMissing';
   const limit = field === 'title' ? profile.textLimits.title : profile.textLimits.body;
   return {
     field,
@@ -424,9 +428,7 @@ function CreateForm(props: {
           {(props.similar ?? []).map((s) => (
             <li>
               <a href={`/petitions/${s.id}`}>{s.title}</a>{' '}
-              <span class="response-meta">
-                ({m('create.similar.count', { count: formatNumber(locale, s.publicCount) })})
-              </span>
+              <span class="response-meta">({m('create.similar.count', { count: s.publicCount })})</span>
             </li>
           ))}
         </ul>
@@ -514,7 +516,7 @@ function CreateForm(props: {
           </ul>
           <p>
             {m('create.check.preAgreements', {
-              count: formatNumber(locale, site.profile(profile.code).settings.preAgreementThreshold),
+              count: site.profile(profile.code).settings.preAgreementThreshold,
             })}
           </p>
         </section>
@@ -609,7 +611,7 @@ function SponsorLinkPage(props: {
       url={props.page.url}
     >
       <h1>{m('create.link.title')}</h1>
-      <p role="status">{m('create.link.explain', { count: formatNumber(locale, props.threshold) })}</p>
+      <p role="status">{m('create.link.explain', { count: props.threshold })}</p>
       <label for="sponsor-link">{m('create.link.label')}</label>
       <input id="sponsor-link" type="text" readonly value={props.link} class="krds-input medium" />
       <p>

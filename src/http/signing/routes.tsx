@@ -9,6 +9,7 @@ import { SPONSOR_PAGE_STATES, takesPreAgreements } from '../../domain/admission.
 import { DomainError } from '../../domain/errors.js';
 import { personId } from '../../domain/identity.js';
 import { isReviewable } from '../../domain/petition-states.js';
+import { placesOf } from '../../domain/places.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import { hashToken, isTokenShaped } from '../../domain/tokens.js';
 import { errorMessage, type Locale, t } from '../../i18n/index.js';
@@ -67,6 +68,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     const fields = await formFields(c);
     const person = sessionPerson(c, signing);
     const notify = fields.notify === 'on' || fields.notify === 'true';
+    const places = site.profile(site.deploymentProfile).profile.places;
     if (fields.method === 'oidc' && !person) {
       throw new DomainError('unauthenticated', t(localeOf(c), 'signin.expiredAgree'));
     }
@@ -78,6 +80,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         petitionId,
         personId: person,
         region: fields.region,
+        places,
         notify,
         locale: c.var.locale,
         sponsorToken: fields.sponsor_token,
@@ -90,6 +93,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           name: fields.name ?? '',
           email: fields.email ?? '',
           region: fields.region,
+          places,
           notify,
           locale: c.var.locale,
           sponsorToken: fields.sponsor_token,
@@ -179,6 +183,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             providers={signing.providers}
             sponsorToken={token}
             locale={locale}
+            places={placesOf(site.profile(site.deploymentProfile).profile.places)}
           />
         ) : null}
       </Layout>,
@@ -414,6 +419,7 @@ function AgreeAgainPage(props: {
         providers={props.signing.providers}
         sponsorToken={props.sponsorToken}
         locale={locale}
+        places={placesOf(props.site.profile(props.site.deploymentProfile).profile.places)}
         values={props.values}
         errors={props.errors}
       />

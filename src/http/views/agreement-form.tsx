@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 
-import { REGIONS } from '../../domain/identity.js';
+import { type Place, placesOf } from '../../domain/places.js';
 import { type Locale, t } from '../../i18n/index.js';
 import { ContactFields, type FieldError, fieldError } from './form-errors.js';
 
@@ -14,6 +14,8 @@ export function AgreementForm(props: {
   providers: Array<{ id: string; label: string }>;
   /** Present on the creator's private pre-agreement page (사전동의). */
   sponsorToken?: string;
+  /** The places a signer may choose (the site profile's taxonomy; default the Korean 시·도). */
+  places?: readonly Place[];
   /** Language of the page (default Korean). */
   locale?: Locale;
   /** What the person typed, when the form is shown again after a refusal. */
@@ -48,7 +50,7 @@ export function AgreementForm(props: {
       <label for="agree-region">{m('agree.region')}</label>
       <select id="agree-region" name="region" {...regionError.attrs}>
         <option value="">{m('agree.regionNone')}</option>
-        {REGIONS.map((r) => (
+        {(props.places ?? placesOf('kr_sido')).map((r) => (
           <option value={r.code} selected={values.region === r.code}>
             {r[locale]}
           </option>

@@ -1,14 +1,16 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
 import { archivedCopyUrl, hasPreservedCopy } from '../../domain/archive-links.js';
-import { REGIONS } from '../../domain/identity.js';
 import { hasResponseBadge, isPublic } from '../../domain/petition-states.js';
+import { findPlace, placesOf } from '../../domain/places.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
 import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
 import type { ArchivedAreaCount, DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
+import type { DebateOutcome, TrackEvent } from '../../repositories/tracks.js';
 import { siteAssets } from '../assets.js';
 import type { PageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
@@ -18,6 +20,7 @@ import { AgreementsOverTimeChart, type ChartText, HorizontalBarChart } from './c
 import { stateLabel } from './components.js';
 import { Layout } from './layout.js';
 import { OfficialResponses, Paragraphs, ResponseTrack } from './official-response.js';
+import { TrackTimeline } from './tracks.js';
 
 const ARCHIVE_NAMES: Record<Locale, Record<string, string>> = {
   ko: {
@@ -96,6 +99,10 @@ export function PetitionPage(props: {
   areaCounts?: ArchivedAreaCount[] | undefined;
   /** Absolute base URL for share links and Open Graph (PUBLIC_URL), if known. */
   publicUrl?: string | null | undefined;
+  /** The parliamentary track after a threshold (UK debate, Assembly committee): timeline, outcome, debate date. */
+  tracks?:
+    | { events: TrackEvent[]; outcome: DebateOutcome | undefined; scheduledOn: string | null }
+    | undefined;
 }) {
   const { row, responses, site } = props;
   const locale: Locale = props.page?.locale ?? 'ko';
@@ -111,7 +118,9 @@ export function PetitionPage(props: {
     : null;
   const live = takesPublicAgreements(row.state);
   const pageUrl = `${props.publicUrl ?? ''}/petitions/${row.id}`;
-  const hashtag = suggestedHashtag(row.title);
+  // a title withheld by its rejection reason (defamation, libel) is never shown, not even in the page's head
+  const title = row.title_hidden ? m('petition.titleWithheld') : row.title;
+  const hashtag = suggestedHashtag(row.title_hidden ? '' : row.title);
   const n = (v: number) => formatNumber(locale, v);
   const chartText = (over: Omit<ChartText, 'formatNumber' | 'tableLabel'>): ChartText => ({
     ...over,
@@ -124,28 +133,28 @@ export function PetitionPage(props: {
   const regions = (props.byRegion ?? [])
     .filter((r) => r.region !== null)
     .map((r) => {
-      const region = REGIONS.find((x) => x.code === r.region);
+      const region = findPlace(site.profile(row.profile).profile.places, r.region ?? '');
       return { name: region ? region[locale] : String(r.region), count: r.count };
     })
     .sort((a, b) => b.count - a.count);
   const regionTotal = regions.reduce((a, r) => a + r.count, 0);
   return (
     <Layout
-      title={row.title}
+      title={title}
       categories={site.categories(locale)}
       locale={locale}
       url={props.page?.url ?? `/petitions/${row.id}`}
       head={
         <>
           <meta property="og:type" content="article" />
-          <meta property="og:title" content={row.title} />
+          <meta property="og:title" content={title} />
           <meta
             property="og:description"
             content={m('petition.ogDescription', { count: row.public_count })}
           />
           {props.publicUrl ? <meta property="og:url" content={pageUrl} /> : null}
           <meta name="twitter:card" content="summary" />
-          <meta name="twitter:title" content={row.title} />
+          <meta name="twitter:title" content={title} />
           <meta
             name="twitter:description"
             content={m('petition.ogDescription', { count: row.public_count })}
@@ -168,7 +177,7 @@ export function PetitionPage(props: {
             <span class={`state state-${row.response_state}`}>{m(`response.${row.response_state}`)}</span>
           ) : null}
         </p>
-        <h1 lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.title) ? 'ko' : undefined}>{row.title}</h1>
+        <h1 lang={locale === 'en' && /[\uac00-\ud7a3]/.test(title) ? 'ko' : undefined}>{title}</h1>
         <dl class="petition-facts">
           <dt>{m('petition.period')}</dt>
           <dd>{formatPeriod(locale, row.opened_at, row.closes_at, profile.timeZone)}</dd>
@@ -228,7 +237,24 @@ export function PetitionPage(props: {
             )}
           </ul>
         ) : null}
-        <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} locale={locale} />
+        {row.debate_threshold !== null && isPublic(row.state) ? (
+          <p class="threshold-next">
+            {m('petition.debateTarget', {
+              threshold: row.debate_threshold,
+              reached: row.public_count >= row.debate_threshold ? 'true' : 'false',
+            })}
+          </p>
+        ) : null}
+        <ResponseTrack
+          row={row}
+          zone={profile.timeZone}
+          now={site.now()}
+          locale={locale}
+          scheduledOn={props.tracks?.scheduledOn ?? null}
+        />
+        {props.tracks ? (
+          <TrackTimeline events={props.tracks.events} outcome={props.tracks.outcome} locale={locale} />
+        ) : null}
         {archived ? (
           <p class="notice">
             {m('petition.archived', {
@@ -276,6 +302,7 @@ export function PetitionPage(props: {
             signedIn={props.agree.signedIn}
             providers={props.agree.providers}
             locale={locale}
+            places={placesOf(site.profile(row.profile).profile.places)}
           />
         ) : null}
         <section class="petition-body" aria-labelledby="body-heading">
