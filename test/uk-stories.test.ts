@@ -241,7 +241,7 @@ describe(`the UK Parliament profile as a site (${TEST_ENGINE})`, () => {
     expect(res.status, await res.clone().text()).toBe(200);
     expect((await petition(id)).title).toBe('Make the Government fix potholes');
     const edit = (await audits(id)).find((a) => a.action === 'petition.edit');
-    expect((edit?.after as { edit: unknown }).edit).toEqual({
+    expect(((edit?.after ?? {}) as { edit?: unknown }).edit).toEqual({
       title: { before: 'Make the goverment fix potholes', after: 'Make the Government fix potholes' },
       body: { before: 'Roads are bad.', after: 'Roads are bad.' },
     });
