@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { agreeByEmail, type SigningDeps } from '../../commands/agree-by-email.js';
 import { agreeSignedIn } from '../../commands/agree-signed-in.js';
 import { confirmAgreement } from '../../commands/confirm-agreement.js';
-import { SPONSOR_PAGE_STATES, takesPreAgreements } from '../../domain/admission.js';
+import { SPONSOR_PAGE_STATES, takesSponsorAgreement } from '../../domain/admission.js';
 import { DomainError } from '../../domain/errors.js';
 import { personId } from '../../domain/identity.js';
 import { isReviewable } from '../../domain/petition-states.js';
@@ -176,7 +176,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             {petition.body}
           </p>
         ) : null}
-        {takesPreAgreements(petition.state) ? (
+        {takesSponsorAgreement(petition) ? (
           <AgreementForm
             petitionId={petition.id}
             signedIn={sessionPerson(c, signing) !== null}

@@ -6,7 +6,12 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { PRE_AGREEMENT_STATES, PUBLIC_AGREEMENT_STATES } from '../../domain/admission.js';
+import {
+  LATE_SUPPORT_PROFILES,
+  LATE_SUPPORT_STATES,
+  PRE_AGREEMENT_STATES,
+  PUBLIC_AGREEMENT_STATES,
+} from '../../domain/admission.js';
 import {
   COUNTED_COLUMNS,
   type CountEffects,
@@ -60,11 +65,11 @@ export async function findAgreementsByTokenHash(db: Executor, tokenHashes: strin
 export async function findAdmissionFacts(
   db: Executor,
   petitionIds: string[],
-): Promise<Array<{ id: string; state: PetitionState; closes_at: Date | null }>> {
+): Promise<Array<{ id: string; state: PetitionState; closes_at: Date | null; profile: string }>> {
   if (petitionIds.length === 0) return [];
   return await db
     .selectFrom('petitions')
-    .select(['id', 'state', 'closes_at'])
+    .select(['id', 'state', 'closes_at', 'profile'])
     .where('id', 'in', petitionIds)
     .execute();
 }
@@ -154,7 +159,8 @@ export interface BatchStatementResult {
  * agreements (one-click ones counted at once, email ones pending), the contacts of new email agreements, and each
  * touched petition's count moved once by the rows actually inserted-and-counted plus `confirmed` (see
  * `CountsStep`). The insert admits only petitions that take the agreement now — the states of
- * `PUBLIC_AGREEMENT_STATES`, or `PRE_AGREEMENT_STATES` for a sponsor, before `closes_at` — the SQL form of
+ * `PUBLIC_AGREEMENT_STATES`, or `PRE_AGREEMENT_STATES` for a sponsor (and `LATE_SUPPORT_STATES` on the
+ * `LATE_SUPPORT_PROFILES`), before `closes_at` — the SQL form of
  * `takesAgreement` (src/domain/admission.ts), whose state groups it receives as parameters. The petition row
  * lock is taken at the end of the statement and held only until commit.
  * @param requests in (petition, signer key) order, one per person and petition
@@ -194,7 +200,9 @@ export async function writeAgreementBatch(
       from u
       join petitions p on p.id = u.petition_id
         and (p.state = any(${states(PUBLIC_AGREEMENT_STATES)}::text[])
-             or (u.sponsor and p.state = any(${states(PRE_AGREEMENT_STATES)}::text[])))
+             or (u.sponsor and p.state = any(${states(PRE_AGREEMENT_STATES)}::text[]))
+             or (u.sponsor and p.state = any(${states(LATE_SUPPORT_STATES)}::text[])
+                 and p.profile = any(${[...LATE_SUPPORT_PROFILES]}::text[])))
         and (p.closes_at is null or p.closes_at > ${at}::timestamptz)
       order by u.petition_id, u.signer_key
       on conflict (petition_id, signer_key) do nothing
