@@ -276,7 +276,8 @@ export interface AgreementsTable {
   petition_id: string;
   /** HMAC-SHA256 hex of (petition, pseudonymous person id): one person, one agreement per petition. */
   signer_key: string;
-  method: 'email' | 'oidc';
+  /** 'creator': the creator's own agreement (profiles that count it), their address proven by the creation link. */
+  method: 'email' | 'oidc' | 'creator';
   region: string | null;
   locale: Generated<'ko' | 'en'>;
   notify: Generated<boolean>;

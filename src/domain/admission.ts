@@ -35,7 +35,10 @@ export const LATE_SUPPORT_PROFILES: readonly ProfileCode[] = PROFILE_CODES.filte
 );
 
 /** A person with the creator's link may agree now, by state and profile (deadline aside). */
-export function takesSponsorAgreement(p: { readonly state: PetitionState; readonly profile?: string }): boolean {
+export function takesSponsorAgreement(p: {
+  readonly state: PetitionState;
+  readonly profile?: string;
+}): boolean {
   return (
     takesPreAgreements(p.state) ||
     (inGroup(LATE_SUPPORT_STATES, p.state) &&

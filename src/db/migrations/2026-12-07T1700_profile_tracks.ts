@@ -101,10 +101,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       country text not null check (country ~ '^[EWSNLM][0-9]{8}$')
     )`.execute(db);
   await sql`alter table agreements add column constituency text`.execute(db);
+  // the creator's own agreement (profiles whose rules count it): proven by the confirmed creation link, no token
+  await sql`alter table agreements drop constraint agreements_method_check`.execute(db);
+  await sql`alter table agreements add constraint agreements_method_check
+              check (method in ('email', 'oidc', 'creator'))`.execute(db);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`delete from agreements where method = 'creator'`.execute(db);
+  await sql`alter table agreements drop constraint agreements_method_check`.execute(db);
+  await sql`alter table agreements add constraint agreements_method_check check (method in ('email', 'oidc'))`.execute(
+    db,
+  );
   await sql`alter table agreements drop column constituency`.execute(db);
   await sql`drop table postcodes, constituencies, debate_outcomes, petition_track_events`.execute(db);
   await sql`alter table moderation_decisions drop constraint moderation_decisions_decision_check`.execute(db);

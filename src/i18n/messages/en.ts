@@ -356,6 +356,8 @@ export const en: Record<MessageKey, string> = {
   'create.error.controlCharacter':
     'It contains an invisible control character (such as NUL). Please type the text again.',
   'create.error.name': 'Enter your name, at most 100 characters.',
+  'create.error.nameLink': 'Enter your name only: a name cannot be a web address.',
+  'create.error.nameFormula': 'A name cannot start with = + - or @.',
   'create.error.email': 'Enter an email address that can receive mail (for example name@example.org).',
   'create.error.formExpired': 'The form is not valid. Please start the petition again.',
   'create.button.next': 'Next',

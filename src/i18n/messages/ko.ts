@@ -352,6 +352,8 @@ export const ko = {
   'create.error.controlCharacter':
     '보이지 않는 제어 문자(예: NUL)가 들어 있습니다. 글을 다시 입력해 주십시오.',
   'create.error.name': '이름을 100자 이내로 써 주십시오.',
+  'create.error.nameLink': '이름만 적어 주십시오. 웹 주소는 이름으로 쓸 수 없습니다.',
+  'create.error.nameFormula': '이름은 = + - @ 기호로 시작할 수 없습니다.',
   'create.error.email': '메일을 받을 수 있는 이메일 주소를 써 주십시오 (예: name@example.kr).',
   'create.error.formExpired': '양식이 올바르지 않습니다. 청원하기를 처음부터 다시 시작해 주십시오.',
   'create.button.next': '다음',

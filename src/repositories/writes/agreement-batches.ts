@@ -107,7 +107,7 @@ export interface AgreementToInsert {
   petitionId: string;
   /** HMAC-SHA256 hex of (petition, pseudonymous person id): the database enforces one per petition. */
   signerKey: string;
-  method: 'email' | 'oidc';
+  method: 'email' | 'oidc' | 'creator';
   region: string | null;
   locale: 'ko' | 'en';
   /** The signer asked to be told when the petition is answered. */
