@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { importPostcodes } from '../commands/import-postcodes.js';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { SingleBar } from 'cli-progress';
@@ -248,6 +249,22 @@ program
       if (failures > 0) process.exitCode = 1;
     },
   );
+
+program
+  .command('import-postcodes')
+  .description(
+    "load the operator's ONS postcode lookup (NSPL CSV: pcds, pcon, ctry) so UK signers' postcodes give their constituency",
+  )
+  .argument('<nspl>', 'the NSPL CSV file (header row; other columns are ignored)')
+  .option('--names <file>', 'the ONS constituency names CSV (PCONyyCD, PCONyyNM)')
+  .action(async (nspl: string, opts: { names?: string }) => {
+    const handle = await openMigratedDatabase(loadConfig(), log);
+    try {
+      await importPostcodes(handle.db, { nspl, names: opts.names }, log);
+    } finally {
+      await handle.close();
+    }
+  });
 
 const settings = program
   .command('settings')

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalEmail, displayName, personId, signerKey } from '../domain/identity.js';
-import { type PlaceTaxonomy, parsePlace } from '../domain/places.js';
+import type { PlaceTaxonomy } from '../domain/places.js';
+import { signerPlace } from './steps/signer-place.js';
 import { hashToken, TOKEN_BYTES, tokenFromBytes } from '../domain/tokens.js';
 import { MailDeliveryError, type Mailer } from '../notifications/mailer.js';
 import { agreementConfirmationMail } from '../notifications/templates/agreement-confirmation.js';
@@ -39,6 +40,8 @@ export interface EmailAgreementInput {
   region?: string | null;
   /** The site's place taxonomy (its profile's `places`); default the Korean 시·도. */
   places?: PlaceTaxonomy;
+  /** UK: the signer's postcode, looked up in the postcode table for their constituency (never stored). */
+  postcode?: string | null;
   notify?: boolean;
   locale?: 'ko' | 'en';
 }
@@ -64,7 +67,7 @@ const RESEND_PAUSE_MS = 10 * 60_000;
 export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput): Promise<AgreeOutcome> {
   const email = canonicalEmail(input.email);
   const name = displayName(input.name);
-  const region = parsePlace(input.places ?? 'kr_sido', input.region);
+  const place = await signerPlace(deps.db, input);
   const token = tokenFromBytes(randomBytes(TOKEN_BYTES));
   const hours = deps.tokenTtlHours ?? 24;
   const now = deps.now();
@@ -75,7 +78,7 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
     sponsor,
     signerKey: signerKey(deps.secret, input.petitionId, person),
     method: 'email',
-    region,
+    ...place,
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,
     confirmation: {

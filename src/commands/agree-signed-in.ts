@@ -1,5 +1,6 @@
 import { signerKey } from '../domain/identity.js';
-import { type PlaceTaxonomy, parsePlace } from '../domain/places.js';
+import type { PlaceTaxonomy } from '../domain/places.js';
+import { signerPlace } from './steps/signer-place.js';
 import type { AgreeOutcome } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 import type { SigningDeps } from './agree-by-email.js';
@@ -11,6 +12,8 @@ export interface SignedInAgreementInput {
   region?: string | null;
   /** The site's place taxonomy (its profile's `places`); default the Korean 시·도. */
   places?: PlaceTaxonomy;
+  /** UK: the signer's postcode, looked up in the postcode table for their constituency (never stored). */
+  postcode?: string | null;
   notify?: boolean;
   locale?: 'ko' | 'en';
   /** The token of the creator's private pre-agreement link, when the person came through it. */
@@ -32,7 +35,7 @@ export async function agreeSignedIn(
     sponsor,
     signerKey: signerKey(deps.secret, input.petitionId, input.personId),
     method: 'oidc',
-    region: parsePlace(input.places ?? 'kr_sido', input.region),
+    ...(await signerPlace(deps.db, input)),
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,
   });

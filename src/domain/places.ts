@@ -78,3 +78,40 @@ export function normalisePostcode(raw: string | null | undefined): string | null
   }
   return v;
 }
+
+/**
+ * One row of the ONS National Statistics Postcode Lookup (NSPL) as the postcode table keeps it: `pcds` (the
+ * postcode), `pcon` (Westminster constituency, GSS code), `ctry` (country, GSS code). Rows without a constituency
+ * (Channel Islands, Isle of Man: pseudo-codes L99999999 / M99999999) or with a malformed postcode are skipped.
+ * @param record a CSV record by header name (any case)
+ * @returns the row, or null to skip
+ */
+export function nsplRow(
+  record: Readonly<Record<string, string | undefined>>,
+): { postcode: string; constituency: string; country: string } | null {
+  const get = (name: string) => record[name] ?? record[name.toUpperCase()] ?? '';
+  const constituency = get('pcon').trim();
+  const country = get('ctry').trim();
+  if (!/^[EWSN]\d{8}$/.test(constituency) || !/^[EWSNLM]\d{8}$/.test(country)) return null;
+  try {
+    const postcode = normalisePostcode(get('pcds') || get('pcd'));
+    return postcode === null ? null : { postcode, constituency, country };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One row of the ONS constituency names file (columns like `PCON24CD`, `PCON24NM`: code and name), or null.
+ */
+export function constituencyNameRow(
+  record: Readonly<Record<string, string | undefined>>,
+): { code: string; name: string } | null {
+  const key = (suffix: string) => Object.keys(record).find((k) => new RegExp(`^pcon\\d*${suffix}$`, 'i').test(k));
+  const codeKey = key('cd');
+  const nameKey = key('nm');
+  const code = codeKey ? (record[codeKey] ?? '').trim() : '';
+  const name = nameKey ? (record[nameKey] ?? '').trim() : '';
+  if (!/^[EWSN]\d{8}$/.test(code) || name === '' || name.length > 200) return null;
+  return { code, name };
+}

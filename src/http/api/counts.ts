@@ -1,3 +1,4 @@
+import { agreementsByConstituency } from '../../repositories/postcodes.js';
 import { createHash } from 'node:crypto';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -250,7 +251,17 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
       const row = await findPetitionCount(site.db, id);
       if (!row || !isPublic(row.state)) return notFound(c, id);
       const archived = row.archived_agreement_count !== null;
-      const counts = archived ? await archivedAreaCounts(site.db, row.id, scope) : [];
+      // live petitions: their own signers, by constituency from the postcode table (UK) or by country (region)
+      const counts = archived
+        ? await archivedAreaCounts(site.db, row.id, scope)
+        : scope === 'constituency'
+          ? (await agreementsByConstituency(site.db, row.id)).map((a) => ({ ...a, name: a.name ?? a.code, mp: null }))
+          : (await agreementsByRegion(site.db, row.id))
+              .filter((r) => r.region !== null && /^[EWSN]\d{8}$/.test(r.region))
+              .map((r) => {
+                const place = findPlace('uk', r.region ?? '');
+                return { code: r.region as string, name: place?.en ?? (r.region as string), mp: null, count: r.count };
+              });
       c.header('Cache-Control', 'public, max-age=60');
       return c.json(
         {

@@ -80,6 +80,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         petitionId,
         personId: person,
         region: fields.region,
+        postcode: fields.postcode,
         places,
         notify,
         locale: c.var.locale,
@@ -93,6 +94,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           name: fields.name ?? '',
           email: fields.email ?? '',
           region: fields.region,
+          postcode: fields.postcode,
           places,
           notify,
           locale: c.var.locale,
@@ -115,7 +117,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             petitionId={petitionId}
             signing={signing}
             sponsorToken={fields.sponsor_token}
-            values={{ name: fields.name, email: fields.email, region: fields.region, notify }}
+            values={{ name: fields.name, email: fields.email, region: fields.region, postcode: fields.postcode, notify }}
             errors={[{ field, message }]}
           />,
           HTTP_STATUS[(error as DomainError).code],
@@ -184,6 +186,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             sponsorToken={token}
             locale={locale}
             places={placesOf(site.profile(site.deploymentProfile).profile.places)}
+            askPostcode={site.profile(site.deploymentProfile).profile.places === 'uk'}
           />
         ) : null}
       </Layout>,
@@ -385,6 +388,7 @@ const AGREE_FIELD_OF: Partial<Record<string, AgreeField>> = {
   invalid_name: 'agree-name',
   invalid_email: 'agree-email',
   invalid_region: 'agree-region',
+  invalid_postcode: 'agree-postcode',
 };
 
 /**
@@ -420,6 +424,7 @@ function AgreeAgainPage(props: {
         sponsorToken={props.sponsorToken}
         locale={locale}
         places={placesOf(props.site.profile(props.site.deploymentProfile).profile.places)}
+        askPostcode={props.site.profile(props.site.deploymentProfile).profile.places === 'uk'}
         values={props.values}
         errors={props.errors}
       />

@@ -5,7 +5,7 @@ import { type Locale, t } from '../../i18n/index.js';
 import { ContactFields, type FieldError, fieldError } from './form-errors.js';
 
 /** The agree form's fields, by input id. */
-export type AgreeField = 'agree-name' | 'agree-email' | 'agree-region';
+export type AgreeField = 'agree-name' | 'agree-email' | 'agree-region' | 'agree-postcode';
 
 /** The agreement form on a petition page: one click when signed in, else email, plus sign-in buttons. */
 export function AgreementForm(props: {
@@ -16,10 +16,12 @@ export function AgreementForm(props: {
   sponsorToken?: string;
   /** The places a signer may choose (the site profile's taxonomy; default the Korean 시·도). */
   places?: readonly Place[];
+  /** Ask for a UK postcode (the UK site: it gives the signer's constituency; never stored). */
+  askPostcode?: boolean;
   /** Language of the page (default Korean). */
   locale?: Locale;
   /** What the person typed, when the form is shown again after a refusal. */
-  values?: { name?: string; email?: string; region?: string; notify?: boolean };
+  values?: { name?: string; email?: string; region?: string; postcode?: string; notify?: boolean };
   /** Refusals tied to their fields (`agree-name`, `agree-email`, `agree-region`). */
   errors?: FieldError<AgreeField>[];
 }) {
@@ -57,6 +59,20 @@ export function AgreementForm(props: {
         ))}
       </select>
       {regionError.element}
+      {props.askPostcode ? (
+        <>
+          <label for="agree-postcode">{m('agree.postcode')}</label>
+          <input
+            id="agree-postcode"
+            name="postcode"
+            autocomplete="postal-code"
+            maxlength={10}
+            value={values.postcode ?? ''}
+            {...invalid('agree-postcode').attrs}
+          />
+          {invalid('agree-postcode').element}
+        </>
+      ) : null}
     </p>
   );
   return (

@@ -303,6 +303,7 @@ export function PetitionPage(props: {
             providers={props.agree.providers}
             locale={locale}
             places={placesOf(site.profile(row.profile).profile.places)}
+            askPostcode={site.profile(row.profile).profile.places === 'uk'}
           />
         ) : null}
         <section class="petition-body" aria-labelledby="body-heading">

@@ -90,6 +90,7 @@ export const en: Record<MessageKey, string> = {
   'confirm.done': 'Your agreement has been confirmed and added to the count. Thank you for taking part.',
   'agree.heading': 'Agree with this petition',
   'agree.region': 'Region (optional, used for statistics only)',
+  'agree.postcode': 'UK postcode (optional; gives your constituency for the map, and is not stored)',
   'agree.regionNone': 'Not given',
   'agree.oneClick': 'I agree',
   'agree.name': 'Name',

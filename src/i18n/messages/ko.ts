@@ -92,6 +92,7 @@ export const ko = {
   'confirm.done': '청원 동의가 확인되어 참여인원에 더해졌습니다. 참여해 주셔서 감사합니다.',
   'agree.heading': '이 청원에 동의하기',
   'agree.region': '지역 (선택, 통계에만 쓰입니다)',
+  'agree.postcode': '영국 우편번호 (선택, 선거구 통계에만 쓰며 저장하지 않음)',
   'agree.regionNone': '선택하지 않음',
   'agree.oneClick': '동의합니다',
   'agree.name': '이름',

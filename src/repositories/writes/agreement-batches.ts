@@ -109,6 +109,8 @@ export interface AgreementToInsert {
   signerKey: string;
   method: 'email' | 'oidc' | 'creator';
   region: string | null;
+  /** UK: the Westminster constituency (ONS code) the signer's postcode led to, or null/absent. */
+  constituency?: string | null;
   locale: 'ko' | 'en';
   /** The signer asked to be told when the petition is answered. */
   notify: boolean;
@@ -187,16 +189,17 @@ export async function writeAgreementBatch(
         ${r.map((a) => a.confirmation?.expiresAt.toISOString() ?? null)}::timestamptz[],
         ${r.map((a) => a.sponsor === true)}::boolean[],
         ${r.map((a) => a.confirmation?.contact.email ?? null)}::text[],
-        ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[])
+        ${r.map((a) => a.confirmation?.contact.name ?? null)}::text[],
+        ${r.map((a) => a.constituency ?? null)}::text[])
         as u (petition_id, signer_key, method, region, locale, notify, counted, confirmation_token_hash,
-              token_expires_at, sponsor, contact_email, contact_name)
+              token_expires_at, sponsor, contact_email, contact_name, constituency)
     ),
     ins as (
       insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
-                              confirmation_token_hash, token_expires_at)
+                              confirmation_token_hash, token_expires_at, constituency)
       select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, ${at}::timestamptz,
              case when u.counted is not null then ${at}::timestamptz end,
-             u.confirmation_token_hash, u.token_expires_at
+             u.confirmation_token_hash, u.token_expires_at, u.constituency
       from u
       join petitions p on p.id = u.petition_id
         and (p.state = any(${states(PUBLIC_AGREEMENT_STATES)}::text[])
