@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { importPostcodes } from '../commands/import-postcodes.js';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { changePolicySetting } from '../commands/change-policy-setting.js';
 import { openDemoPetition } from '../commands/demo-petition.js';
+import { importPostcodes } from '../commands/import-postcodes.js';
 import { purgeExpired } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
 import { loadRuntimeSettings } from '../config/runtime-settings.js';

@@ -4,7 +4,6 @@ import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalEmail, displayName, personId, signerKey } from '../domain/identity.js';
 import type { PlaceTaxonomy } from '../domain/places.js';
-import { signerPlace } from './steps/signer-place.js';
 import { hashToken, TOKEN_BYTES, tokenFromBytes } from '../domain/tokens.js';
 import { MailDeliveryError, type Mailer } from '../notifications/mailer.js';
 import { agreementConfirmationMail } from '../notifications/templates/agreement-confirmation.js';
@@ -16,6 +15,7 @@ import {
 } from '../repositories/writes/agreements.js';
 import type { AgreementWrites, AgreeOutcome } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
+import { signerPlace } from './steps/signer-place.js';
 
 /** What the email path needs (the signing commands share this shape: see src/wiring/signing.ts). */
 export interface SigningDeps {

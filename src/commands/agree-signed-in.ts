@@ -1,9 +1,9 @@
 import { signerKey } from '../domain/identity.js';
 import type { PlaceTaxonomy } from '../domain/places.js';
-import { signerPlace } from './steps/signer-place.js';
 import type { AgreeOutcome } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 import type { SigningDeps } from './agree-by-email.js';
+import { signerPlace } from './steps/signer-place.js';
 
 export interface SignedInAgreementInput {
   petitionId: string;

@@ -56,6 +56,10 @@ export async function importPostcodes(
 
 function csvRecords(path: string): AsyncIterable<Record<string, string>> {
   return createReadStream(path).pipe(
-    parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, relax_column_count: true }),
+    parse({
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      bom: true,
+      relax_column_count: true,
+    }),
   );
 }

@@ -107,7 +107,8 @@ export function nsplRow(
 export function constituencyNameRow(
   record: Readonly<Record<string, string | undefined>>,
 ): { code: string; name: string } | null {
-  const key = (suffix: string) => Object.keys(record).find((k) => new RegExp(`^pcon\\d*${suffix}$`, 'i').test(k));
+  const key = (suffix: string) =>
+    Object.keys(record).find((k) => new RegExp(`^pcon\\d*${suffix}$`, 'i').test(k));
   const codeKey = key('cd');
   const nameKey = key('nm');
   const code = codeKey ? (record[codeKey] ?? '').trim() : '';

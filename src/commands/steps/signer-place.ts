@@ -13,7 +13,11 @@ import { placeOfPostcode } from '../../repositories/postcodes.js';
  */
 export async function signerPlace(
   db: Kysely<Database>,
-  input: { places?: PlaceTaxonomy | undefined; region?: string | null | undefined; postcode?: string | null | undefined },
+  input: {
+    places?: PlaceTaxonomy | undefined;
+    region?: string | null | undefined;
+    postcode?: string | null | undefined;
+  },
 ): Promise<{ region: string | null; constituency: string | null }> {
   const taxonomy = input.places ?? 'kr_sido';
   const region = parsePlace(taxonomy, input.region);

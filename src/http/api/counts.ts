@@ -1,4 +1,3 @@
-import { agreementsByConstituency } from '../../repositories/postcodes.js';
 import { createHash } from 'node:crypto';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -12,6 +11,7 @@ import {
   archivedAreaCounts,
   findPetitionCount,
 } from '../../repositories/open-data.js';
+import { agreementsByConstituency } from '../../repositories/postcodes.js';
 import { apiError } from '../errors.js';
 import { SharedCache } from '../shared-cache.js';
 import type { Site } from '../site.js';
@@ -255,12 +255,21 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
       const counts = archived
         ? await archivedAreaCounts(site.db, row.id, scope)
         : scope === 'constituency'
-          ? (await agreementsByConstituency(site.db, row.id)).map((a) => ({ ...a, name: a.name ?? a.code, mp: null }))
+          ? (await agreementsByConstituency(site.db, row.id)).map((a) => ({
+              ...a,
+              name: a.name ?? a.code,
+              mp: null,
+            }))
           : (await agreementsByRegion(site.db, row.id))
               .filter((r) => r.region !== null && /^[EWSN]\d{8}$/.test(r.region))
               .map((r) => {
                 const place = findPlace('uk', r.region ?? '');
-                return { code: r.region as string, name: place?.en ?? (r.region as string), mp: null, count: r.count };
+                return {
+                  code: r.region as string,
+                  name: place?.en ?? (r.region as string),
+                  mp: null,
+                  count: r.count,
+                };
               });
       c.header('Cache-Control', 'public, max-age=60');
       return c.json(

@@ -117,7 +117,13 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             petitionId={petitionId}
             signing={signing}
             sponsorToken={fields.sponsor_token}
-            values={{ name: fields.name, email: fields.email, region: fields.region, postcode: fields.postcode, notify }}
+            values={{
+              name: fields.name,
+              email: fields.email,
+              region: fields.region,
+              postcode: fields.postcode,
+              notify,
+            }}
             errors={[{ field, message }]}
           />,
           HTTP_STATUS[(error as DomainError).code],
