@@ -135,7 +135,7 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
     await t.handle.db.deleteFrom('petitions').where('id', '=', inserted.id).execute();
   });
 
-  it('answers an unknown petition with 404 and the stable code, and a petition not yet public likewise', async () => {
+  it('answers an unknown petition with 404, and a petition in moderation with its count but never its text', async () => {
     expect(await html('/petitions/999999999', 404)).toContain('petition_not_found');
     const draft = await t.handle.db
       .insertInto('petitions')
@@ -148,7 +148,13 @@ describe(`public pages on the real sample (${TEST_ENGINE})`, () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    expect(await html(`/petitions/${draft.id}`, 404)).toContain('petition_not_found');
+    // issue 16: a petition awaiting moderation answers at its number with its count, never its unchecked text
+    const moderation = await html(`/petitions/${draft.id}`, 200);
+    expect(moderation).toContain('검토를 기다리는 청원입니다');
+    expect(moderation).not.toContain('검토 중인 청원');
+    await t.handle.db.updateTable('petitions').set({ state: 'draft' }).where('id', '=', draft.id).execute();
+    // (a query string: the page just rendered is shared for about a second)
+    expect(await html(`/petitions/${draft.id}?as=draft`, 404)).toContain('petition_not_found');
     await t.handle.db.deleteFrom('petitions').where('id', '=', draft.id).execute();
     expect(await html('/categories/no-such-category', 404)).toContain('not_found');
     expect(await html('/no/such/page', 404)).toContain('not_found');
@@ -275,8 +281,10 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
         'category',
         'closed_at',
         'closes_at',
+        'committee',
         'count_final',
         'count_source',
+        'debate',
         'id',
         'last_day',
         'official_responses',
@@ -286,6 +294,7 @@ describe(`read API v1 (${TEST_ENGINE})`, () => {
         'response_state',
         'state',
         'thresholds',
+        'timeline',
         'title',
         'url',
         'withheld_reason',

@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { changePolicySetting } from '../commands/change-policy-setting.js';
 import { openDemoPetition } from '../commands/demo-petition.js';
+import { importPostcodes } from '../commands/import-postcodes.js';
 import { purgeExpired } from '../commands/purge-expired.js';
 import { loadConfig } from '../config/env.js';
 import { loadRuntimeSettings } from '../config/runtime-settings.js';
@@ -274,6 +275,22 @@ program
       if (failures > 0) process.exitCode = 1;
     },
   );
+
+program
+  .command('import-postcodes')
+  .description(
+    "load the operator's ONS postcode lookup (NSPL CSV: pcds, pcon, ctry) so UK signers' postcodes give their constituency",
+  )
+  .argument('<nspl>', 'the NSPL CSV file (header row; other columns are ignored)')
+  .option('--names <file>', 'the ONS constituency names CSV (PCONyyCD, PCONyyNM)')
+  .action(async (nspl: string, opts: { names?: string }) => {
+    const handle = await openMigratedDatabase(loadConfig(), log);
+    try {
+      await importPostcodes(handle.db, { nspl, names: opts.names }, log);
+    } finally {
+      await handle.close();
+    }
+  });
 
 const settings = program
   .command('settings')

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
-import { canonicalEmail, displayName, parseRegion, personId, signerKey } from '../domain/identity.js';
+import { canonicalEmail, displayName, personId, signerKey } from '../domain/identity.js';
+import type { PlaceTaxonomy } from '../domain/places.js';
 import { receiptSecret } from '../domain/receipts.js';
 import { receiptCommitment } from '../domain/tlog/entries.js';
 import { hashToken, TOKEN_BYTES, tokenFromBytes } from '../domain/tokens.js';
@@ -18,6 +19,7 @@ import type { AgreementWrites, SigningAnswer } from '../signing/agreement-batch.
 import type { FraudListCheck } from '../signing/fraud-lists.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 import { screenAgreement } from './steps/fraud-screen.js';
+import { signerPlace } from './steps/signer-place.js';
 
 /** What the email path needs (the signing commands share this shape: see src/wiring/signing.ts). */
 export interface SigningDeps {
@@ -42,6 +44,10 @@ export interface EmailAgreementInput {
   name: string;
   email: string;
   region?: string | null;
+  /** The site's place taxonomy (its profile's `places`); default the Korean 시·도. */
+  places?: PlaceTaxonomy;
+  /** UK: the signer's postcode, looked up in the postcode table for their constituency (never stored). */
+  postcode?: string | null;
   notify?: boolean;
   locale?: 'ko' | 'en';
   /** The receipt secret the signer's browser made (32 hex characters); absent: the server makes one. */
@@ -72,7 +78,7 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
   const secret = receiptSecret(input.receiptSecret);
   const email = canonicalEmail(input.email);
   const name = displayName(input.name);
-  const region = parseRegion(input.region);
+  const place = await signerPlace(deps.db, input);
   const token = tokenFromBytes(randomBytes(TOKEN_BYTES));
   const hours = deps.tokenTtlHours ?? 24;
   const now = deps.now();
@@ -85,7 +91,7 @@ export async function agreeByEmail(deps: SigningDeps, input: EmailAgreementInput
     signerKey: signerKey(deps.secret, input.petitionId, person),
     method: 'email',
     ...signals,
-    region,
+    ...place,
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,
     confirmation: {

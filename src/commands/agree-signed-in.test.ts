@@ -33,4 +33,47 @@ describe('agreeSignedIn with issueSponsorToken', () => {
     );
     expect(await storedCount(h.db.db, id)).toBe(1);
   });
+
+  it('takes supporters beyond the threshold while awaiting moderation on the UK profile, not on the Blue House', async () => {
+    const uk = await openPetition(h.db.db, { state: 'in_review', count: 5 });
+    await h.db.db.updateTable('petitions').set({ profile: 'uk' }).where('id', '=', uk).execute();
+    const ukToken = await issueSponsorToken(h.deps, uk);
+    const laura = 'b'.repeat(64);
+    const sixth = await agreeSignedIn(h.deps, {
+      petitionId: uk,
+      personId: laura,
+      sponsorToken: ukToken,
+      places: 'uk',
+      region: 'Wales',
+    });
+    expect(sixth.status).toBe('agreed');
+    expect(await storedCount(h.db.db, uk)).toBe(6);
+    const stored = await h.db.db
+      .selectFrom('agreements')
+      .select('region')
+      .where('petition_id', '=', uk)
+      .execute();
+    expect(stored.map((r) => r.region)).toEqual(['W92000004']);
+    // a UK signer chooses among the UK's countries, not Korean provinces
+    await expect(
+      agreeSignedIn(h.deps, {
+        petitionId: uk,
+        personId: 'c'.repeat(64),
+        sponsorToken: ukToken,
+        places: 'uk',
+        region: 'seoul',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_region' });
+    // without the link nobody agrees to a petition in moderation
+    await expect(agreeSignedIn(h.deps, { petitionId: uk, personId: 'd'.repeat(64) })).rejects.toMatchObject({
+      code: 'petition_not_found',
+    });
+
+    const blueHouse = await openPetition(h.db.db, { state: 'in_review', count: 100 });
+    const token = await issueSponsorToken(h.deps, blueHouse);
+    await expect(
+      agreeSignedIn(h.deps, { petitionId: blueHouse, personId: laura, sponsorToken: token }),
+    ).rejects.toMatchObject({ code: 'petition_not_found' });
+    expect(await storedCount(h.db.db, blueHouse)).toBe(100);
+  });
 });

@@ -1,16 +1,22 @@
-import { parseRegion, signerKey } from '../domain/identity.js';
+import { signerKey } from '../domain/identity.js';
+import type { PlaceTaxonomy } from '../domain/places.js';
 import { receiptSecret } from '../domain/receipts.js';
 import { receiptCommitment } from '../domain/tlog/entries.js';
 import type { SigningAnswer } from '../signing/agreement-batch.js';
 import { comesThroughSponsorLink } from '../signing/sponsor-link.js';
 import type { SigningDeps } from './agree-by-email.js';
 import { screenAgreement } from './steps/fraud-screen.js';
+import { signerPlace } from './steps/signer-place.js';
 
 export interface SignedInAgreementInput {
   petitionId: string;
   /** The pseudonymous id from the session (`personId` of src/domain/identity.ts). */
   personId: string;
   region?: string | null;
+  /** The site's place taxonomy (its profile's `places`); default the Korean 시·도. */
+  places?: PlaceTaxonomy;
+  /** UK: the signer's postcode, looked up in the postcode table for their constituency (never stored). */
+  postcode?: string | null;
   notify?: boolean;
   locale?: 'ko' | 'en';
   /** The token of the creator's private pre-agreement link, when the person came through it. */
@@ -43,7 +49,7 @@ export async function agreeSignedIn(
     method: 'oidc',
     ...signals,
     provider: input.provider ?? null,
-    region: parseRegion(input.region),
+    ...(await signerPlace(deps.db, input)),
     locale: input.locale ?? 'ko',
     notify: input.notify ?? false,
     receiptCommitment: receiptCommitment(secret),

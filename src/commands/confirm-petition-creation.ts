@@ -46,8 +46,9 @@ export async function confirmPetitionCreation(
   });
   // a confirmation whose link was issued but not yet stored (a crash between the two) gets it on the next press
   if (!result.first && !result.needsToken) return { status: 'already_confirmed', petitionId: result.id };
-  const sponsorToken = await deps.issueSponsorToken(result.id);
   const petition = await findPetitionWithCreator(deps.db, result.id);
+  if (result.first) await deps.countCreator?.(result.id, { email: petition.email, locale: petition.locale });
+  const sponsorToken = await deps.issueSponsorToken(result.id);
   let mailed = true;
   try {
     await sendSponsorLink(deps, {

@@ -34,6 +34,11 @@ export interface PetitionCreationDeps {
   preAgreementThreshold(profile: string): number;
   /** How long the emailed confirmation link stays valid (hours, default 24). */
   tokenTtlHours?: number;
+  /**
+   * Counts the creator's own agreement once the petition collects supporters (`countCreatorAgreement`; a no-op on
+   * profiles that do not count creators). Absent: not counted.
+   */
+  countCreator?(petitionId: string, creator: { email: string; locale: 'ko' | 'en' }): Promise<unknown>;
 }
 
 export interface SubmitPetitionInput {
@@ -125,6 +130,7 @@ export async function submitPetition(
   }
 
   if (confirmToken === null) {
+    await deps.countCreator?.(petitionId, { email, locale: input.locale });
     const sponsorToken = await deps.issueSponsorToken(petitionId);
     const link = { petitionId, profile: profile.code, title: text.title, name, email, locale: input.locale };
     // the page shows the link at once; the mail is a copy to keep, so a failed send does not undo the petition

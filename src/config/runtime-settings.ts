@@ -14,6 +14,10 @@ import { loadProfileOverrides } from '../repositories/profile-settings.js';
 export interface ProfileView {
   code: string;
   timeZone: string;
+  /** The language the site's pages open in. */
+  locale: 'ko' | 'en';
+  /** The whole profile (places, rules, tracks, categories). */
+  profile: PolicyProfile;
   settings: PolicySettings;
   /**
    * Name of a category code in `locale` (default: the profile's own language, e.g. Korean for cheongwadae); the
@@ -105,6 +109,8 @@ function profileView(profile: PolicyProfile, settings: PolicySettings): ProfileV
   return {
     code: profile.code,
     timeZone: profile.timeZone,
+    locale: profile.locale,
+    profile,
     settings,
     categoryName: (code, locale = profile.locale) => names.get(code)?.[locale] ?? code,
     responseThreshold: settings.responseThreshold,

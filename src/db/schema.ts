@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { CommitteeState } from '../domain/committee-track.js';
 import type { PetitionState, ResponseState } from '../domain/petition-states.js';
 import type { DebateState } from '../domain/response-track.js';
 import type { StaffRole } from '../domain/staff.js';
@@ -73,6 +74,48 @@ export interface PetitionsTable {
   lapsed_at: Generated<Date | null>;
   /** When the scheduler found the petition past the review target while in review (shown to staff). */
   review_overdue_at: Generated<Date | null>;
+  /** True when a rejection reason withholds the title too (defamation, libel): no public output shows it. */
+  title_hidden: Generated<boolean>;
+  /** National Assembly committee track (domain/committee-track.ts). */
+  committee_state: Generated<CommitteeState>;
+}
+
+/** One public step of a parliamentary track (UK debate, Assembly committee): the petition's timeline. */
+export interface PetitionTrackEventsTable {
+  id: Generated<string>;
+  petition_id: string;
+  track: 'debate' | 'committee';
+  stage: string;
+  /** Local date ('YYYY-MM-DD') the event is about. */
+  occurred_on: ColumnType<string | null, string | null | undefined, string | null>;
+  body_name: string | null;
+  note: string | null;
+  staff_id: string | null;
+  at: Timestamp;
+}
+
+/** What a UK debate produced, or that it did not happen. */
+export interface DebateOutcomesTable {
+  petition_id: string;
+  debated: boolean;
+  debated_on: ColumnType<string | null, string | null | undefined, string | null>;
+  overview: string | null;
+  transcript_url: string | null;
+  video_url: string | null;
+  research_url: string | null;
+  recorded_at: Timestamp;
+}
+
+/** The operator's import of the ONS postcode lookup (NSPL): postcode → constituency and country. */
+export interface PostcodesTable {
+  postcode: string;
+  constituency: string;
+  country: string;
+}
+
+export interface ConstituenciesTable {
+  code: string;
+  name: string;
 }
 
 export interface OfficialResponsesTable {
@@ -240,7 +283,8 @@ export interface AgreementsTable {
   petition_id: string;
   /** HMAC-SHA256 hex of (petition, pseudonymous person id): one person, one agreement per petition. */
   signer_key: string;
-  method: 'email' | 'oidc';
+  /** 'creator': the creator's own agreement (profiles that count it), their address proven by the creation link. */
+  method: 'email' | 'oidc' | 'creator';
   region: string | null;
   locale: Generated<'ko' | 'en'>;
   notify: Generated<boolean>;
@@ -260,6 +304,8 @@ export interface AgreementsTable {
   invalidated_at: Timestamp | null;
   invalidation_id: string | null;
   reinstated_at: Timestamp | null;
+  /** UK: the Westminster constituency (ONS code) the signer's postcode led to; never the postcode. */
+  constituency: Generated<string | null>;
 }
 
 /** Runtime block / allow lists (migration 2026-12-07T1370). */
@@ -427,6 +473,10 @@ export interface RejectReasonsTable {
   public_text: string;
   active: Generated<boolean>;
   position: Generated<number>;
+  label_en: Generated<string | null>;
+  public_text_en: Generated<string | null>;
+  /** The reason withholds the petition's title too (defamation, libel). */
+  hides_title: Generated<boolean>;
 }
 
 export interface ModerationCheckoutsTable {
@@ -443,7 +493,10 @@ export type ModerationDecisionKind =
   | 'unhide'
   | 'hide_in_part'
   | 'unhide_in_part'
-  | 'duplicate';
+  | 'duplicate'
+  | 'restore'
+  | 'takedown'
+  | 'edit';
 
 export interface ModerationDecisionsTable {
   id: Generated<string>;
@@ -540,6 +593,10 @@ export interface Database extends DeskTables {
   invalidations: InvalidationsTable;
   invalidation_targets: InvalidationTargetsTable;
   log_signer: LogSignerTable;
+  petition_track_events: PetitionTrackEventsTable;
+  debate_outcomes: DebateOutcomesTable;
+  postcodes: PostcodesTable;
+  constituencies: ConstituenciesTable;
 }
 
 export type PetitionRow = Selectable<PetitionsTable>;

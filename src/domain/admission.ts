@@ -14,12 +14,38 @@
  * Pure: `now` and the grace period are arguments.
  */
 import { inGroup, isPublic, type PetitionState, PUBLIC_STATES, type StateGroup } from './petition-states.js';
+import { PROFILE_CODES, PROFILES, type ProfileCode } from './policy-profiles.js';
 
 /** States in which anyone may agree (with `closes_at` still ahead). */
 export const PUBLIC_AGREEMENT_STATES = ['open'] as const satisfies StateGroup;
 
 /** States in which only a person who came through the creator's private link may agree (사전동의). */
 export const PRE_AGREEMENT_STATES = ['collecting_pre_agreements'] as const satisfies StateGroup;
+
+/**
+ * States in which a person with the creator's link may still agree on a profile that accepts supporters beyond the
+ * threshold (`rules.supportersBeyondThreshold`; UK: more sponsors are accepted while the petition awaits
+ * moderation — e-petitions lets sponsors sign a `sponsored` petition).
+ */
+export const LATE_SUPPORT_STATES = ['in_review'] as const satisfies StateGroup;
+
+/** The profiles whose rules accept supporters beyond the threshold (the SQL of the batch takes this list). */
+export const LATE_SUPPORT_PROFILES: readonly ProfileCode[] = PROFILE_CODES.filter(
+  (code) => PROFILES[code].rules.supportersBeyondThreshold,
+);
+
+/** A person with the creator's link may agree now, by state and profile (deadline aside). */
+export function takesSponsorAgreement(p: {
+  readonly state: PetitionState;
+  readonly profile?: string;
+}): boolean {
+  return (
+    takesPreAgreements(p.state) ||
+    (inGroup(LATE_SUPPORT_STATES, p.state) &&
+      p.profile !== undefined &&
+      (LATE_SUPPORT_PROFILES as readonly string[]).includes(p.profile))
+  );
+}
 
 /** States in which an emailed link may be confirmed (within the grace period after `closes_at`). */
 export const CONFIRMABLE_STATES = [
@@ -53,6 +79,8 @@ export const DEFAULT_CONFIRM_GRACE_MS = 24 * 3600_000;
 export interface AdmissionFacts {
   readonly state: PetitionState;
   readonly closes_at: Date | null;
+  /** The petition's profile (its rules decide whether supporters are taken beyond the threshold). */
+  readonly profile?: string;
 }
 
 /**
@@ -60,7 +88,7 @@ export interface AdmissionFacts {
  * @param sponsor the person came through the creator's private pre-agreement link (checked by the caller)
  */
 export function takesAgreement(p: AdmissionFacts, sponsor: boolean, now: Date): boolean {
-  const state = takesPublicAgreements(p.state) || (sponsor && takesPreAgreements(p.state));
+  const state = takesPublicAgreements(p.state) || (sponsor && takesSponsorAgreement(p));
   return state && (p.closes_at === null || now.getTime() < p.closes_at.getTime());
 }
 
@@ -70,7 +98,7 @@ export function takesAgreement(p: AdmissionFacts, sponsor: boolean, now: Date): 
  */
 export function takesConfirmation(p: AdmissionFacts, now: Date, graceMs: number): boolean {
   return (
-    inGroup(CONFIRMABLE_STATES, p.state) &&
+    (inGroup(CONFIRMABLE_STATES, p.state) || takesSponsorAgreement(p)) &&
     (p.closes_at === null || now.getTime() < p.closes_at.getTime() + graceMs)
   );
 }

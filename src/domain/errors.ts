@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'invalid_email'
   | 'invalid_name'
   | 'invalid_region'
+  | 'invalid_postcode'
   | 'invalid_token'
   | 'token_expired'
   | 'petition_not_open'

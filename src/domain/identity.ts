@@ -199,13 +199,39 @@ function asciiDomain(raw: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Why a name was refused; given as `details.reason` of the 'invalid_name' DomainError. */
-export type NameRefusalReason = 'empty' | 'too_long' | 'control_character';
+export type NameRefusalReason = 'empty' | 'too_long' | 'control_character' | 'link' | 'formula_prefix';
 
 const NAME_MESSAGES: Record<NameRefusalReason, string> = {
   empty: '이름을 입력해 주세요.',
   too_long: '이름이 너무 깁니다. 100자 이하로 입력해 주세요.',
   control_character: '이름에 줄바꿈이나 보이지 않는 제어 문자가 들어 있습니다. 다시 입력해 주세요.',
+  link: '이름에 웹 주소를 넣을 수 없습니다. 이름만 입력해 주세요.',
+  formula_prefix: '이름은 = + - @ 기호로 시작할 수 없습니다.',
 };
+
+/**
+ * A web address or a domain-like word in free text people will see (a name, a title): 'http://…', 'www.…',
+ * 'example.com', 'bit.ly/x'. alphagov/e-petitions refuses names and actions that are links the same way, so
+ * nobody is greeted with a link in mail and no petition title advertises a site.
+ */
+const LINK =
+  /(?:[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b[a-z0-9-]+\.(?:com|net|org|uk|kr|io|ly|co|info|biz|me|xyz|gov|ac)\b)/iu;
+
+/**
+ * A leading character that spreadsheets read as a formula (= + - @; OWASP CSV injection). Exports still
+ * neutralise such cells; names and titles are refused at the door so people see why.
+ */
+const FORMULA_PREFIX = /^[=+\-@]/u;
+
+/** True when `text` is or holds a web address (`LINK`). */
+export function containsLink(text: string): boolean {
+  return LINK.test(text);
+}
+
+/** True when `text` starts with a spreadsheet formula character (= + - @). */
+export function startsWithFormulaPrefix(text: string): boolean {
+  return FORMULA_PREFIX.test(text.trimStart());
+}
 
 function refuseName(reason: NameRefusalReason): never {
   throw new DomainError('invalid_name', NAME_MESSAGES[reason], { field: 'name', reason });
@@ -241,6 +267,8 @@ export function displayName(raw: string): string {
   const name = trimmed.normalize('NFC').replace(WHITESPACE_RUNS, ' ');
   if (name.replace(INVISIBLE, '').trim() === '') refuseName('empty');
   if (codePoints(name) > MAX_NAME_LENGTH) refuseName('too_long');
+  if (startsWithFormulaPrefix(name)) refuseName('formula_prefix');
+  if (containsLink(name)) refuseName('link');
   return name;
 }
 

@@ -196,3 +196,39 @@ export function replaceSpans(text: string, spans: ReplacedSpan[]): { text: strin
   }
   return { text: out + text.slice(at), spans: merged };
 }
+
+/**
+ * A petition as public outputs may show it: when a rejection reason withheld its title (`title_hidden`: defamation,
+ * libel) the title is '' and the body null — pages and the API then say the title is withheld. Every public read
+ * goes through this (repositories/petitions.ts `listPetitions`, `findPublicPetition`).
+ */
+export function withTitleWithheld<T extends { title: string; body: string | null; title_hidden: boolean }>(
+  row: T,
+): T {
+  return row.title_hidden ? { ...row, title: '', body: null } : row;
+}
+
+/** The public text of a reject reason in `locale`: English when the site speaks English and a text exists. */
+export function rejectReasonText(
+  reason: { readonly public_text: string; readonly public_text_en: string | null },
+  locale: 'ko' | 'en',
+): string {
+  return locale === 'en' && reason.public_text_en ? reason.public_text_en : reason.public_text;
+}
+
+/**
+ * A rejected petition's public reason in `locale`: the reject reason's text in that language when the moderator
+ * used the list's text (in either language), else the moderator's own words as written.
+ * @param stored `petitions.rejection_reason`; reason the list entry behind the latest rejection, if known
+ */
+export function publicRejectionText(
+  stored: string | null,
+  reason: { readonly public_text: string; readonly public_text_en: string | null } | undefined,
+  locale: 'ko' | 'en',
+): string | null {
+  if (!reason) return stored;
+  if (stored === null || stored === reason.public_text || stored === reason.public_text_en) {
+    return rejectReasonText(reason, locale);
+  }
+  return stored;
+}

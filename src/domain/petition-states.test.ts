@@ -35,6 +35,7 @@ import {
   RESPONSE_STATES,
   type ResponseState,
   responseStateFor,
+  stateAfterRestoring,
   stateAfterUnhiding,
 } from './petition-states.js';
 
@@ -74,8 +75,13 @@ const EXPECTED_ALLOWED = new Set([
   'open>closed',
   'open>hidden',
   'open>removed',
+  'open>rejected', // taken down with a public reason (issue 16)
   'closed>hidden',
   'closed>removed',
+  'closed>rejected', // taken down
+  'rejected>in_review', // restored: never published, back to moderation
+  'rejected>open', // restored: taken down while its period ran
+  'rejected>closed', // restored: taken down, its period over
   'rejected>hidden',
   'rejected>removed',
   'hidden>open',
@@ -125,7 +131,7 @@ describe('petition states', () => {
     expect(err.message).toContain('"closed"');
     expect(err.message).toContain('"open"');
     expect(err.message).toContain('"hidden"');
-    expect(err.details).toEqual({ from: 'closed', to: 'open', allowed: ['hidden', 'removed'] });
+    expect(err.details).toEqual({ from: 'closed', to: 'open', allowed: ['hidden', 'rejected', 'removed'] });
     expect((thrown(() => assertTransition('removed', 'open')) as DomainError).message).toContain('final');
   });
 
@@ -149,7 +155,20 @@ describe('petition states', () => {
   it('lets every removable state be removed and nothing leave removed', () => {
     for (const s of REMOVABLE_STATES) expect(canTransition(s, 'removed')).toBe(true);
     for (const s of PETITION_STATES) expect(canTransition('removed', s)).toBe(false);
-    for (const s of FINAL_STATES) expect(canTransition(s, 'open')).toBe(false);
+    // only a moderator's restore brings a rejected petition back (stateAfterRestoring); no other final state reopens
+    for (const s of FINAL_STATES) expect(canTransition(s, 'open')).toBe(s === 'rejected');
+  });
+
+  it('restores a rejected petition to review, or to where it was when taken down', () => {
+    const now = new Date('2026-12-07T12:00:00Z');
+    expect(stateAfterRestoring({ openedAt: null, closesAt: null }, now)).toBe('in_review');
+    const opened = new Date('2026-12-01T00:00:00Z');
+    expect(stateAfterRestoring({ openedAt: opened, closesAt: new Date('2026-12-31T00:00:00Z') }, now)).toBe(
+      'open',
+    );
+    expect(stateAfterRestoring({ openedAt: opened, closesAt: new Date('2026-12-07T12:00:00Z') }, now)).toBe(
+      'closed',
+    );
   });
 
   it('has a Korean and English label for every state', () => {

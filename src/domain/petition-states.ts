@@ -261,9 +261,9 @@ export interface PartialHiding {
  * - collecting_pre_agreements → in_review (pre-agreement threshold reached), lapsed (its window ended first), removed
  * - lapsed → removed
  * - in_review → open (published), rejected, hidden, removed
- * - open → closed (deadline or early close), hidden, removed
- * - closed → hidden, removed
- * - rejected → hidden, removed
+ * - open → closed (deadline or early close), hidden, rejected (taken down with a public reason), removed
+ * - closed → hidden, rejected (taken down), removed
+ * - rejected → in_review, open, closed (restored by a moderator: see `stateAfterRestoring`), hidden, removed
  * - hidden → open, closed (un-hiding returns the petition to where it was; see `stateAfterUnhiding`), removed
  * - removed → nothing
  */
@@ -272,9 +272,9 @@ export const PETITION_TRANSITIONS: Readonly<Record<PetitionState, readonly Petit
   collecting_pre_agreements: ['in_review', 'lapsed', 'removed'],
   lapsed: ['removed'],
   in_review: ['open', 'rejected', 'hidden', 'removed'],
-  open: ['closed', 'hidden', 'removed'],
-  closed: ['hidden', 'removed'],
-  rejected: ['hidden', 'removed'],
+  open: ['closed', 'hidden', 'rejected', 'removed'],
+  closed: ['hidden', 'rejected', 'removed'],
+  rejected: ['in_review', 'open', 'closed', 'hidden', 'removed'],
   hidden: ['open', 'closed', 'removed'],
   removed: [],
 };
@@ -321,6 +321,22 @@ export function stateAfterUnhiding(
   if (petition.hiddenFrom !== 'open') return null;
   if (petition.closesAt === null) return 'open';
   return now.getTime() < petition.closesAt.getTime() ? 'open' : 'closed';
+}
+
+/**
+ * Where a rejected petition goes when a moderator restores it (e-petitions lets moderators undo a rejection the
+ * same way): one never published goes back to the moderation queue (`in_review`), where it may be published; one
+ * taken down after publication returns to `open` while its period runs (now < closesAt), else to `closed` — its
+ * count and dates are kept, and a closed petition is never reopened.
+ * @param p.openedAt when it was published (null: never), p.closesAt its exclusive deadline (UTC)
+ */
+export function stateAfterRestoring(
+  p: { readonly openedAt: Date | null; readonly closesAt: Date | null },
+  now: Date,
+): 'in_review' | 'open' | 'closed' {
+  if (p.openedAt === null) return 'in_review';
+  if (p.closesAt === null || now.getTime() < p.closesAt.getTime()) return 'open';
+  return 'closed';
 }
 
 /**

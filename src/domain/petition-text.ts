@@ -6,6 +6,7 @@
  * text — so a Hangul syllable typed as jamo counts once, and an emoji once (not as two UTF-16 units). The form's
  * counter (src/http/assets/petition-form.js) counts the same way.
  */
+import { containsLink, startsWithFormulaPrefix } from './identity.js';
 import { findCategory, type PolicyProfile } from './policy-profiles.js';
 
 /** A field of the creation form that the text rules check. */
@@ -16,9 +17,17 @@ export type PetitionTextField = 'category' | 'title' | 'body';
  * - `missing` — empty after trimming (category: none chosen);
  * - `too_long` — longer than the profile's limit (`limit`, `length` in characters);
  * - `control_character` — a NUL byte or another control character (a body may hold line breaks and tabs);
- * - `unknown_category` — not a category of the profile.
+ * - `unknown_category` — not a category of the profile;
+ * - `link` — a title that is or holds a web address (e-petitions refuses them too);
+ * - `formula_prefix` — a title starting with = + - @ (read as a formula by spreadsheets).
  */
-export type PetitionTextProblem = 'missing' | 'too_long' | 'control_character' | 'unknown_category';
+export type PetitionTextProblem =
+  | 'missing'
+  | 'too_long'
+  | 'control_character'
+  | 'unknown_category'
+  | 'link'
+  | 'formula_prefix';
 
 /** One refusal, tied to its field. */
 export interface PetitionTextIssue {
@@ -55,6 +64,9 @@ function checkText(
   if (control.test(value)) return { value, issue: { field, problem: 'control_character' } };
   const length = [...value].length;
   if (length > limit) return { value, issue: { field, problem: 'too_long', limit, length } };
+  if (field === 'title' && startsWithFormulaPrefix(value))
+    return { value, issue: { field, problem: 'formula_prefix' } };
+  if (field === 'title' && containsLink(value)) return { value, issue: { field, problem: 'link' } };
   return { value, issue: null };
 }
 

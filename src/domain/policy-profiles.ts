@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import type { Duration } from './closing-dates.js';
 import { DomainError } from './errors.js';
+import type { PlaceTaxonomy } from './places.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings (overridable at runtime)
@@ -134,6 +135,30 @@ export type ResponseConsequence =
 /** What reaching the debate threshold brings (UK only). */
 export type DebateConsequence = 'debate_consideration';
 
+/**
+ * The rules of a site beyond its numbers (fixed per profile, not runtime settings):
+ * - `creatorCounted` — the creator's own agreement is counted when the petition starts collecting (UK: the
+ *   creator's signature is the first; the Blue House board did not count its writer);
+ * - `supportersBeyondThreshold` — people with the supporter link may still agree while the petition waits for
+ *   moderation (UK accepts them; the Korean boards closed the link at the threshold);
+ * - `editBeforePublishing` — moderators may correct the text before publishing (UK; the creator is told and the
+ *   change is audited); the Korean boards published or rejected the text as written.
+ */
+export interface SiteRules {
+  readonly creatorCounted: boolean;
+  readonly supportersBeyondThreshold: boolean;
+  readonly editBeforePublishing: boolean;
+}
+
+/**
+ * What follows a threshold, as tracks with their own domain module and staff actions:
+ * - `debate` (UK, response-track.ts `DEBATE_STATES`, debate-outcome.ts): considered for debate at the debate
+ *   threshold; scheduled, debated with its outcome, or not debated;
+ * - `committee` (국회, committee-track.ts): referred to the competent committee at the response threshold; under
+ *   review; decided, or ended with the Assembly's term.
+ */
+export type ParliamentTrack = 'debate' | 'committee';
+
 /** The profile codes, in a stable order. */
 export const PROFILE_CODES = ['cheongwadae', 'assembly', 'uk', 'wtp'] as const;
 
@@ -146,8 +171,14 @@ export interface PolicyProfile {
   readonly name: { readonly ko: string; readonly en: string };
   /** IANA time zone in which dates (openedOn, lastDay, deadlines) are reckoned. */
   readonly timeZone: string;
-  /** Language of the platform's own text. */
+  /** Language of the platform's own text, and the language pages open in unless a visitor chooses another. */
   readonly locale: 'ko' | 'en';
+  /** Where signers say they live (places.ts). */
+  readonly places: PlaceTaxonomy;
+  /** The site's rules beyond its numbers. */
+  readonly rules: SiteRules;
+  /** Tracks after a threshold (empty: only the response track). */
+  readonly tracks: readonly ParliamentTrack[];
   /** True when the profile exists only to hold imported records (no new petitions). */
   readonly archiveOnly: boolean;
   readonly categories: readonly Category[];
@@ -313,6 +344,9 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
     name: { ko: '청와대 국민청원', en: 'Blue House national petitions' },
     timeZone: 'Asia/Seoul',
     locale: 'ko',
+    places: 'kr_sido',
+    rules: { creatorCounted: false, supportersBeyondThreshold: false, editBeforePublishing: false },
+    tracks: [],
     archiveOnly: false,
     categories: CHEONGWADAE_CATEGORIES,
     consequences: { response: 'official_response', debate: null },
@@ -337,6 +371,9 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
     name: { ko: '국회 국민동의청원', en: 'National Assembly public-consent petitions' },
     timeZone: 'Asia/Seoul',
     locale: 'ko',
+    places: 'kr_sido',
+    rules: { creatorCounted: false, supportersBeyondThreshold: false, editBeforePublishing: false },
+    tracks: ['committee'],
     archiveOnly: false,
     categories: ASSEMBLY_CATEGORIES,
     consequences: { response: 'committee_referral', debate: null },
@@ -361,6 +398,9 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
     name: { ko: '영국 의회 청원', en: 'UK Government and Parliament petitions' },
     timeZone: 'Europe/London',
     locale: 'en',
+    places: 'uk',
+    rules: { creatorCounted: true, supportersBeyondThreshold: true, editBeforePublishing: true },
+    tracks: ['debate'],
     archiveOnly: false,
     categories: UK_CATEGORIES,
     consequences: { response: 'government_response', debate: 'debate_consideration' },
@@ -384,6 +424,9 @@ export const PROFILES: Readonly<Record<ProfileCode, PolicyProfile>> = deepFreeze
     name: { ko: '미국 백악관 위더피플', en: 'We the People' },
     timeZone: 'America/New_York',
     locale: 'en',
+    places: 'none',
+    rules: { creatorCounted: false, supportersBeyondThreshold: false, editBeforePublishing: false },
+    tracks: [],
     archiveOnly: true,
     categories: WTP_CATEGORIES,
     consequences: { response: 'official_response', debate: null },

@@ -16,7 +16,7 @@ import { registerTransparencyReport } from './desk/transparency.js';
 import { apiError, HTTP_STATUS } from './errors.js';
 import { clientAddressFrom } from './middleware/client-address.js';
 import { compressResponses } from './middleware/compression.js';
-import { localeMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
+import { createLocaleMiddleware, localizeApiErrors, pageContext } from './middleware/locale.js';
 import { sameOriginWrites } from './middleware/same-origin.js';
 import { registerPublicPages } from './public/pages.js';
 import { registerNotificationRoutes } from './public/unsubscribe.js';
@@ -79,7 +79,8 @@ export function createApp(
     c.set('publicOrigin', configuredOrigin ?? new URL(c.req.url).origin);
     await next();
   });
-  app.use(localeMiddleware);
+  // pages open in the deployment profile's language (UK: English) unless the visitor chose another
+  app.use(createLocaleMiddleware(site.profile(site.deploymentProfile).locale));
   app.use(rejectMalformedUrls);
   app.use(clientAddressFrom(site.trustedProxies));
   // forms are posted by this site's own pages only (CSRF); programs without browser headers may post too

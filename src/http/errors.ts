@@ -20,6 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, ErrorStatus> = {
   invalid_email: 400,
   invalid_name: 400,
   invalid_region: 400,
+  invalid_postcode: 400,
   invalid_token: 400,
   token_expired: 410,
   petition_not_open: 409,

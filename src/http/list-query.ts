@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { type PetitionState, PUBLIC_STATES } from '../domain/petition-states.js';
 import { PROFILES } from '../domain/policy-profiles.js';
+import { PUBLIC_LIST_FILTERS, PUBLIC_LISTS } from '../domain/public-lists.js';
 import { parseSearchQuery } from '../domain/search-text.js';
 import { PETITION_SORTS, type PetitionListQuery, type PetitionSort } from '../repositories/petitions.js';
 
@@ -49,9 +50,13 @@ const listQueryShape = {
     .optional()
     .openapi({ description: "With source: the petition's number on its original site", example: '586819' }),
   state: z
-    .enum(PUBLIC_STATES)
+    .enum(PUBLIC_LISTS)
     .optional()
-    .openapi({ description: 'Only petitions in this state (default: open and closed)' }),
+    .openapi({
+      description:
+        'Only petitions in this list (default: open and closed): open, closed, rejected (with their reason), ' +
+        'awaiting_response, with_response, awaiting_debate, debate_scheduled, debated, not_debated',
+    }),
   category: z
     .string()
     .refine((code) => CATEGORY_CODES.has(code), 'no category has this code')
@@ -128,7 +133,8 @@ function titlesOnly(q: string): boolean {
  */
 export function toPetitionListQuery(q: ListQuery, defaultSort?: PetitionSort): PetitionListQuery {
   const sort = q.sort ?? defaultSort ?? (q.q ? 'relevance' : 'agreements');
-  const states: readonly PetitionState[] = q.state ? [q.state] : PUBLIC_STATES;
+  const list = q.state ? PUBLIC_LIST_FILTERS[q.state] : undefined;
+  const states: readonly PetitionState[] = list ? list.states : PUBLIC_STATES;
   return {
     // "ending soon" only means something for petitions still open
     states: sort === 'closing' ? states.filter((s) => s === 'open') : states,
@@ -137,6 +143,8 @@ export function toPetitionListQuery(q: ListQuery, defaultSort?: PetitionSort): P
     titlesOnly: q.q ? titlesOnly(q.q) : undefined,
     archive: q.source && q.source_id ? { source: q.source, sourceId: q.source_id } : undefined,
     answered: q.answered === undefined ? undefined : q.answered === 'true',
+    responseStates: list?.responseStates,
+    debateStates: list?.debateStates,
     sort,
     page: q.page,
     perPage: q.per_page,

@@ -61,6 +61,47 @@ export interface CreatorNotificationData {
   'creator.closed': { count: number; threshold: number };
   /** The pre-agreement window ended first: supporters gathered and needed. */
   'creator.lapsed': { count: number; threshold: number };
+  'creator.debate_scheduled': { track: TrackNotice };
+  'creator.debate_outcome': { track: TrackNotice };
+  /** One mail per stage of the committee track (dedupe key carries the stage). */
+  'creator.committee_stage': { track: TrackNotice };
+}
+
+/** What the mail of a parliamentary-track event says (public facts only). */
+export interface TrackNotice {
+  stage: string;
+  on: string | null;
+  note: string | null;
+  bodyName: string | null;
+  debated?: boolean;
+}
+
+/**
+ * Queues the mail of a parliamentary-track event to every opted-in signer and to the creator, in the caller's
+ * transaction: once per petition per kind, and for the committee track once per stage.
+ */
+export async function enqueueTrackNotices(
+  trx: Kysely<Database>,
+  petitionId: string,
+  kind: 'debate_scheduled' | 'debate_outcome' | 'committee_stage',
+  track: TrackNotice,
+  now: Date,
+): Promise<void> {
+  const suffix = kind === 'committee_stage' ? `:${track.stage}` : '';
+  await enqueueOutbox(trx, {
+    kind: `signers.${kind}`,
+    dedupeKey: `signers.${kind}:${petitionId}${suffix}`,
+    petitionId,
+    payload: { track },
+    now,
+  });
+  await enqueueOutbox(trx, {
+    kind: `creator.${kind}`,
+    dedupeKey: `creator.${kind}:${petitionId}${suffix}`,
+    petitionId,
+    payload: { track },
+    now,
+  });
 }
 
 /**

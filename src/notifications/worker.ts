@@ -560,6 +560,7 @@ export class NotificationWorker {
         ? (p.decision as ReviewDecisionNotice)
         : undefined,
       reason: typeof p.reason === 'string' ? p.reason : null,
+      track: trackOf(p.track),
       response,
     });
     return { to, mail, unsubscribe };
@@ -580,4 +581,18 @@ function once<T>(cache: Map<string, Promise<unknown>>, key: string, load: () => 
     cache.set(key, p);
   }
   return p;
+}
+
+/** The track details an outbox payload carries (parliamentary tracks), or undefined. */
+function trackOf(v: unknown): Parameters<typeof notificationMail>[0]['track'] {
+  if (v === null || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : null);
+  return {
+    stage: str(o.stage) ?? '',
+    on: str(o.on),
+    note: str(o.note),
+    bodyName: str(o.bodyName),
+    ...(typeof o.debated === 'boolean' ? { debated: o.debated } : {}),
+  };
 }

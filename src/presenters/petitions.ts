@@ -1,7 +1,10 @@
 import type { ProfileView } from '../config/runtime-settings.js';
 import type { OfficialResponseRow, PetitionRow } from '../db/schema.js';
 import { archivedCopyUrl } from '../domain/archive-links.js';
+import { isCommitteeState } from '../domain/committee-track.js';
+import { isDebateState } from '../domain/response-track.js';
 import type { PetitionCountRow } from '../repositories/open-data.js';
+import type { DebateOutcome, TrackEvent } from '../repositories/tracks.js';
 import { formatDate, formatLastDay } from './format.js';
 
 /**
@@ -36,6 +39,32 @@ export interface PetitionJson extends PetitionSummaryJson {
   thresholds: Array<{ kind: 'response' | 'debate'; agreements: number; reached_at: string | null }>;
   response_due_at: string | null;
   official_responses: OfficialResponseJson[];
+  debate: {
+    state: 'none' | 'awaiting' | 'scheduled' | 'debated' | 'not_debated';
+    scheduled_on: string | null;
+    debated_on: string | null;
+    overview: string | null;
+    transcript_url: string | null;
+    video_url: string | null;
+    research_url: string | null;
+  } | null;
+  committee: { state: 'none' | 'referred' | 'under_review' | 'decided' | 'ended_with_term' } | null;
+  timeline: Array<{
+    track: 'debate' | 'committee';
+    stage: string;
+    on: string | null;
+    committee: string | null;
+    note: string | null;
+    at: string;
+  }>;
+}
+
+/** A petition's parliamentary track as the detail answer carries it (repositories/tracks.ts reads). */
+export interface PetitionTracks {
+  tracks: readonly ('debate' | 'committee')[];
+  events: TrackEvent[];
+  outcome: DebateOutcome | undefined;
+  scheduledOn: string | null;
 }
 
 export interface OfficialResponseJson {
@@ -88,7 +117,9 @@ export function presentPetition(
   responses: OfficialResponseRow[],
   profile: ProfileView,
   withheld: string | null = null,
+  tracks?: PetitionTracks,
 ): PetitionJson {
+  const o = tracks?.outcome;
   return {
     ...presentPetitionSummary(row, profile),
     body: withheld === null ? row.body : null,
@@ -96,6 +127,28 @@ export function presentPetition(
     thresholds: presentThresholds(row, profile),
     response_due_at: iso(row.response_due_at),
     official_responses: responses.map(presentOfficialResponse),
+    debate: tracks?.tracks.includes('debate')
+      ? {
+          state: isDebateState(row.debate_state) ? row.debate_state : 'none',
+          scheduled_on: tracks.scheduledOn,
+          debated_on: o?.debatedOn ?? null,
+          overview: o?.overview ?? null,
+          transcript_url: o?.transcriptUrl ?? null,
+          video_url: o?.videoUrl ?? null,
+          research_url: o?.researchUrl ?? null,
+        }
+      : null,
+    committee: tracks?.tracks.includes('committee')
+      ? { state: isCommitteeState(row.committee_state) ? row.committee_state : 'none' }
+      : null,
+    timeline: (tracks?.events ?? []).map((e) => ({
+      track: e.track,
+      stage: e.stage,
+      on: e.occurredOn,
+      committee: e.bodyName,
+      note: e.note,
+      at: e.at.toISOString(),
+    })),
   };
 }
 

@@ -38,7 +38,7 @@ export async function listRejectReasons(db: Executor, options: { activeOnly?: bo
 export async function activeRejectReason(db: Executor, code: string) {
   const reason = await db
     .selectFrom('reject_reasons')
-    .select(['code', 'public_text'])
+    .select(['code', 'public_text', 'public_text_en', 'label', 'label_en', 'hides_title'])
     .where('code', '=', code)
     .where('active', '=', true)
     .executeTakeFirst();

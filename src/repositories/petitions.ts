@@ -1,6 +1,12 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, OfficialResponseRow, PetitionRow } from '../db/schema.js';
-import { ANSWERED_RESPONSE_STATES, type PetitionState } from '../domain/petition-states.js';
+import { withTitleWithheld } from '../domain/moderation.js';
+import {
+  ANSWERED_RESPONSE_STATES,
+  type PetitionState,
+  type ResponseState,
+} from '../domain/petition-states.js';
+import type { DebateState } from '../domain/response-track.js';
 import { gramsQuery, parseSearchQuery, type SearchQuery } from '../domain/search-text.js';
 
 /** Anything that runs queries: the database or an open transaction. */
@@ -24,6 +30,10 @@ export interface PetitionListQuery {
   titlesOnly?: boolean | undefined;
   /** true: only petitions with an official response; false: only those without. */
   answered?: boolean | undefined;
+  /** Only petitions whose response track is in these states (domain/public-lists.ts). */
+  responseStates?: readonly ResponseState[] | undefined;
+  /** Only petitions whose debate track is in these states (domain/public-lists.ts). */
+  debateStates?: readonly DebateState[] | undefined;
   /** Only the archived petition with this source number (`archive_source`, `archive_source_id`: 'cwd', '586819'). */
   archive?: { source: string; sourceId: string } | undefined;
   sort: PetitionSort;
@@ -80,6 +90,12 @@ export function likePattern(text: string): string {
  *   a lower bound; an empty page when `query.states` is empty or the text holds nothing searchable
  */
 export async function listPetitions(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
+  const page = await listPetitionRows(db, query);
+  // public lists only: a title withheld by its rejection reason is never listed (withTitleWithheld)
+  return { ...page, rows: page.rows.map(withTitleWithheld) };
+}
+
+async function listPetitionRows(db: Executor, query: PetitionListQuery): Promise<PetitionPage> {
   const search = query.text ? parseSearchQuery(query.text) : null;
   if (query.states.length === 0 || (query.text && !search)) {
     return { rows: [], total: 0, totalIsLowerBound: false };
@@ -96,6 +112,8 @@ export async function listPetitions(db: Executor, query: PetitionListQuery): Pro
   if (query.answered !== undefined) {
     base = base.where('response_state', query.answered ? 'in' : 'not in', [...ANSWERED_RESPONSE_STATES]);
   }
+  if (query.responseStates) base = base.where('response_state', 'in', [...query.responseStates]);
+  if (query.debateStates) base = base.where('debate_state', 'in', [...query.debateStates]);
   if (query.archive) {
     base = base
       .where('archive_source', '=', query.archive.source)
@@ -336,6 +354,31 @@ function relevanceTier(search: SearchQuery, byNumber: RawBuilder<boolean> | null
 /** `text` as a POSIX regular expression matching itself literally. */
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The petition with this id as public pages and the API may show it (`withTitleWithheld`: a title a rejection
+ * reason withheld is ''), or undefined.
+ */
+export async function findPublicPetition(db: Executor, id: string): Promise<PetitionRow | undefined> {
+  const row = await findPetition(db, id);
+  return row ? withTitleWithheld(row) : undefined;
+}
+
+/**
+ * The reject reason behind a rejected petition's public text (its latest rejection or take-down), for showing the
+ * reason in the page's language; undefined when none is recorded.
+ */
+export async function rejectionOf(db: Executor, petitionId: string) {
+  return db
+    .selectFrom('moderation_decisions as d')
+    .innerJoin('reject_reasons as r', 'r.code', 'd.reason_code')
+    .select(['d.public_reason', 'r.code', 'r.public_text', 'r.public_text_en'])
+    .where('d.petition_id', '=', petitionId)
+    .where('d.decision', 'in', ['reject', 'takedown'])
+    .orderBy('d.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The petition with this id (whole row), or undefined. `id` is the decimal petition number. */

@@ -371,7 +371,10 @@ export class AgreementWriter implements AgreementWrites {
     );
     // Petition rows are read only where a decision needs them (confirmations; agreements the insert refused): the
     // insert itself admits only petitions that are collecting, so the common batch spends no round trip on them.
-    const petitions = new Map<string, { id: string; state: PetitionState; closes_at: Date | null }>();
+    const petitions = new Map<
+      string,
+      { id: string; state: PetitionState; closes_at: Date | null; profile: string }
+    >();
     const loadPetitions = async (ids: string[]) => {
       const wanted = [...new Set(ids)].filter((id) => !petitions.has(id));
       for (const row of await findAdmissionFacts(trx, wanted)) petitions.set(row.id, row);

@@ -31,6 +31,8 @@ export interface StaffCredentials {
 export async function startStaffSite<Name extends string>(
   clock: { now: Date },
   people: Record<Name, StaffRole[]>,
+  /** The deployment's policy profile (default the Blue House board). */
+  deploymentProfile = 'cheongwadae',
 ): Promise<{
   h: TestDatabase;
   site: Site;
@@ -41,7 +43,7 @@ export async function startStaffSite<Name extends string>(
   const h = await freshDatabase();
   const site = await createSite({
     db: h.db,
-    deploymentProfile: 'cheongwadae',
+    deploymentProfile,
     now: () => clock.now,
     settingsTtlMs: 0,
   });

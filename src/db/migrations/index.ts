@@ -14,6 +14,7 @@ import * as searchTitleHash from './2026-12-07T1200_search_title_hash.js';
 import * as transparencyLog from './2026-12-07T1330_transparency_log.js';
 import * as fraudInvalidation from './2026-12-07T1370_fraud_invalidation.js';
 import * as responseDesk from './2026-12-07T1400_response_desk.js';
+import * as profileTracks from './2026-12-07T1700_profile_tracks.js';
 
 /**
  * Every migration, keyed by its timestamped name (applied in name order). A static list rather than a directory
@@ -36,4 +37,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07T1330_transparency_log': transparencyLog,
   '2026-12-07T1370_fraud_invalidation': fraudInvalidation,
   '2026-12-07T1400_response_desk': responseDesk,
+  '2026-12-07T1700_profile_tracks': profileTracks,
 };

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { REGIONS } from '../../domain/identity.js';
 import { isPublic } from '../../domain/petition-states.js';
+import { findPlace } from '../../domain/places.js';
 import { presentPetitionCount } from '../../presenters/petitions.js';
 import {
   agreementsByDay,
@@ -10,6 +11,7 @@ import {
   archivedAreaCounts,
   findPetitionCount,
 } from '../../repositories/open-data.js';
+import { agreementsByConstituency } from '../../repositories/postcodes.js';
 import { apiError } from '../errors.js';
 import { SharedCache } from '../shared-cache.js';
 import type { Site } from '../site.js';
@@ -234,7 +236,8 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
         count_source: 'live' as const,
         source: 'agreements' as const,
         data: counts.map(({ region, count }) => {
-          const known = region === null ? undefined : REGIONS.find((r) => r.code === region);
+          const known =
+            region === null ? undefined : findPlace(site.profile(row.profile).profile.places, region);
           return { region, name_ko: known?.ko ?? null, name_en: known?.en ?? null, count };
         }),
       },
@@ -248,7 +251,26 @@ export function registerCountRoutes(api: OpenAPIHono, site: Site, options: { ttl
       const row = await findPetitionCount(site.db, id);
       if (!row || !isPublic(row.state)) return notFound(c, id);
       const archived = row.archived_agreement_count !== null;
-      const counts = archived ? await archivedAreaCounts(site.db, row.id, scope) : [];
+      // live petitions: their own signers, by constituency from the postcode table (UK) or by country (region)
+      const counts = archived
+        ? await archivedAreaCounts(site.db, row.id, scope)
+        : scope === 'constituency'
+          ? (await agreementsByConstituency(site.db, row.id)).map((a) => ({
+              ...a,
+              name: a.name ?? a.code,
+              mp: null,
+            }))
+          : (await agreementsByRegion(site.db, row.id))
+              .filter((r) => r.region !== null && /^[EWSN]\d{8}$/.test(r.region))
+              .map((r) => {
+                const place = findPlace('uk', r.region ?? '');
+                return {
+                  code: r.region as string,
+                  name: place?.en ?? (r.region as string),
+                  mp: null,
+                  count: r.count,
+                };
+              });
       c.header('Cache-Control', 'public, max-age=60');
       return c.json(
         {

@@ -100,6 +100,40 @@ export const PetitionSchema = PetitionSummarySchema.extend({
   thresholds: ThresholdsSchema,
   response_due_at: z.string().nullable(),
   official_responses: z.array(OfficialResponseSchema),
+  debate: z
+    .object({
+      state: z.enum(['none', 'awaiting', 'scheduled', 'debated', 'not_debated']),
+      scheduled_on: z
+        .string()
+        .nullable()
+        .openapi({ description: "Local date 'YYYY-MM-DD' of a scheduled debate" }),
+      debated_on: z.string().nullable(),
+      overview: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Summary of the debate, or why it was not debated' }),
+      transcript_url: z.string().nullable(),
+      video_url: z.string().nullable(),
+      research_url: z.string().nullable(),
+    })
+    .nullable()
+    .openapi({ description: 'UK debate track (profiles with a debate track), else null' }),
+  committee: z
+    .object({ state: z.enum(['none', 'referred', 'under_review', 'decided', 'ended_with_term']) })
+    .nullable()
+    .openapi({ description: 'National Assembly committee track (profiles with it), else null' }),
+  timeline: z
+    .array(
+      z.object({
+        track: z.enum(['debate', 'committee']),
+        stage: z.string(),
+        on: z.string().nullable(),
+        committee: z.string().nullable(),
+        note: z.string().nullable(),
+        at: z.string(),
+      }),
+    )
+    .openapi({ description: 'Public steps of the parliamentary track, oldest first' }),
 }).openapi('Petition');
 
 /** Error bodies every route may answer (429 from the API rate limit). */

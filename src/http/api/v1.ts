@@ -4,11 +4,12 @@ import { isPublic } from '../../domain/petition-states.js';
 import { presentPetition, presentPetitionSummary } from '../../presenters/petitions.js';
 import { loadModerationSettings } from '../../repositories/moderation-settings.js';
 import {
-  findPetition,
+  findPublicPetition,
   listPetitions,
   responsesForPetition,
   SEARCH_COUNT_CAP,
 } from '../../repositories/petitions.js';
+import { debateOutcome, scheduledDebateOn, trackEvents } from '../../repositories/tracks.js';
 import type { RateSpec } from '../../signing/rate-limits.js';
 import { apiError } from '../errors.js';
 import { describeIssues, listQuerySchema, toPetitionListQuery } from '../list-query.js';
@@ -125,7 +126,7 @@ export function apiV1(site: Site, options: ApiOptions = {}): OpenAPIHono {
 
   api.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const row = await findPetition(site.db, id);
+    const row = await findPublicPetition(site.db, id);
     if (!row || !isPublic(row.state)) {
       return c.json(apiError('petition_not_found', `No public petition has the number ${id}.`), 404);
     }
@@ -134,7 +135,14 @@ export function apiV1(site: Site, options: ApiOptions = {}): OpenAPIHono {
       loadModerationSettings(site.db, row.profile),
     ]);
     const withheld = withheldReason(settings, row.category);
-    return c.json(presentPetition(row, responses, site.profile(row.profile), withheld), 200);
+    const profile = site.profile(row.profile);
+    const [events, outcome, scheduledOn] = await Promise.all([
+      trackEvents(site.db, row.id),
+      debateOutcome(site.db, row.id),
+      scheduledDebateOn(site.db, row.id),
+    ]);
+    const tracks = { tracks: profile.profile.tracks, events, outcome, scheduledOn };
+    return c.json(presentPetition(row, responses, profile, withheld, tracks), 200);
   });
 
   registerCsvRoute(api, site);

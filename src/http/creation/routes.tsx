@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { confirmPetitionCreation } from '../../commands/confirm-petition-creation.js';
+import { countCreatorAgreement } from '../../commands/count-creator-agreement.js';
 import { issueSponsorToken } from '../../commands/issue-sponsor-token.js';
 import { sponsorUrl } from '../../commands/send-sponsor-link.js';
 import { type PetitionCreationDeps, submitPetition } from '../../commands/submit-petition.js';
@@ -80,6 +81,16 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
     publicUrl: site.publicUrl ?? new URL(c.req.url).origin,
     issueSponsorToken: (id) => issueSponsorToken(signing.deps, id),
     preAgreementThreshold: (code) => site.profile(code).settings.preAgreementThreshold,
+    // the creator's own agreement counts where the profile says so (UK); signed in, it is the session's person
+    countCreator: (id, creator) => {
+      const person = sessionPerson(c, signing);
+      return countCreatorAgreement(signing.deps, {
+        petitionId: id,
+        profile: profile.code,
+        person: person ? { personId: person } : { email: creator.email },
+        locale: creator.locale,
+      });
+    },
   });
   app.use('/petitions/new', sameOriginWrites(site.publicUrl ? [site.publicUrl] : []));
   app.use('/petitions/new/*', sameOriginWrites(site.publicUrl ? [site.publicUrl] : []));
@@ -196,8 +207,17 @@ export function registerCreateRoutes(app: Hono, site: Site, signing: SigningCont
           throw e;
         }
       };
-      if (error.code === 'invalid_name' || refuses(() => displayName(draft.name)))
-        contactErrors.push({ field: 'name', message: t(locale, 'create.error.name') });
+      if (error.code === 'invalid_name' || refuses(() => displayName(draft.name))) {
+        // a name that is a link or starts like a formula is told so; otherwise: missing or too long
+        const reason = nameRefusal(draft.name);
+        const key: MessageKey =
+          reason === 'link'
+            ? 'create.error.nameLink'
+            : reason === 'formula_prefix'
+              ? 'create.error.nameFormula'
+              : 'create.error.name';
+        contactErrors.push({ field: 'name', message: t(locale, key) });
+      }
       if (error.code === 'invalid_email' || refuses(() => canonicalEmail(draft.email)))
         contactErrors.push({ field: 'email', message: t(locale, 'create.error.email') });
     }
@@ -270,13 +290,17 @@ function textError(locale: Locale, profile: PolicyProfile, issue: PetitionTextIs
         : 'create.error.bodyTooLong'
       : issue.problem === 'control_character'
         ? 'create.error.controlCharacter'
-        : issue.problem === 'unknown_category'
-          ? 'create.error.unknownCategory'
-          : field === 'category'
-            ? 'create.error.categoryMissing'
-            : field === 'title'
-              ? 'create.error.titleMissing'
-              : 'create.error.bodyMissing';
+        : issue.problem === 'link'
+          ? 'create.error.titleLink'
+          : issue.problem === 'formula_prefix'
+            ? 'create.error.titleFormula'
+            : issue.problem === 'unknown_category'
+              ? 'create.error.unknownCategory'
+              : field === 'category'
+                ? 'create.error.categoryMissing'
+                : field === 'title'
+                  ? 'create.error.titleMissing'
+                  : 'create.error.bodyMissing';
   const limit = field === 'title' ? profile.textLimits.title : profile.textLimits.body;
   return {
     field,
@@ -425,9 +449,7 @@ function CreateForm(props: {
           {(props.similar ?? []).map((s) => (
             <li>
               <a href={`/petitions/${s.id}`}>{s.title}</a>{' '}
-              <span class="response-meta">
-                ({m('create.similar.count', { count: formatNumber(locale, s.publicCount) })})
-              </span>
+              <span class="response-meta">({m('create.similar.count', { count: s.publicCount })})</span>
             </li>
           ))}
         </ul>
@@ -515,7 +537,7 @@ function CreateForm(props: {
           </ul>
           <p>
             {m('create.check.preAgreements', {
-              count: formatNumber(locale, site.profile(profile.code).settings.preAgreementThreshold),
+              count: site.profile(profile.code).settings.preAgreementThreshold,
             })}
           </p>
         </section>
@@ -610,7 +632,7 @@ function SponsorLinkPage(props: {
       url={props.page.url}
     >
       <h1>{m('create.link.title')}</h1>
-      <p role="status">{m('create.link.explain', { count: formatNumber(locale, props.threshold) })}</p>
+      <p role="status">{m('create.link.explain', { count: props.threshold })}</p>
       <label for="sponsor-link">{m('create.link.label')}</label>
       <input id="sponsor-link" type="text" readonly value={props.link} class="krds-input medium" />
       <p>
@@ -619,4 +641,15 @@ function SponsorLinkPage(props: {
       <p>{m(props.mailed ? 'create.link.mailed' : 'create.link.notMailed')}</p>
     </Layout>
   );
+}
+
+/** Why `displayName` refuses a name (its `details.reason`), or undefined when it accepts it. */
+function nameRefusal(raw: string): string | undefined {
+  try {
+    displayName(raw);
+    return undefined;
+  } catch (e) {
+    if (e instanceof DomainError) return String(e.details?.reason ?? '');
+    throw e;
+  }
 }

@@ -34,37 +34,43 @@ const HEADER_OPTIONS: DetectorOptions = {
 /**
  * Chooses the page language and remembers a switch. `c.var.locale` is the `?lang=` of the URL when it names a
  * language (a shared link opens in the language it was shared in, and the choice is stored in the `lang` cookie:
- * SameSite=Lax, one year, HttpOnly), else the cookie, else Korean. An unknown `lang` is ignored like other
+ * SameSite=Lax, one year, HttpOnly), else the cookie, else the deployment profile's language
+ * (`createLocaleMiddleware(profile.locale)`: Korean for the Korean boards, English for the UK site). An unknown `lang` is ignored like other
  * unknown parameters (the API and /assets neither set the cookie nor vary on it). Pages are never chosen by `Accept-Language`: a Korean national platform opens in Korean
  * unless the person switches. Every non-API response gets `Vary: Cookie`, so a cache never serves one person's
  * language to another; pages state their language with `Content-Language` (see `pageContext`).
  */
-export const localeMiddleware: MiddlewareHandler = async (c, next) => {
-  const cookie = asLocale(getCookie(c, LANG_COOKIE));
-  let asked: Locale | undefined;
-  try {
-    asked = asLocale(c.req.query(LANG_PARAMETER));
-  } catch {
-    // a URL that does not decode is refused by rejectMalformedUrls; it has no language to offer
-  }
-  const locale = asked ?? cookie ?? DEFAULT_LOCALE;
-  c.set('locale', locale);
-  const path = c.req.path;
-  const page = !path.startsWith('/api/') && !path.startsWith('/assets/');
-  if (page && asked && asked !== cookie) {
-    setCookie(c, LANG_COOKIE, asked, {
-      path: '/',
-      sameSite: 'Lax',
-      maxAge: LANG_COOKIE_MAX_AGE,
-      httpOnly: true,
-      secure: new URL(c.req.url).protocol === 'https:',
-    });
-  }
-  // set before the route answers: a header added to a finished response makes Hono copy it into a streamed
-  // Response, which cost the whole site three quarters of its throughput (bench:sign's bare route, 11k → 2.6k/s)
-  if (page) c.header('Vary', 'Cookie', { append: true });
-  await next();
-};
+export const localeMiddleware: MiddlewareHandler = createLocaleMiddleware(DEFAULT_LOCALE);
+
+/** `localeMiddleware` for a site whose pages open in `siteLocale` (its policy profile's language). */
+export function createLocaleMiddleware(siteLocale: Locale): MiddlewareHandler {
+  return async (c, next) => {
+    const cookie = asLocale(getCookie(c, LANG_COOKIE));
+    let asked: Locale | undefined;
+    try {
+      asked = asLocale(c.req.query(LANG_PARAMETER));
+    } catch {
+      // a URL that does not decode is refused by rejectMalformedUrls; it has no language to offer
+    }
+    const locale = asked ?? cookie ?? siteLocale;
+    c.set('locale', locale);
+    const path = c.req.path;
+    const page = !path.startsWith('/api/') && !path.startsWith('/assets/');
+    if (page && asked && asked !== cookie) {
+      setCookie(c, LANG_COOKIE, asked, {
+        path: '/',
+        sameSite: 'Lax',
+        maxAge: LANG_COOKIE_MAX_AGE,
+        httpOnly: true,
+        secure: new URL(c.req.url).protocol === 'https:',
+      });
+    }
+    // set before the route answers: a header added to a finished response makes Hono copy it into a streamed
+    // Response, which cost the whole site three quarters of its throughput (bench:sign's bare route, 11k → 2.6k/s)
+    if (page) c.header('Vary', 'Cookie', { append: true });
+    await next();
+  };
+}
 
 /** What a translated page needs to know about its request: its language and its own URL (path and query). */
 export interface PageContext {

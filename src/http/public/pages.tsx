@@ -2,8 +2,9 @@
 import type { Context, Hono } from 'hono';
 import { PUBLIC_AGREEMENT_STATES, takesAgreement } from '../../domain/admission.js';
 import { DomainError } from '../../domain/errors.js';
-import { withheldReason } from '../../domain/moderation.js';
-import { hasPublicPage, PUBLIC_STATES } from '../../domain/petition-states.js';
+import { publicRejectionText, withheldReason } from '../../domain/moderation.js';
+import { hasPublicPage, inGroup, PUBLIC_STATES } from '../../domain/petition-states.js';
+import { PRE_PUBLICATION_PAGE_STATES, type PublicList } from '../../domain/public-lists.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import { CATALOGS, formatList, type MessageKey, t } from '../../i18n/index.js';
 import { listPublicStatements } from '../../repositories/invalidations.js';
@@ -17,13 +18,15 @@ import {
 } from '../../repositories/open-data.js';
 import {
   findArchivedPetition,
-  findPetition,
+  findPublicPetition,
   listPetitions,
   type PetitionSort,
+  rejectionOf,
   responsesForPetition,
 } from '../../repositories/petitions.js';
 import { responseExtras } from '../../repositories/responses.js';
 import { type PetitionStatistics, petitionStatistics } from '../../repositories/statistics.js';
+import { debateOutcome, scheduledDebateOn, trackEvents } from '../../repositories/tracks.js';
 import { HTTP_STATUS } from '../errors.js';
 import {
   describeIssues,
@@ -39,9 +42,23 @@ import type { SigningContext } from '../signing/routes.js';
 import type { Site } from '../site.js';
 import { DataAboutPage, HomePage, ListPage } from '../views/lists.js';
 import { PetitionPage } from '../views/petition.js';
+import { PrePublicationPage } from '../views/pre-publication.js';
 import { StatisticsPage } from '../views/statistics.js';
 
 /** The orders a list page offers, with their labels' message keys. */
+/** The heading of each public list (domain/public-lists.ts). */
+const LIST_HEADINGS: Record<PublicList, MessageKey> = {
+  open: 'list.open',
+  closed: 'state.closed',
+  rejected: 'list.rejected',
+  awaiting_response: 'list.awaitingResponse',
+  with_response: 'list.withResponse',
+  awaiting_debate: 'list.awaitingDebate',
+  debate_scheduled: 'list.debateScheduled',
+  debated: 'list.debated',
+  not_debated: 'list.notDebated',
+};
+
 const SORT_LABELS: Array<[PetitionSort, MessageKey]> = [
   ['agreements', 'sort.agreements'],
   ['newest', 'sort.newest'],
@@ -76,7 +93,7 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
     const q = parseListQuery(c);
     const heading = t(
       c.var.locale,
-      q.answered === 'true' ? 'list.answered' : q.state === 'open' ? 'list.open' : 'list.all',
+      q.answered === 'true' ? 'list.answered' : q.state ? LIST_HEADINGS[q.state] : 'list.all',
     );
     return renderList(c, q, { heading, path: '/petitions', defaultSort: 'agreements' });
   });
@@ -172,11 +189,44 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
     signedIn: boolean,
     publicUrl: string,
   ): Promise<string> => {
-    const row = await findPetition(site.db, id);
+    const found = await findPublicPetition(site.db, id);
+    if (found && inGroup(PRE_PUBLICATION_PAGE_STATES, found.state)) {
+      // gathering support / awaiting moderation: the count and the moderation delay, never the unchecked text
+      const settings = await loadModerationSettings(site.db, found.profile);
+      const html = (
+        <PrePublicationPage
+          site={site}
+          page={page}
+          row={found}
+          threshold={site.profile(found.profile).settings.preAgreementThreshold}
+          reviewDays={settings.reviewTargetDays}
+        />
+      ).toString();
+      return String(await html);
+    }
     // rejected petitions stay reachable by their number to show the public reason (never their text)
-    if (!row || !hasPublicPage(row.state)) {
+    if (!found || !hasPublicPage(found.state)) {
       throw new DomainError('petition_not_found', t(page.locale, 'errorPage.noSuchPetition', { id }));
     }
+    const row =
+      found.state === 'rejected'
+        ? {
+            ...found,
+            rejection_reason: publicRejectionText(
+              found.rejection_reason,
+              await rejectionOf(site.db, found.id),
+              page.locale,
+            ),
+          }
+        : found;
+    const tracks =
+      site.profile(row.profile).profile.tracks.length > 0
+        ? await Promise.all([
+            trackEvents(site.db, row.id),
+            debateOutcome(site.db, row.id),
+            scheduledDebateOn(site.db, row.id),
+          ]).then(([events, outcome, scheduledOn]) => ({ events, outcome, scheduledOn }))
+        : undefined;
     const [withheld, responses, invalidations] = await Promise.all([
       loadModerationSettings(site.db, row.profile).then((settings) => withheldReason(settings, row.category)),
       responsesForPetition(site.db, row.id),
@@ -210,6 +260,7 @@ export function registerPublicPages(app: Hono, site: Site, signing: SigningConte
         areaCounts={areaCounts}
         publicUrl={publicUrl}
         invalidations={invalidations}
+        tracks={tracks}
       />
     ).toString();
     return String(await html);

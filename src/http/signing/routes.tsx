@@ -5,10 +5,11 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { agreeByEmail, type SigningDeps } from '../../commands/agree-by-email.js';
 import { agreeSignedIn } from '../../commands/agree-signed-in.js';
 import { confirmAgreement } from '../../commands/confirm-agreement.js';
-import { SPONSOR_PAGE_STATES, takesPreAgreements } from '../../domain/admission.js';
+import { SPONSOR_PAGE_STATES, takesSponsorAgreement } from '../../domain/admission.js';
 import { DomainError } from '../../domain/errors.js';
-import { canonicalEmail, displayName, parseRegion, personId } from '../../domain/identity.js';
+import { canonicalEmail, displayName, personId } from '../../domain/identity.js';
 import { isReviewable } from '../../domain/petition-states.js';
+import { type PlaceTaxonomy, parsePlace, placesOf } from '../../domain/places.js';
 import { isRecordNumber } from '../../domain/record-numbers.js';
 import { hashToken, isTokenShaped } from '../../domain/tokens.js';
 import { errorMessage, type Locale, t } from '../../i18n/index.js';
@@ -85,6 +86,7 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
     const fields = await formFields(c);
     const person = sessionPerson(c, signing);
     const notify = fields.notify === 'on' || fields.notify === 'true';
+    const places = site.profile(site.deploymentProfile).profile.places;
     if (fields.method === 'oidc' && !person) {
       throw new DomainError('unauthenticated', t(localeOf(c), 'signin.expiredAgree'));
     }
@@ -96,6 +98,8 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
         petitionId,
         personId: person,
         region: fields.region,
+        postcode: fields.postcode,
+        places,
         notify,
         locale: c.var.locale,
         sponsorToken: fields.sponsor_token,
@@ -110,6 +114,8 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
           name: fields.name ?? '',
           email: fields.email ?? '',
           region: fields.region,
+          postcode: fields.postcode,
+          places,
           notify,
           locale: c.var.locale,
           sponsorToken: fields.sponsor_token,
@@ -133,8 +139,14 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             petitionId={petitionId}
             signing={signing}
             sponsorToken={fields.sponsor_token}
-            values={{ name: fields.name, email: fields.email, region: fields.region, notify }}
-            errors={allAgreeErrors(page.locale, fields, { field, message })}
+            values={{
+              name: fields.name,
+              email: fields.email,
+              region: fields.region,
+              postcode: fields.postcode,
+              notify,
+            }}
+            errors={allAgreeErrors(page.locale, places, fields, { field, message })}
           />,
           HTTP_STATUS[(error as DomainError).code],
         );
@@ -198,13 +210,15 @@ export function registerSigningRoutes(app: Hono, site: Site, signing: SigningCon
             {petition.body}
           </p>
         ) : null}
-        {takesPreAgreements(petition.state) ? (
+        {takesSponsorAgreement(petition) ? (
           <AgreementForm
             petitionId={petition.id}
             signedIn={sessionPerson(c, signing) !== null}
             providers={signing.providers}
             sponsorToken={token}
             locale={locale}
+            places={placesOf(site.profile(site.deploymentProfile).profile.places)}
+            askPostcode={site.profile(site.deploymentProfile).profile.places === 'uk'}
           />
         ) : null}
       </Layout>,
@@ -448,22 +462,24 @@ const AGREE_FIELD_OF: Partial<Record<string, AgreeField>> = {
   invalid_name: 'agree-name',
   invalid_email: 'agree-email',
   invalid_region: 'agree-region',
+  invalid_postcode: 'agree-postcode',
 };
 
 /**
  * Every refusal of the agree form at once, in the form's order (name, email, region): the command stops at its
  * first, so the other fields are checked here with the same domain rules (`displayName`, `canonicalEmail`,
- * `parseRegion`), and the command's own refusal is kept (e.g. an address the mail server refused).
+ * `parsePlace` in the site's place taxonomy), and the command's own refusal is kept (e.g. an address the mail server refused).
  */
 function allAgreeErrors(
   locale: Locale,
+  places: PlaceTaxonomy,
   fields: { name?: string | undefined; email?: string | undefined; region?: string | undefined },
   refused: FieldError<AgreeField>,
 ): FieldError<AgreeField>[] {
   const checks: Array<[AgreeField, () => unknown]> = [
     ['agree-name', () => displayName(fields.name ?? '')],
     ['agree-email', () => canonicalEmail(fields.email ?? '')],
-    ['agree-region', () => parseRegion(fields.region)],
+    ['agree-region', () => parsePlace(places, fields.region)],
   ];
   return checks.flatMap(([field, check]): FieldError<AgreeField>[] => {
     if (field === refused.field) return [refused];
@@ -509,6 +525,8 @@ function AgreeAgainPage(props: {
         providers={props.signing.providers}
         sponsorToken={props.sponsorToken}
         locale={locale}
+        places={placesOf(props.site.profile(props.site.deploymentProfile).profile.places)}
+        askPostcode={props.site.profile(props.site.deploymentProfile).profile.places === 'uk'}
         values={props.values}
         errors={props.errors}
       />

@@ -1,11 +1,11 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 
-import { REGIONS } from '../../domain/identity.js';
+import { type Place, placesOf } from '../../domain/places.js';
 import { type Locale, t } from '../../i18n/index.js';
 import { ContactFields, type FieldError, fieldError } from './form-errors.js';
 
 /** The agree form's fields, by input id. */
-export type AgreeField = 'agree-name' | 'agree-email' | 'agree-region';
+export type AgreeField = 'agree-name' | 'agree-email' | 'agree-region' | 'agree-postcode';
 
 /** The agreement form on a petition page: one click when signed in, else email, plus sign-in buttons. */
 export function AgreementForm(props: {
@@ -14,10 +14,14 @@ export function AgreementForm(props: {
   providers: Array<{ id: string; label: string }>;
   /** Present on the creator's private pre-agreement page (사전동의). */
   sponsorToken?: string;
+  /** The places a signer may choose (the site profile's taxonomy; default the Korean 시·도). */
+  places?: readonly Place[];
+  /** Ask for a UK postcode (the UK site: it gives the signer's constituency; never stored). */
+  askPostcode?: boolean;
   /** Language of the page (default Korean). */
   locale?: Locale;
   /** What the person typed, when the form is shown again after a refusal. */
-  values?: { name?: string; email?: string; region?: string; notify?: boolean };
+  values?: { name?: string; email?: string; region?: string; postcode?: string; notify?: boolean };
   /** Refusals tied to their fields (`agree-name`, `agree-email`, `agree-region`). */
   errors?: FieldError<AgreeField>[];
 }) {
@@ -48,13 +52,27 @@ export function AgreementForm(props: {
       <label for="agree-region">{m('agree.region')}</label>
       <select id="agree-region" class="krds-form-select medium" name="region" {...regionError.attrs}>
         <option value="">{m('agree.regionNone')}</option>
-        {REGIONS.map((r) => (
+        {(props.places ?? placesOf('kr_sido')).map((r) => (
           <option value={r.code} selected={values.region === r.code}>
             {r[locale]}
           </option>
         ))}
       </select>
       {regionError.element}
+      {props.askPostcode ? (
+        <>
+          <label for="agree-postcode">{m('agree.postcode')}</label>
+          <input
+            id="agree-postcode"
+            name="postcode"
+            autocomplete="postal-code"
+            maxlength={10}
+            value={values.postcode ?? ''}
+            {...invalid('agree-postcode').attrs}
+          />
+          {invalid('agree-postcode').element}
+        </>
+      ) : null}
     </p>
   );
   // the signer's receipt secret, made in their browser by the page's script (src/http/assets/live-count.js); left

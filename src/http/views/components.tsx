@@ -68,9 +68,12 @@ export function PetitionList(props: { rows: PetitionRow[]; site: Site; empty: st
               <div class="card-body">
                 <a class="petition-title" href={`/petitions/${row.id}`}>
                   <span class="c-tit" lang={textLocale === locale ? undefined : textLocale}>
-                    {row.title}
+                    {row.title_hidden ? t(locale, 'petition.titleWithheld') : row.title}
                   </span>
                 </a>
+                {row.state === 'rejected' && row.rejection_reason ? (
+                  <p class="c-reason">{t(locale, 'list.rejectedReason', { reason: row.rejection_reason })}</p>
+                ) : null}
                 {period ? (
                   <p class="c-date">
                     <span class="sr-only">{t(locale, 'petition.period')}: </span>

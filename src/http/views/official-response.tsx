@@ -16,6 +16,7 @@ import { type Locale, type MessageKey, type MessageValues, t } from '../../i18n/
 import { renderAnswerMarkdown } from '../../presenters/answer-markdown.js';
 import { formatDate } from '../../presenters/format.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
+import { localDateText } from './tracks.js';
 
 /** Plain text as paragraphs (blank lines separate them). */
 export function Paragraphs(props: { text: string }) {
@@ -43,7 +44,14 @@ function AnswerBody(props: { body: string; format: 'text' | 'markdown' }) {
  * The response track of a petition: awaiting with its deadline and the days left, overdue shown as overdue (never
  * silently), and for UK petitions the debate track. Nothing when no response is due.
  */
-export function ResponseTrack(props: { row: PetitionRow; zone: string; now: Date; locale?: Locale }) {
+export function ResponseTrack(props: {
+  row: PetitionRow;
+  zone: string;
+  now: Date;
+  locale?: Locale;
+  /** The scheduled debate's local date ('YYYY-MM-DD', repositories/tracks.ts `scheduledDebateOn`). */
+  scheduledOn?: string | null;
+}) {
   const { row } = props;
   const locale = props.locale ?? 'ko';
   const view = responseTrackAt(
@@ -68,8 +76,8 @@ export function ResponseTrack(props: { row: PetitionRow; zone: string; now: Date
       {debate ? (
         <p class="debate-track">
           {t(locale, 'answer.debate', { state: debate })}
-          {isDebateScheduled(row.debate_state) && row.debate_scheduled_on
-            ? ` (${row.debate_scheduled_on})`
+          {isDebateScheduled(row.debate_state) && props.scheduledOn
+            ? ` (${localDateText(locale, props.scheduledOn)})`
             : ''}
         </p>
       ) : null}

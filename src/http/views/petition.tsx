@@ -1,15 +1,17 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+
 import type { OfficialResponseRow, PetitionRow } from '../../db/schema.js';
 import { takesPublicAgreements } from '../../domain/admission.js';
 import { archivedCopyUrl, hasPreservedCopy } from '../../domain/archive-links.js';
-import { REGIONS } from '../../domain/identity.js';
 import { hasResponseBadge, isPublic } from '../../domain/petition-states.js';
+import { findPlace, placesOf } from '../../domain/places.js';
 import { formatCount, formatDate, formatNumber, formatPeriod, type Locale, t } from '../../i18n/index.js';
 import { progressPercent } from '../../presenters/format.js';
 import { petitionThresholds } from '../../presenters/petitions.js';
 import type { PublicStatement } from '../../repositories/invalidations.js';
 import type { ArchivedAreaCount, DayCount, RegionCount } from '../../repositories/open-data.js';
 import type { ResponseExtras } from '../../repositories/responses.js';
+import type { DebateOutcome, TrackEvent } from '../../repositories/tracks.js';
 import { siteAssets } from '../assets.js';
 import type { PageContext } from '../middleware/locale.js';
 import type { Site } from '../site.js';
@@ -20,6 +22,7 @@ import { stateLabel } from './components.js';
 import { InvalidationStatements } from './invalidation-statements.js';
 import { Layout } from './layout.js';
 import { OfficialResponses, Paragraphs, ResponseTrack } from './official-response.js';
+import { TrackTimeline } from './tracks.js';
 
 const ARCHIVE_NAMES: Record<Locale, Record<string, string>> = {
   ko: {
@@ -100,6 +103,10 @@ export function PetitionPage(props: {
   publicUrl?: string | null | undefined;
   /** Public statements of approved invalidations (issue 13), oldest first. */
   invalidations?: PublicStatement[] | undefined;
+  /** The parliamentary track after a threshold (UK debate, Assembly committee): timeline, outcome, debate date. */
+  tracks?:
+    | { events: TrackEvent[]; outcome: DebateOutcome | undefined; scheduledOn: string | null }
+    | undefined;
 }) {
   const { row, responses, site } = props;
   const locale: Locale = props.page?.locale ?? 'ko';
@@ -115,7 +122,9 @@ export function PetitionPage(props: {
     : null;
   const live = takesPublicAgreements(row.state);
   const pageUrl = `${props.publicUrl ?? ''}/petitions/${row.id}`;
-  const hashtag = suggestedHashtag(row.title);
+  // a title withheld by its rejection reason (defamation, libel) is never shown, not even in the page's head
+  const title = row.title_hidden ? m('petition.titleWithheld') : row.title;
+  const hashtag = suggestedHashtag(row.title_hidden ? '' : row.title);
   const n = (v: number) => formatNumber(locale, v);
   const chartText = (over: Omit<ChartText, 'formatNumber' | 'tableLabel'>): ChartText => ({
     ...over,
@@ -128,14 +137,14 @@ export function PetitionPage(props: {
   const regions = (props.byRegion ?? [])
     .filter((r) => r.region !== null)
     .map((r) => {
-      const region = REGIONS.find((x) => x.code === r.region);
+      const region = findPlace(site.profile(row.profile).profile.places, r.region ?? '');
       return { name: region ? region[locale] : String(r.region), count: r.count };
     })
     .sort((a, b) => b.count - a.count);
   const regionTotal = regions.reduce((a, r) => a + r.count, 0);
   return (
     <Layout
-      title={row.title}
+      title={title}
       categories={site.categories(locale)}
       locale={locale}
       url={props.page?.url ?? `/petitions/${row.id}`}
@@ -143,14 +152,14 @@ export function PetitionPage(props: {
       head={
         <>
           <meta property="og:type" content="article" />
-          <meta property="og:title" content={row.title} />
+          <meta property="og:title" content={title} />
           <meta
             property="og:description"
             content={m('petition.ogDescription', { count: row.public_count })}
           />
           {props.publicUrl ? <meta property="og:url" content={pageUrl} /> : null}
           <meta name="twitter:card" content="summary" />
-          <meta name="twitter:title" content={row.title} />
+          <meta name="twitter:title" content={title} />
           <meta
             name="twitter:description"
             content={m('petition.ogDescription', { count: row.public_count })}
@@ -173,7 +182,7 @@ export function PetitionPage(props: {
             <span class={`state state-${row.response_state}`}>{m(`response.${row.response_state}`)}</span>
           ) : null}
         </p>
-        <h1 lang={locale === 'en' && /[\uac00-\ud7a3]/.test(row.title) ? 'ko' : undefined}>{row.title}</h1>
+        <h1 lang={locale === 'en' && /[\uac00-\ud7a3]/.test(title) ? 'ko' : undefined}>{title}</h1>
         <dl class="petition-facts">
           <dt>{m('petition.period')}</dt>
           <dd>{formatPeriod(locale, row.opened_at, row.closes_at, profile.timeZone)}</dd>
@@ -240,7 +249,24 @@ export function PetitionPage(props: {
             )}
           </ul>
         ) : null}
-        <ResponseTrack row={row} zone={profile.timeZone} now={site.now()} locale={locale} />
+        {row.debate_threshold !== null && isPublic(row.state) ? (
+          <p class="threshold-next">
+            {m('petition.debateTarget', {
+              threshold: row.debate_threshold,
+              reached: row.public_count >= row.debate_threshold ? 'true' : 'false',
+            })}
+          </p>
+        ) : null}
+        <ResponseTrack
+          row={row}
+          zone={profile.timeZone}
+          now={site.now()}
+          locale={locale}
+          scheduledOn={props.tracks?.scheduledOn ?? null}
+        />
+        {props.tracks ? (
+          <TrackTimeline events={props.tracks.events} outcome={props.tracks.outcome} locale={locale} />
+        ) : null}
         {archived ? (
           <p class="notice">
             {m('petition.archived', {
@@ -308,6 +334,8 @@ export function PetitionPage(props: {
             signedIn={props.agree.signedIn}
             providers={props.agree.providers}
             locale={locale}
+            places={placesOf(site.profile(row.profile).profile.places)}
+            askPostcode={site.profile(row.profile).profile.places === 'uk'}
           />
         ) : null}
         {peak ? (

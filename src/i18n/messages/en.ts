@@ -106,6 +106,7 @@ export const en: Record<MessageKey, string> = {
   'confirm.readPetition': 'Read the petition',
   'agree.heading': 'Agree with this petition',
   'agree.region': 'Region (optional, used for statistics only)',
+  'agree.postcode': 'UK postcode (optional; gives your constituency for the map, and is not stored)',
   'agree.regionNone': 'Not given',
   'agree.oneClick': 'I agree',
   'agree.name': 'Name',
@@ -125,6 +126,24 @@ export const en: Record<MessageKey, string> = {
   'petition.duplicate': 'This petition asks the same as another one; please agree with that one:',
   'petition.duplicateLink': 'petition {id}',
   'petition.rejected': 'It was decided not to publish this petition. Reason: {reason}',
+  'petition.titleWithheld': 'Petition title withheld',
+  'petition.debateTarget':
+    '{reached, select, true {This petition has passed {threshold, number} signatures and will be considered for debate in Parliament.} other {At {threshold, number} signatures, this petition will be considered for debate in Parliament.}}',
+  'prepub.gatheringTitle': 'This petition is gathering support',
+  'prepub.gathering':
+    'It has {count, plural, one {# supporter} other {# supporters}} of the {threshold, number} it needs before it is checked by moderators. Only people with the creator’s link can support it now.',
+  'prepub.moderationTitle': 'This petition is awaiting moderation',
+  'prepub.moderation':
+    'It has {count, plural, one {# supporter} other {# supporters}}. Moderators check petitions before they are published, usually within {days, plural, one {# day} other {# days}}.',
+  'prepub.textHidden': 'Its text is shown once it is published.',
+  'list.rejected': 'Rejected petitions',
+  'list.awaitingResponse': 'Awaiting a government response',
+  'list.withResponse': 'Government responded',
+  'list.awaitingDebate': 'Awaiting a debate in Parliament',
+  'list.debateScheduled': 'Debate scheduled',
+  'list.debated': 'Debated in Parliament',
+  'list.notDebated': 'Not debated',
+  'list.rejectedReason': 'Reason: {reason}',
   'petition.rejectedDefault': 'It does not meet the rules of the platform.',
   'petition.withheld': 'Withheld during the election period: {reason}',
   'petition.hiddenInPart':
@@ -299,8 +318,10 @@ export const en: Record<MessageKey, string> = {
   'error.not_found': 'Nothing was found at this address.',
   'error.method_not_allowed': 'This request method is not allowed here.',
   'error.invalid_email': 'The email address is not valid.',
-  'error.invalid_name': 'The name is not valid.',
+  'error.invalid_name':
+    'The name is not valid: give your name only (no web addresses, not starting with = + - @), up to 100 characters.',
   'error.invalid_region': 'The region is not valid.',
+  'error.invalid_postcode': 'Enter a valid UK postcode, such as SW1A 1AA.',
   'error.invalid_token': 'The link is not valid.',
   'error.token_expired': 'The link has expired.',
   'error.petition_not_open': 'This petition is not collecting agreements.',
@@ -362,9 +383,14 @@ export const en: Record<MessageKey, string> = {
   'create.error.bodyMissing': 'Enter the petition text.',
   'create.error.bodyTooLong':
     'The petition text can be at most {limit} characters. It has {length}: remove {over}.',
+  'create.error.titleLink':
+    'The title cannot contain a web address. Say what you want the government or parliament to do.',
+  'create.error.titleFormula': 'The title cannot start with = + - or @.',
   'create.error.controlCharacter':
     'It contains an invisible control character (such as NUL). Please type the text again.',
   'create.error.name': 'Enter your name, at most 100 characters.',
+  'create.error.nameLink': 'Enter your name only: a name cannot be a web address.',
+  'create.error.nameFormula': 'A name cannot start with = + - or @.',
   'create.error.email': 'Enter an email address that can receive mail (for example name@example.org).',
   'create.error.formExpired': 'The form is not valid. Please start the petition again.',
   'create.button.next': 'Next',
@@ -375,7 +401,7 @@ export const en: Record<MessageKey, string> = {
   'create.button.submit': 'Submit the petition',
   'create.similar.explain':
     'There are similar petitions already. Would you rather sign one of these instead of starting a new one?',
-  'create.similar.count': '{count} agreed',
+  'create.similar.count': '{count, plural, one {# agreement} other {# agreements}}',
   'create.similar.continueExplain':
     'If none of them is what you want, continue with your new petition. A petition that repeats an existing one may not be published.',
   'create.check.preview': 'Preview',
@@ -392,7 +418,7 @@ export const en: Record<MessageKey, string> = {
   'create.rules.advertising': 'Petitions that advertise or promote',
   'create.rules.remit': 'Petitions about matters the government cannot answer',
   'create.check.preAgreements':
-    'After you submit, you get a private link for supporters. When {count} people have agreed through it, the petition is checked by moderators and published.',
+    'After you submit, you get a private link for supporters. When {count, plural, one {# person has} other {# people have}} agreed through it, the petition is checked by moderators and published.',
   'create.check.creatorTitle': 'About you',
   'create.check.creatorEmail':
     'We will email you a link: the petition is registered only when you open it and confirm.',
@@ -417,7 +443,7 @@ export const en: Record<MessageKey, string> = {
     'This link has already registered the petition. We emailed you the link for supporters then.',
   'create.link.title': 'Your petition is registered',
   'create.link.explain':
-    'Share this private link with people who support the petition. When {count} people have agreed through it, the petition is checked by moderators and published.',
+    'Share this private link with people who support the petition. When {count, plural, one {# person has} other {# people have}} agreed through it, the petition is checked by moderators and published.',
   'create.link.label': 'Link for supporters',
   'create.link.open': 'Open the page for supporters',
   'create.link.mailed': 'We have also emailed you this link.',

@@ -107,6 +107,7 @@ export const ko = {
   'confirm.readPetition': '청원 읽기',
   'agree.heading': '이 청원에 동의하기',
   'agree.region': '지역 (선택, 통계에만 쓰입니다)',
+  'agree.postcode': '영국 우편번호 (선택, 선거구 통계에만 쓰며 저장하지 않음)',
   'agree.regionNone': '선택하지 않음',
   'agree.oneClick': '동의합니다',
   'agree.name': '이름',
@@ -125,6 +126,24 @@ export const ko = {
   'petition.duplicate': '이 청원은 다른 청원과 같은 내용입니다. 그 청원에 동의해 주십시오:',
   'petition.duplicateLink': '{id}번 청원',
   'petition.rejected': '공개하지 않기로 결정된 청원입니다. 사유: {reason}',
+  'petition.titleWithheld': '제목 비공개',
+  'petition.debateTarget':
+    '{reached, select, true {{threshold, number}명을 넘어 의회 토론 대상으로 검토됩니다.} other {{threshold, number}명이 동의하면 의회 토론 대상으로 검토됩니다.}}',
+  'prepub.gatheringTitle': '사전동의를 받고 있는 청원입니다',
+  'prepub.gathering':
+    '검토 전에 필요한 {threshold, number}명 중 {count, number}명이 사전동의했습니다. 지금은 청원인의 링크로만 동의할 수 있습니다.',
+  'prepub.moderationTitle': '검토를 기다리는 청원입니다',
+  'prepub.moderation':
+    '{count, number}명이 사전동의했습니다. 청원은 공개 전에 검토를 거치며, 보통 {days, number}일 안에 결정됩니다.',
+  'prepub.textHidden': '청원 내용은 공개된 뒤에 볼 수 있습니다.',
+  'list.rejected': '공개 거부된 청원',
+  'list.awaitingResponse': '답변 대기 중인 청원',
+  'list.withResponse': '답변한 청원',
+  'list.awaitingDebate': '의회 토론 여부 검토 중',
+  'list.debateScheduled': '의회 토론 예정',
+  'list.debated': '의회 토론 완료',
+  'list.notDebated': '토론하지 않기로 한 청원',
+  'list.rejectedReason': '사유: {reason}',
   'petition.rejectedDefault': '운영 원칙에 맞지 않습니다.',
   'petition.withheld': '선거 기간 공개 보류: {reason}',
   'petition.hiddenInPart':
@@ -295,6 +314,7 @@ export const ko = {
   'error.invalid_email': '이메일 주소가 올바르지 않습니다.',
   'error.invalid_name': '이름이 올바르지 않습니다.',
   'error.invalid_region': '지역이 올바르지 않습니다.',
+  'error.invalid_postcode': '올바른 영국 우편번호를 입력해 주십시오 (예: SW1A 1AA).',
   'error.invalid_token': '링크가 올바르지 않습니다.',
   'error.token_expired': '링크의 유효 기간이 지났습니다.',
   'error.petition_not_open': '지금 동의를 받고 있지 않은 청원입니다.',
@@ -358,9 +378,13 @@ export const ko = {
   'create.error.bodyMissing': '청원 내용을 써 주십시오.',
   'create.error.bodyTooLong':
     '청원 내용은 {limit}자까지 쓸 수 있습니다. 지금 {length}자로 {over}자를 줄여 주십시오.',
+  'create.error.titleLink': '제목에는 웹 주소를 넣을 수 없습니다. 바라는 조치를 글로 써 주십시오.',
+  'create.error.titleFormula': '제목은 = + - @ 기호로 시작할 수 없습니다.',
   'create.error.controlCharacter':
     '보이지 않는 제어 문자(예: NUL)가 들어 있습니다. 글을 다시 입력해 주십시오.',
   'create.error.name': '이름을 100자 이내로 써 주십시오.',
+  'create.error.nameLink': '이름만 적어 주십시오. 웹 주소는 이름으로 쓸 수 없습니다.',
+  'create.error.nameFormula': '이름은 = + - @ 기호로 시작할 수 없습니다.',
   'create.error.email': '메일을 받을 수 있는 이메일 주소를 써 주십시오 (예: name@example.kr).',
   'create.error.formExpired': '양식이 올바르지 않습니다. 청원하기를 처음부터 다시 시작해 주십시오.',
   'create.button.next': '다음',
@@ -371,7 +395,7 @@ export const ko = {
   'create.button.submit': '청원 제출',
   'create.similar.explain':
     '비슷한 청원이 이미 있습니다. 새 청원을 올리는 대신 이 가운데 하나에 동의하시겠습니까?',
-  'create.similar.count': '{count}명 동의',
+  'create.similar.count': '{count, number}명 동의',
   'create.similar.continueExplain':
     '찾는 청원이 없으면 새 청원을 계속 작성하십시오. 같은 내용의 청원은 중복으로 공개되지 않을 수 있습니다.',
   'create.check.preview': '미리 보기',
@@ -387,7 +411,7 @@ export const ko = {
   'create.rules.advertising': '광고나 홍보를 위한 청원',
   'create.rules.remit': '정부가 답할 수 없는 일에 관한 청원',
   'create.check.preAgreements':
-    '제출한 뒤 받는 사전동의 링크로 {count}명이 동의하면 청원은 검토를 거쳐 공개됩니다.',
+    '제출한 뒤 받는 사전동의 링크로 {count, number}명이 동의하면 청원은 검토를 거쳐 공개됩니다.',
   'create.check.creatorTitle': '청원인',
   'create.check.creatorEmail': '이메일로 보내 드리는 링크를 열어 확인해야 청원이 등록됩니다.',
   'create.check.creatorSignedIn':
@@ -409,7 +433,7 @@ export const ko = {
     '이 링크로 이미 청원을 등록했습니다. 사전동의 링크는 그때 메일로 보내 드렸습니다.',
   'create.link.title': '청원이 등록되었습니다',
   'create.link.explain':
-    '아래 비공개 사전동의 링크를 지지하는 분들께 알려 주십시오. {count}명이 이 링크로 동의하면 청원은 검토를 거쳐 공개됩니다.',
+    '아래 비공개 사전동의 링크를 지지하는 분들께 알려 주십시오. {count, number}명이 이 링크로 동의하면 청원은 검토를 거쳐 공개됩니다.',
   'create.link.label': '사전동의 링크',
   'create.link.open': '사전동의 페이지 열기',
   'create.link.mailed': '같은 링크를 메일로도 보내 드렸습니다.',

@@ -1,8 +1,15 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import type { RenderedMail } from './agreement-confirmation.js';
 import { escapeHtml, htmlDocument, oneLine, shorten } from './text.js';
 
 /** The kinds of notification mail; signer kinds go to every opted-in signer, creator kinds to the creator. */
-export const SIGNER_KINDS = ['signers.threshold_reached', 'signers.answered'] as const;
+export const SIGNER_KINDS = [
+  'signers.threshold_reached',
+  'signers.answered',
+  'signers.debate_scheduled',
+  'signers.debate_outcome',
+  'signers.committee_stage',
+] as const;
 export const CREATOR_KINDS = [
   'creator.pre_agreement_progress',
   'creator.review_decision',
@@ -10,6 +17,9 @@ export const CREATOR_KINDS = [
   'creator.answered',
   'creator.closed',
   'creator.lapsed',
+  'creator.debate_scheduled',
+  'creator.debate_outcome',
+  'creator.committee_stage',
 ] as const;
 export type SignerKind = (typeof SIGNER_KINDS)[number];
 export type CreatorKind = (typeof CREATOR_KINDS)[number];
@@ -22,6 +32,9 @@ export const REVIEW_DECISION_NOTICES = [
   'hidden',
   'hidden_in_part',
   'unhidden',
+  'restored',
+  'taken_down',
+  'edited',
 ] as const;
 export type ReviewDecisionNotice = (typeof REVIEW_DECISION_NOTICES)[number];
 
@@ -33,6 +46,9 @@ export const REPEATABLE_DECISION_NOTICES = [
   'hidden',
   'hidden_in_part',
   'unhidden',
+  'restored',
+  'taken_down',
+  'edited',
 ] as const satisfies readonly ReviewDecisionNotice[];
 
 /** True for a decision that may repeat (`REPEATABLE_DECISION_NOTICES`). */
@@ -69,6 +85,13 @@ export interface NotificationMailInput {
   /** creator.review_decision. */
   decision?: ReviewDecisionNotice | undefined;
   reason?: string | null | undefined;
+  /**
+   * Parliamentary tracks: the debate's date (`on`), whether it was debated, the public summary or reason (`note`),
+   * the committee's name and the stage reached.
+   */
+  track?:
+    | { stage: string; on: string | null; note: string | null; bodyName: string | null; debated?: boolean }
+    | undefined;
   /** *.answered: who answered and when (local date). */
   response?:
     | {
@@ -79,6 +102,16 @@ export interface NotificationMailInput {
       }
     | undefined;
 }
+
+/** English sentences with counts, through ICU plural rules ('1 supporter', '2 supporters'). */
+const SUPPORTERS_LAPSED_EN = new IntlMessageFormat(
+  'Within the time allowed, {count, plural, one {# supporter} other {# supporters}} of the {threshold, number} it needed agreed, so the petition ended without being published.',
+  'en-GB',
+);
+const SUPPORTERS_PROGRESS_EN = new IntlMessageFormat(
+  'Your petition has {count, plural, one {# supporter} other {# supporters}}: {milestone}% of the {threshold, number} it needs.',
+  'en-GB',
+);
 
 const numberKo = new Intl.NumberFormat('ko-KR');
 const numberEn = new Intl.NumberFormat('en-GB');
@@ -155,6 +188,70 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
         ko ? '답변 전문은 청원 페이지에서 보실 수 있습니다.' : 'Read the full response on the petition page.',
       );
       break;
+    case 'signers.debate_scheduled':
+    case 'creator.debate_scheduled':
+      subject = ko ? `의회 토론 일정: ${short}` : `Parliament will debate this petition: ${short}`;
+      body.push(
+        ko
+          ? `청원이 ${input.track?.on ?? ''}에 의회에서 토론될 예정입니다.`
+          : `Parliament will debate this petition on ${input.track?.on ?? ''}.`,
+        ko
+          ? '토론 결과가 나오면 다시 알려 드리겠습니다.'
+          : 'We will email you again when the debate has happened.',
+      );
+      break;
+    case 'signers.debate_outcome':
+    case 'creator.debate_outcome': {
+      const debated = input.track?.debated === true;
+      subject = debated
+        ? ko
+          ? `의회가 청원을 토론했습니다: ${short}`
+          : `Parliament debated this petition: ${short}`
+        : ko
+          ? `의회가 청원을 토론하지 않기로 했습니다: ${short}`
+          : `Parliament decided not to debate this petition: ${short}`;
+      if (debated) {
+        body.push(
+          ko
+            ? `의회가 ${input.track?.on ?? ''}에 이 청원을 토론했습니다.`
+            : `Parliament debated this petition on ${input.track?.on ?? ''}.`,
+        );
+      }
+      if (input.track?.note) body.push(oneLine(input.track.note));
+      body.push(
+        ko
+          ? '영상, 속기록, 연구 자료는 청원 페이지에서 보실 수 있습니다.'
+          : 'The video, transcript and research are linked from the petition page.',
+      );
+      break;
+    }
+    case 'signers.committee_stage':
+    case 'creator.committee_stage': {
+      const stage = input.track?.stage ?? '';
+      const committee = input.track?.bodyName ? oneLine(input.track.bodyName) : '';
+      subject = ko
+        ? `국민동의청원 심사 경과: ${short}`
+        : `Progress of the petition in the Assembly: ${short}`;
+      body.push(
+        stage === 'referred'
+          ? ko
+            ? `청원이 ${committee}에 회부되었습니다.`
+            : `The petition has been referred to the ${committee}.`
+          : stage === 'under_review'
+            ? ko
+              ? '위원회가 청원 심사를 시작했습니다.'
+              : 'The committee has started to review the petition.'
+            : stage === 'decided'
+              ? ko
+                ? '위원회가 청원 심사를 마쳤습니다.'
+                : 'The committee has decided on the petition.'
+              : ko
+                ? '국회의원 임기가 끝나 청원 심사가 종료되었습니다 (임기만료폐기).'
+                : "The petition's review ended with the National Assembly's term.",
+      );
+      if (input.track?.note) body.push(oneLine(input.track.note));
+      break;
+    }
     case 'creator.closed': {
       const reached =
         input.count !== undefined && input.threshold !== undefined && input.count >= input.threshold;
@@ -180,7 +277,7 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
       body.push(
         ko
           ? `사전동의 기간 안에 필요한 ${n(input.threshold)}명 중 ${n(input.count)}명이 동의하여, 청원이 공개되지 않고 종료되었습니다.`
-          : `Within the time allowed, ${n(input.count)} of the ${n(input.threshold)} supporters it needed agreed, so the petition ended without being published.`,
+          : String(SUPPORTERS_LAPSED_EN.format({ count: input.count ?? 0, threshold: input.threshold ?? 0 })),
         ko
           ? '같은 내용으로 새 청원을 작성하실 수 있습니다.'
           : 'You may start a new petition with the same text.',
@@ -194,7 +291,13 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
       body.push(
         ko
           ? `올리신 청원의 사전동의가 ${n(input.count)}명으로, 필요한 ${n(input.threshold)}명의 ${input.milestone}%에 이르렀습니다.`
-          : `Your petition has ${n(input.count)} supporters: ${input.milestone}% of the ${n(input.threshold)} it needs.`,
+          : String(
+              SUPPORTERS_PROGRESS_EN.format({
+                count: input.count ?? 0,
+                milestone: input.milestone,
+                threshold: input.threshold ?? 0,
+              }),
+            ),
         input.milestone >= 100
           ? ko
             ? '이제 청원은 검토를 거쳐 공개됩니다. 결과를 메일로 알려 드리겠습니다.'
@@ -236,6 +339,31 @@ export function notificationMail(input: NotificationMailInput): RenderedMail {
             ? '운영 기준에 따라 청원의 일부 내용을 숨기고 안내 문구로 바꾸었습니다 (개인정보나 피해자를 보호하기 위한 경우가 대부분입니다). 청원은 계속 공개되고 동의를 받습니다.'
             : 'Under the site’s rules some passages of your petition have been hidden and replaced by a notice ' +
                 '(most often to protect personal data or a victim). The petition stays public and open to agreement.',
+        );
+      } else if (input.decision === 'restored') {
+        subject = ko
+          ? `청원 비공개 결정 취소: ${short}`
+          : `The decision on your petition was reversed: ${short}`;
+        body.push(
+          ko
+            ? '청원을 공개하지 않기로 한 결정을 취소했습니다. 청원은 다시 검토되거나 이전 상태로 돌아갑니다.'
+            : 'We reversed the decision to reject your petition. It goes back to moderation, or to where it was.',
+        );
+      } else if (input.decision === 'taken_down') {
+        subject = ko ? `청원 게시 중단: ${short}` : `Your petition has been taken down: ${short}`;
+        body.push(
+          ko
+            ? '운영 기준에 따라 게시된 청원을 내렸습니다. 청원 페이지에는 사유가 공개됩니다.'
+            : 'Under the site’s standards your published petition has been taken down. Its page shows the reason.',
+        );
+      } else if (input.decision === 'edited') {
+        subject = ko
+          ? `검토자가 청원을 수정했습니다: ${short}`
+          : `We made changes to your petition: ${short}`;
+        body.push(
+          ko
+            ? '공개 기준에 맞도록 검토자가 청원의 글을 고쳤습니다. 고친 글은 청원 페이지에서 보실 수 있습니다.'
+            : 'A moderator changed the text of your petition so that it meets the standards. You can read the changed text on the petition page once it is published.',
         );
       } else {
         subject = ko ? `청원 다시 공개: ${short}` : `Your petition is visible again: ${short}`;

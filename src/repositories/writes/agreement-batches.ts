@@ -7,7 +7,12 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { PRE_AGREEMENT_STATES, PUBLIC_AGREEMENT_STATES } from '../../domain/admission.js';
+import {
+  LATE_SUPPORT_PROFILES,
+  LATE_SUPPORT_STATES,
+  PRE_AGREEMENT_STATES,
+  PUBLIC_AGREEMENT_STATES,
+} from '../../domain/admission.js';
 import {
   COUNTED_COLUMNS,
   type CountEffects,
@@ -64,11 +69,11 @@ export async function findAgreementsByTokenHash(db: Executor, tokenHashes: strin
 export async function findAdmissionFacts(
   db: Executor,
   petitionIds: string[],
-): Promise<Array<{ id: string; state: PetitionState; closes_at: Date | null }>> {
+): Promise<Array<{ id: string; state: PetitionState; closes_at: Date | null; profile: string }>> {
   if (petitionIds.length === 0) return [];
   return await db
     .selectFrom('petitions')
-    .select(['id', 'state', 'closes_at'])
+    .select(['id', 'state', 'closes_at', 'profile'])
     .where('id', 'in', petitionIds)
     .execute();
 }
@@ -106,8 +111,10 @@ export interface AgreementToInsert {
   petitionId: string;
   /** HMAC-SHA256 hex of (petition, pseudonymous person id): the database enforces one per petition. */
   signerKey: string;
-  method: 'email' | 'oidc';
+  method: 'email' | 'oidc' | 'creator';
   region: string | null;
+  /** UK: the Westminster constituency (ONS code) the signer's postcode led to, or null/absent. */
+  constituency?: string | null;
   locale: 'ko' | 'en';
   /** The signer asked to be told when the petition is answered. */
   notify: boolean;
@@ -198,7 +205,8 @@ export interface BatchStatementResult {
  * agreements (one-click ones counted at once, email ones pending), the contacts of new email agreements, and each
  * touched petition's count moved once by the rows actually inserted-and-counted plus `confirmed` (see
  * `CountsStep`). The insert admits only petitions that take the agreement now — the states of
- * `PUBLIC_AGREEMENT_STATES`, or `PRE_AGREEMENT_STATES` for a sponsor, before `closes_at` — the SQL form of
+ * `PUBLIC_AGREEMENT_STATES`, or `PRE_AGREEMENT_STATES` for a sponsor (and `LATE_SUPPORT_STATES` on the
+ * `LATE_SUPPORT_PROFILES`), before `closes_at` — the SQL form of
  * `takesAgreement` (src/domain/admission.ts), whose state groups it receives as parameters. The petition row
  * lock is taken at the end of the statement and held only until commit.
  *
@@ -243,23 +251,25 @@ export async function writeAgreementBatch(
         ${r.map((_, i) => bytes(log?.entries[i]))}::bytea[],
         ${r.map(() => randomInt(2 ** 31))}::int[],
         ${r.map((a) => a.networkPrefix ?? null)}::text[], ${r.map((a) => a.emailDomain ?? null)}::text[],
-        ${r.map((a) => a.provider ?? null)}::text[])
+        ${r.map((a) => a.provider ?? null)}::text[], ${r.map((a) => a.constituency ?? null)}::text[])
         as u (petition_id, signer_key, method, region, locale, notify, counted, confirmation_token_hash,
               token_expires_at, sponsor, contact_email, contact_name, receipt_commitment, entry, rank,
-              network_prefix, email_domain, provider)
+              network_prefix, email_domain, provider, constituency)
     ),
     ins as (
       insert into agreements (petition_id, signer_key, method, region, locale, notify, created_at, confirmed_at,
                               confirmation_token_hash, token_expires_at, receipt_commitment, network_prefix,
-                              email_domain, provider)
+                              email_domain, provider, constituency)
       select u.petition_id, u.signer_key, u.method, u.region, u.locale, u.notify, ${at}::timestamptz,
              case when u.counted is not null then ${at}::timestamptz end,
              u.confirmation_token_hash, u.token_expires_at, u.receipt_commitment, u.network_prefix,
-             u.email_domain, u.provider
+             u.email_domain, u.provider, u.constituency
       from u
       join petitions p on p.id = u.petition_id
         and (p.state = any(${states(PUBLIC_AGREEMENT_STATES)}::text[])
-             or (u.sponsor and p.state = any(${states(PRE_AGREEMENT_STATES)}::text[])))
+             or (u.sponsor and p.state = any(${states(PRE_AGREEMENT_STATES)}::text[]))
+             or (u.sponsor and p.state = any(${states(LATE_SUPPORT_STATES)}::text[])
+                 and p.profile = any(${[...LATE_SUPPORT_PROFILES]}::text[])))
         and (p.closes_at is null or p.closes_at > ${at}::timestamptz)
       ${log ? sql`where u.counted is null or u.entry is not null` : sql``}
       order by u.petition_id, u.signer_key

@@ -1,7 +1,11 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { type ModerationSettings, QUEUE_BUCKET_LABELS } from '../../../domain/moderation.js';
+import { getProfile, isProfileCode } from '../../../domain/policy-profiles.js';
 import type { QueueEntry } from '../../../repositories/moderation-queue.js';
 import { shortDateTime } from './layout.js';
+
+/** The time zone of a queue entry's petition (its profile's): a London petition shows London times. */
+const zoneOf = (profile: string) => (isProfileCode(profile) ? getProfile(profile).timeZone : 'Asia/Seoul');
 
 /** The moderation queue by bucket against the review target (over, near, within), longest waiting first. */
 export function QueueView(props: { entries: QueueEntry[]; settings: ModerationSettings }) {
@@ -26,8 +30,11 @@ export function QueueView(props: { entries: QueueEntry[]; settings: ModerationSe
                   <a href={`/staff/petitions/${e.id}`}>
                     {e.id}. {e.title}
                   </a>{' '}
-                  · {Math.floor(e.waitedMs / 86_400_000)}일째 (검토 시작 {shortDateTime(e.reviewStartedAt)})
-                  {e.reviewOverdueAt ? ` · 목표 초과 ${shortDateTime(e.reviewOverdueAt)}부터` : ''}
+                  · {Math.floor(e.waitedMs / 86_400_000)}일째 (검토 시작{' '}
+                  {shortDateTime(e.reviewStartedAt, zoneOf(e.profile))})
+                  {e.reviewOverdueAt
+                    ? ` · 목표 초과 ${shortDateTime(e.reviewOverdueAt, zoneOf(e.profile))}부터`
+                    : ''}
                   {e.checkedOutBy ? ` · ${e.checkedOutBy} 검토 중` : ''}
                 </li>
               ))}

@@ -2,7 +2,8 @@
 import type { Child } from 'hono/jsx';
 import type { PetitionReview } from '../../../commands/review-petition.js';
 import type { PersonalDataFlagsTable, RedactedPassage } from '../../../db/schema.js';
-import { isHidden } from '../../../domain/petition-states.js';
+import { isHidden, isPublic } from '../../../domain/petition-states.js';
+import type { PolicyProfile } from '../../../domain/policy-profiles.js';
 import { STATE_LABELS } from '../../views/components.js';
 import { ReasonField, shortDateTime } from './layout.js';
 
@@ -18,11 +19,34 @@ export function ReviewView(props: {
   /** The petition's profile's time zone and its category's name. */
   zone: string;
   categoryName: string | null;
+  /** The petition's profile: its rules (edit before publishing) and tracks decide which forms are offered. */
+  profile?: PolicyProfile;
 }) {
   const { petition: p, flags, redactions, similar, checkout, reasons, decisions } = props.review;
   const { zone, csrf } = props;
   const id = p.id;
   const mine = checkout?.staff_id === props.staffId;
+  const en = props.profile?.locale === 'en';
+  const l = (ko: string, english: string) => (en ? english : ko);
+  const reasonFields = (
+    <>
+      <label>
+        {l('사유', 'Reason')}{' '}
+        <select name="reason_code">
+          {reasons.map((reason) => (
+            <option value={reason.code}>{en ? (reason.label_en ?? reason.label) : reason.label}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {l('공개 문구 (비우면 목록의 문구)', 'Public text (blank: the list’s text)')}{' '}
+        <input name="public_reason" maxlength={1000} />
+      </label>
+      <label>
+        {l('내부 메모', 'Internal note')} <input name="reason" maxlength={1000} />
+      </label>
+    </>
+  );
   const form = (action: string, label: string, children?: Child) => (
     <form method="post" action={`/staff/petitions/${id}/${action}`} class="staff-action">
       <input type="hidden" name="csrf" value={csrf} />
@@ -177,6 +201,35 @@ export function ReviewView(props: {
         {isHidden(p.state)
           ? form('unhide', '숨김 해제', <ReasonField />)
           : form('hide', '전체 숨김', <ReasonField />)}
+        {p.state === 'rejected'
+          ? form('restore', l('거부 취소 (복원)', 'Restore (undo the rejection)'), <ReasonField />)
+          : null}
+        {isPublic(p.state) ? form('take-down', l('게시 중단', 'Take down'), reasonFields) : null}
+        {p.state === 'in_review' && props.profile?.rules.editBeforePublishing
+          ? form(
+              'edit',
+              l('글 고치기 (청원인에게 알림)', 'Save changes (the creator is told)'),
+              <>
+                <label>
+                  {l('제목', 'Action')} <input name="title" value={p.title} maxlength={200} required />
+                </label>
+                <label>
+                  {l('내용', 'Text')}
+                  <textarea name="body" rows={8} maxlength={20000}>
+                    {p.body ?? ''}
+                  </textarea>
+                </label>
+                <ReasonField />
+              </>,
+            )
+          : null}
+        {props.profile && props.profile.tracks.length > 0 ? (
+          <p>
+            <a href={`/staff/petitions/${id}/tracks`}>
+              {l('의회 절차 (위원회 회부·심사)', 'Parliamentary track (debate)')}
+            </a>
+          </p>
+        ) : null}
       </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">결정 기록</h2>
