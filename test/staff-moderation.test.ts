@@ -975,8 +975,12 @@ describe('public side', () => {
       ).text();
       expect(page).toContain('검토 중입니다 (2026-11-25부터)');
       expect(page).not.toContain('name="sponsor_token"'); // no agreement form in review
-      // not public by number while in review
-      expect((await withSigning.request(`/petitions/${petition}`)).status).toBe(404);
+      // by number while in review: the "awaiting moderation" page with its count (issue 16), never its title or text
+      const byNumber = await withSigning.request(`/petitions/${petition}`);
+      expect(byNumber.status).toBe(200);
+      const publicPage = await byNumber.text();
+      expect(publicPage).not.toContain('검토 중 청원');
+      expect(publicPage).not.toContain('name="sponsor_token"');
     } finally {
       await signing.close();
     }
