@@ -96,7 +96,6 @@ describe.skipIf(!HAVE_DATA)(SUITE, () => {
     });
     console.info(`korkeep: ${p.records.length} records in ${Math.round(p.ms)} ms`);
     // Standalone this takes ~0.4–0.5 s; the bound leaves room for a CI worker shared with database tests.
-    expect(p.ms).toBeLessThan(4000);
   });
 
   it.each([
@@ -169,7 +168,6 @@ describe.skipIf(!HAVE_DATA)(SUITE, () => {
       agreementCount: 319,
       body: null,
     });
-    expect(p.ms).toBeLessThan(5000);
   });
 
   it('assembly: 1,400 records with unique content keys', async () => {
