@@ -95,7 +95,6 @@ describe.skipIf(!HAVE_DATA)(SUITE, () => {
       sourceUrl: 'https://webarchives.pa.go.kr/19th/www.president.go.kr/petitions/586819',
     });
     console.info(`korkeep: ${p.records.length} records in ${Math.round(p.ms)} ms`);
-    // Standalone this takes ~0.4–0.5 s; the bound leaves room for a CI worker shared with database tests.
   });
 
   it.each([
