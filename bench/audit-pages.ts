@@ -23,18 +23,9 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
 import { buildAssets } from '../scripts/build-assets.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../test/support/browser.js';
 import { appendToBenchmarks, machine, ROOT } from './support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const RUNS = Number(process.env.AUDIT_RUNS ?? 3);
 /** AUDIT_AFTER=0 measures only "before" (with AUDIT_BEFORE=none, only "after"): each half stays under 10 minutes. */
 const MEASURE_AFTER = process.env.AUDIT_AFTER !== '0';
@@ -148,7 +139,7 @@ async function startServer(
 
 /** Bytes on the wire for a first visit (empty cache) of `url`, in total and by resource type. */
 async function firstVisitBytes(url: string): Promise<{ bytes: number; byType: Record<string, number> }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   try {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
@@ -184,7 +175,7 @@ async function lighthouseMedian(url: string): Promise<{ scores: Scores; failing:
   const runs: Scores[] = [];
   const failing = new Set<string>();
   for (let i = 0; i < RUNS; i++) {
-    const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: FLAGS });
+    const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS });
     try {
       const result = await lighthouse(url, {
         port: chrome.port,

@@ -9,21 +9,20 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Where screenshots go: test artifacts, kept out of git (.gitignore). */
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
+/** The flags every headless Chromium of ours starts with (no background traffic on a closed network). */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 /** Launches Debian's Chromium headless through playwright-core. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
 /**
